@@ -1,0 +1,230 @@
+//! Creating companies and users: the rules behind `latch company add` and `latch user add`
+//! (and, later, the admin's "Add user").
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+};
+use uuid::Uuid;
+
+use crate::entities::{company, user};
+use crate::password_hash;
+
+/// Expected refusals, worded for the operator; anything else is `Unexpected`.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("a company named {0:?} already exists")]
+    CompanyExists(String),
+    #[error("no company named {0:?}; create it first with `latch company add`")]
+    UnknownCompany(String),
+    #[error("the username {0:?} is already taken")]
+    UsernameTaken(String),
+    #[error("the email address {0:?} already belongs to a user")]
+    EmailTaken(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Everything needed to create a user, already parsed.
+#[derive(Debug)]
+pub struct NewUser {
+    pub company: CompanyName,
+    pub username: Username,
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub role: Role,
+}
+
+pub async fn add_company(
+    db: &DatabaseConnection,
+    name: &CompanyName,
+    now: DateTime<Utc>,
+) -> Result<company::Model, AccountError> {
+    if find_company(db, name).await?.is_some() {
+        return Err(AccountError::CompanyExists(name.as_str().to_owned()));
+    }
+    let company = company::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        name: Set(name.as_str().to_owned()),
+        name_key: Set(name.key()),
+        default_locale: Set("en".to_owned()),
+        created_at: Set(now),
+    };
+    company.insert(db).await.map_err(|err| {
+        // Lost a race with a concurrent `company add` of the same name.
+        if is_unique_violation(&err) {
+            AccountError::CompanyExists(name.as_str().to_owned())
+        } else {
+            AccountError::Unexpected(anyhow::Error::new(err).context("inserting company"))
+        }
+    })
+}
+
+/// Creates an active user with the given password.
+pub async fn add_user(
+    db: &DatabaseConnection,
+    new_user: NewUser,
+    password: NewPassword,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AccountError> {
+    let company = find_company(db, &new_user.company)
+        .await?
+        .ok_or_else(|| AccountError::UnknownCompany(new_user.company.as_str().to_owned()))?;
+    ensure_identity_free(db, &new_user.username, &new_user.email).await?;
+
+    let hash = tokio::task::spawn_blocking(move || password_hash::hash(&password))
+        .await
+        .context("joining the hashing thread")?
+        .map_err(|err| anyhow::anyhow!("hashing the password: {err}"))?;
+
+    let user = user::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        company_id: Set(company.id),
+        username: Set(new_user.username.as_str().to_owned()),
+        username_key: Set(new_user.username.key()),
+        email: Set(new_user.email.as_str().to_owned()),
+        email_key: Set(new_user.email.key()),
+        display_name: Set(new_user.display_name.as_str().to_owned()),
+        role: Set(new_user.role.as_str().to_owned()),
+        password_hash: Set(Some(hash.as_phc().to_owned())),
+        active: Set(true),
+        locale: Set(None),
+        last_login_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    match user.insert(db).await {
+        Ok(user) => Ok(user),
+        // A concurrent insert won between our check and our write: say which field clashed.
+        Err(err) if is_unique_violation(&err) => {
+            ensure_identity_free(db, &new_user.username, &new_user.email).await?;
+            Err(AccountError::Unexpected(
+                anyhow::Error::new(err).context("inserting user"),
+            ))
+        }
+        Err(err) => Err(AccountError::Unexpected(
+            anyhow::Error::new(err).context("inserting user"),
+        )),
+    }
+}
+
+async fn find_company(
+    db: &DatabaseConnection,
+    name: &CompanyName,
+) -> Result<Option<company::Model>, AccountError> {
+    Ok(company::Entity::find()
+        .filter(company::Column::NameKey.eq(name.key()))
+        .one(db)
+        .await
+        .context("looking up company")?)
+}
+
+async fn ensure_identity_free(
+    db: &DatabaseConnection,
+    username: &Username,
+    email: &Email,
+) -> Result<(), AccountError> {
+    let clashes = user::Entity::find()
+        .filter(
+            Condition::any()
+                .add(user::Column::UsernameKey.eq(username.key()))
+                .add(user::Column::EmailKey.eq(email.key())),
+        )
+        .all(db)
+        .await
+        .context("checking username and email are free")?;
+    if clashes.iter().any(|u| u.username_key == username.key()) {
+        return Err(AccountError::UsernameTaken(username.as_str().to_owned()));
+    }
+    if !clashes.is_empty() {
+        return Err(AccountError::EmailTaken(email.as_str().to_owned()));
+    }
+    Ok(())
+}
+
+fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db;
+
+    async fn fresh_db() -> DatabaseConnection {
+        let db = db::connect("sqlite::memory:").await.unwrap();
+        db::migrate(&db).await.unwrap();
+        db
+    }
+
+    fn ana(company: &str) -> NewUser {
+        NewUser {
+            company: CompanyName::parse(company).unwrap(),
+            username: Username::parse("ana.putri").unwrap(),
+            email: Email::parse("ana@example.co.id").unwrap(),
+            display_name: DisplayName::parse("Ana Putri").unwrap(),
+            role: Role::Admin,
+        }
+    }
+
+    fn password() -> NewPassword {
+        NewPassword::parse("a long enough passphrase").unwrap()
+    }
+
+    #[tokio::test]
+    async fn company_names_are_unique_case_insensitively() {
+        let db = fresh_db().await;
+        add_company(&db, &CompanyName::parse("PT Maju").unwrap(), Utc::now())
+            .await
+            .unwrap();
+        let err = add_company(&db, &CompanyName::parse("pt maju").unwrap(), Utc::now()).await;
+        assert!(
+            matches!(err, Err(AccountError::CompanyExists(_))),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_user_needs_an_existing_company() {
+        let db = fresh_db().await;
+        let err = add_user(&db, ana("Nowhere Ltd"), password(), Utc::now()).await;
+        assert!(
+            matches!(err, Err(AccountError::UnknownCompany(_))),
+            "{err:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn usernames_and_emails_are_unique_case_insensitively_across_companies() {
+        let db = fresh_db().await;
+        for name in ["PT Maju", "CV Sejahtera"] {
+            add_company(&db, &CompanyName::parse(name).unwrap(), Utc::now())
+                .await
+                .unwrap();
+        }
+        let created = add_user(&db, ana("PT Maju"), password(), Utc::now())
+            .await
+            .unwrap();
+        assert!(created.password_hash.unwrap().starts_with("$argon2id$"));
+
+        let mut same_username = ana("CV Sejahtera");
+        same_username.username = Username::parse("ANA.PUTRI").unwrap();
+        same_username.email = Email::parse("other@example.com").unwrap();
+        let err = add_user(&db, same_username, password(), Utc::now()).await;
+        assert!(
+            matches!(err, Err(AccountError::UsernameTaken(_))),
+            "{err:?}"
+        );
+
+        let mut same_email = ana("CV Sejahtera");
+        same_email.username = Username::parse("ana2").unwrap();
+        same_email.email = Email::parse("ANA@example.co.id").unwrap();
+        let err = add_user(&db, same_email, password(), Utc::now()).await;
+        assert!(matches!(err, Err(AccountError::EmailTaken(_))), "{err:?}");
+    }
+}

@@ -1,0 +1,43 @@
+use sea_orm::entity::prelude::*;
+
+/// A person who signs in. `password_hash` is an argon2id PHC string; this model deliberately
+/// has no `Serialize`, so it can never be sent to a browser by accident.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub company_id: Uuid,
+    pub username: String,
+    #[sea_orm(unique)]
+    pub username_key: String,
+    pub email: String,
+    #[sea_orm(unique)]
+    pub email_key: String,
+    pub display_name: String,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub active: bool,
+    pub locale: Option<String>,
+    pub last_login_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::company::Entity",
+        from = "Column::CompanyId",
+        to = "super::company::Column::Id"
+    )]
+    Company,
+}
+
+impl Related<super::company::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Company.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

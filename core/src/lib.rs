@@ -1,0 +1,9 @@
+//! Latch's server-side services. Everything here runs on the server only; the browser never
+//! compiles this crate (it pulls in sea-orm, argon2 and lettre).
+
+pub mod accounts;
+pub mod db;
+pub mod entities;
+pub mod mail;
+pub mod migration;
+pub mod password_hash;

@@ -1,0 +1,15 @@
+//! Schema migrations. The same migrations run on SQLite and PostgreSQL; never edit one that has
+//! shipped, add a new one.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_create_schema;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_create_schema::Migration)]
+    }
+}

@@ -1,0 +1,14 @@
+//! Latch's domain values. Each type can only be built by parsing, so code that holds one never
+//! re-checks it. Nothing here does IO: the same rules run in the browser and on the server.
+
+mod email;
+mod name;
+mod password;
+mod role;
+mod username;
+
+pub use email::{Email, EmailError};
+pub use name::{CompanyName, DisplayName, NameError};
+pub use password::{NewPassword, PasswordError};
+pub use role::{Role, UnknownRole};
+pub use username::{Username, UsernameError};

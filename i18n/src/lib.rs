@@ -1,0 +1,79 @@
+//! One layer for every user-facing string, pages and emails alike.
+//!
+//! Each language is one file holding a [`Messages`] value. Because `Messages` is a plain struct,
+//! a language that lacks a key does not compile: adding Bahasa Indonesia is a new file, not a
+//! rewrite, and can never ship half-translated.
+
+use serde::{Deserialize, Serialize};
+
+mod en;
+
+/// A language Latch speaks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 1] = [Locale::En];
+
+    /// BCP 47 tag, for `<html lang>` and stored preferences.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        Self::ALL
+            .into_iter()
+            .find(|locale| locale.tag().eq_ignore_ascii_case(primary))
+    }
+
+    pub fn messages(self) -> &'static Messages {
+        match self {
+            Locale::En => &en::MESSAGES,
+        }
+    }
+}
+
+/// Every string of the UI and the emails, in one language.
+#[derive(Debug)]
+pub struct Messages {
+    pub app_name: &'static str,
+    pub tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub home_title: &'static str,
+    pub home_heading: &'static str,
+    pub home_body: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub back_home: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_locale_round_trips_through_its_tag() {
+        for locale in Locale::ALL {
+            assert_eq!(Locale::from_tag(locale.tag()), Some(locale));
+        }
+        assert_eq!(Locale::from_tag("en-GB"), Some(Locale::En));
+        assert_eq!(Locale::from_tag("xx"), None);
+    }
+
+    #[test]
+    fn no_message_is_left_empty() {
+        for locale in Locale::ALL {
+            let text = format!("{:?}", locale.messages());
+            assert!(
+                !text.contains(": \"\""),
+                "{locale:?} has an empty message: {text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! The `latch` command line. Operators and tests script these exact words.
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "latch",
+    version,
+    about = "Sign-in and password management for a multi-company CRM",
+    after_help = "Configuration comes from LATCH_* environment variables; see the README."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server (the default when no command is given).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage companies.
+    #[command(subcommand)]
+    Company(CompanyCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CompanyCommand {
+    /// Create a company.
+    Add {
+        /// The company's name, e.g. "PT Maju Jaya".
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user in an existing company.
+    Add(UserAdd),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAdd {
+    /// Name of the company the user belongs to.
+    #[arg(long, value_name = "NAME")]
+    pub company: String,
+    /// The user's email address (where reset links are sent).
+    #[arg(long, value_name = "EMAIL")]
+    pub email: String,
+    /// The user's full name, as shown in the app and in emails.
+    #[arg(long, value_name = "FULL NAME")]
+    pub name: String,
+    /// The login name.
+    #[arg(long, value_name = "USERNAME")]
+    pub username: String,
+    /// Make the user an admin of their company.
+    #[arg(long)]
+    pub admin: bool,
+    /// Read the user's password from the first line of standard input.
+    /// Without it the user is sent an invitation email to choose one.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_command_means_serve() {
+        assert!(Cli::parse_from(["latch"]).command.is_none());
+    }
+
+    #[test]
+    fn user_add_takes_the_documented_flags() {
+        let cli = Cli::parse_from([
+            "latch",
+            "user",
+            "add",
+            "--company",
+            "PT Maju",
+            "--email",
+            "ana@example.com",
+            "--name",
+            "Ana Putri",
+            "--username",
+            "ana",
+            "--admin",
+            "--password-stdin",
+        ]);
+        let Some(Command::User(UserCommand::Add(add))) = cli.command else {
+            panic!("parsed as {cli:?}");
+        };
+        assert!(add.admin && add.password_stdin);
+        assert_eq!(add.name, "Ana Putri");
+    }
+}

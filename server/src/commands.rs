@@ -1,0 +1,110 @@
+//! What each CLI command does. Expected refusals come back as [`CommandError::Refused`] with a
+//! message for the operator; the process then exits with status 1.
+
+use std::io::BufRead;
+
+use chrono::Utc;
+use latch_core::accounts::{self, AccountError, NewUser};
+use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
+
+use crate::cli::UserAdd;
+use crate::settings::Settings;
+use crate::startup::open_database;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<AccountError> for CommandError {
+    fn from(err: AccountError) -> Self {
+        match err {
+            AccountError::Unexpected(err) => CommandError::Unexpected(err),
+            refused => CommandError::Refused(refused.to_string()),
+        }
+    }
+}
+
+fn refuse(flag: &str, err: impl std::fmt::Display) -> CommandError {
+    CommandError::Refused(format!("{flag}: {err}"))
+}
+
+pub async fn migrate(settings: &Settings) -> Result<String, CommandError> {
+    open_database(settings).await?;
+    Ok("Database is up to date.".to_owned())
+}
+
+pub async fn add_company(settings: &Settings, name: &str) -> Result<String, CommandError> {
+    let name = CompanyName::parse(name).map_err(|err| refuse("NAME", err))?;
+    let db = open_database(settings).await?;
+    let company = accounts::add_company(&db, &name, Utc::now()).await?;
+    Ok(format!(
+        "Created company {:?} ({}).",
+        company.name, company.id
+    ))
+}
+
+pub async fn add_user(
+    settings: &Settings,
+    args: &UserAdd,
+    stdin: impl BufRead,
+) -> Result<String, CommandError> {
+    let new_user = NewUser {
+        company: CompanyName::parse(&args.company).map_err(|err| refuse("--company", err))?,
+        username: Username::parse(&args.username).map_err(|err| refuse("--username", err))?,
+        email: Email::parse(&args.email).map_err(|err| refuse("--email", err))?,
+        display_name: DisplayName::parse(&args.name).map_err(|err| refuse("--name", err))?,
+        role: if args.admin {
+            Role::Admin
+        } else {
+            Role::Member
+        },
+    };
+    if !args.password_stdin {
+        return Err(CommandError::Refused(
+            "invitation emails are not available yet; pass --password-stdin and pipe the \
+             user's password in"
+                .to_owned(),
+        ));
+    }
+    let password = read_password(stdin)?;
+    let password = NewPassword::parse(&password).map_err(|err| refuse("password", err))?;
+
+    let db = open_database(settings).await?;
+    let user = accounts::add_user(&db, new_user, password, Utc::now()).await?;
+    Ok(format!(
+        "Created {} {:?} ({}) in {:?}.",
+        user.role,
+        user.username,
+        user.id,
+        args.company.trim()
+    ))
+}
+
+/// The first line of standard input, without its line ending (spaces are part of a password).
+fn read_password(mut stdin: impl BufRead) -> Result<String, CommandError> {
+    let mut line = String::new();
+    stdin.read_line(&mut line).map_err(|err| {
+        CommandError::Refused(format!("reading the password from standard input: {err}"))
+    })?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    Ok(password.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_line_ending_is_stripped_from_the_password() {
+        let read = |input: &str| read_password(input.as_bytes()).unwrap();
+        assert_eq!(read("  spaced out  \n"), "  spaced out  ");
+        assert_eq!(read("windows\r\n"), "windows");
+        assert_eq!(read("first\nsecond\n"), "first");
+        assert_eq!(read("no newline"), "no newline");
+    }
+}

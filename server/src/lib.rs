@@ -1,0 +1,8 @@
+//! The `latch` binary's pieces, as a library so the integration tests can start a real server.
+
+pub mod cli;
+pub mod commands;
+pub mod settings;
+pub mod site;
+pub mod startup;
+pub mod telemetry;

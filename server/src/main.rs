@@ -1,0 +1,99 @@
+//! `latch`: the server binary and its operator CLI.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use clap::Parser;
+use latch_core::db;
+use latch_server::cli::{Cli, Command, CompanyCommand, UserCommand};
+use latch_server::commands::{self, CommandError};
+use latch_server::settings::Settings;
+use latch_server::startup::Application;
+use latch_server::{site, telemetry};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init();
+
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("latch: configuration error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => return serve(settings).await,
+        Command::Migrate => commands::migrate(&settings).await,
+        Command::Company(CompanyCommand::Add { name }) => {
+            commands::add_company(&settings, &name).await
+        }
+        Command::User(UserCommand::Add(args)) => {
+            if args.password_stdin && std::io::stdin().is_terminal() {
+                eprintln!("Password (then Enter):");
+            }
+            commands::add_user(&settings, &args, std::io::stdin().lock()).await
+        }
+    };
+    match outcome {
+        Ok(message) => {
+            println!("{message}");
+            ExitCode::SUCCESS
+        }
+        Err(CommandError::Refused(message)) => {
+            eprintln!("latch: {message}");
+            ExitCode::FAILURE
+        }
+        Err(CommandError::Unexpected(err)) => {
+            eprintln!("latch: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> ExitCode {
+    let result = async {
+        let leptos_options = site::leptos_options()?;
+        let app = Application::build(settings, leptos_options).await?;
+        if db::is_empty(&app.state.db).await? {
+            print_first_run_help();
+        }
+        tracing::info!(
+            address = %app.local_addr()?,
+            public_url = %app.state.settings.public_url,
+            mail = %app.state.mailer.describe(),
+            "Latch is listening"
+        );
+        app.run_until_stopped().await?;
+        anyhow::Ok(())
+    }
+    .await;
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err:#}");
+            eprintln!("latch: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// An empty database cannot be logged into: say exactly how to create the first admin.
+fn print_first_run_help() {
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|exe| {
+            let cwd = std::env::current_dir().ok()?;
+            exe.strip_prefix(cwd).ok().map(|p| p.display().to_string())
+        })
+        .unwrap_or_else(|| "latch".to_owned());
+    println!(
+        "\nThis Latch has no company yet. Create the first company and its admin:\n\n  \
+         {exe} company add \"Example Ltd\"\n  \
+         {exe} user add --company \"Example Ltd\" --email admin@example.com \\\n      \
+         --name \"Ada Admin\" --username admin --admin --password-stdin\n\n\
+         (type the password, then Enter). Use the same LATCH_DATABASE_URL as the server.\n"
+    );
+}

@@ -1,0 +1,162 @@
+//! Latch's own configuration (`LATCH_*` variables), parsed once at start into typed values.
+//! A bad value stops start-up with a message naming the variable.
+
+use std::path::PathBuf;
+
+use latch_core::mail::{self, Mailbox};
+use secrecy::SecretString;
+use url::Url;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://latch.db?mode=rwc";
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
+pub const DEFAULT_MAIL_FROM: &str = "Latch <latch@localhost>";
+pub const DEFAULT_DEV_MAILBOX_DIR: &str = "mailbox";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// May hold a database password, hence secret.
+    pub database_url: SecretString,
+    /// Base of every link in an email. Never derived from a request's Host header.
+    pub public_url: Url,
+    pub mail: MailSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `None`: write mail to the dev mailbox instead of sending it.
+    pub smtp_url: Option<SecretString>,
+    pub from: Mailbox,
+    pub dev_mailbox_dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {problem}")]
+pub struct SettingsError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Parses from any variable source, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let get = |name: &str, default: &str| {
+            lookup(name)
+                .filter(|value| !value.trim().is_empty())
+                .unwrap_or_else(|| default.to_owned())
+        };
+
+        let database_url = get("LATCH_DATABASE_URL", DEFAULT_DATABASE_URL);
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(SettingsError {
+                variable: "LATCH_DATABASE_URL",
+                problem: "expected a sqlite:// or postgres:// URL".to_owned(),
+            });
+        }
+
+        let public_url = parse_public_url(&get("LATCH_PUBLIC_URL", DEFAULT_PUBLIC_URL))?;
+
+        let smtp_url = lookup("LATCH_SMTP_URL").filter(|value| !value.trim().is_empty());
+        if let Some(url) = &smtp_url {
+            // lettre's message can echo the URL; it may hold a password, so keep only the gist.
+            mail::validate_smtp_url(url).map_err(|_| SettingsError {
+                variable: "LATCH_SMTP_URL",
+                problem: "expected smtp://host:port, smtp://host?tls=required or smtps://user:password@host".to_owned(),
+            })?;
+        }
+
+        let from = get("LATCH_MAIL_FROM", DEFAULT_MAIL_FROM)
+            .parse::<Mailbox>()
+            .map_err(|err| SettingsError {
+                variable: "LATCH_MAIL_FROM",
+                problem: format!(
+                    "expected an address like \"Latch <no-reply@example.com>\" ({err})"
+                ),
+            })?;
+
+        Ok(Settings {
+            database_url: SecretString::from(database_url),
+            public_url,
+            mail: MailSettings {
+                smtp_url: smtp_url.map(SecretString::from),
+                from,
+                dev_mailbox_dir: PathBuf::from(get(
+                    "LATCH_DEV_MAILBOX_DIR",
+                    DEFAULT_DEV_MAILBOX_DIR,
+                )),
+            },
+        })
+    }
+}
+
+fn parse_public_url(value: &str) -> Result<Url, SettingsError> {
+    let problem = |problem: &str| SettingsError {
+        variable: "LATCH_PUBLIC_URL",
+        problem: problem.to_owned(),
+    };
+    let url = Url::parse(value).map_err(|err| problem(&format!("not a URL ({err})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(problem("expected an http:// or https:// URL"));
+    }
+    if url.host().is_none() || url.query().is_some() || url.fragment().is_some() {
+        return Err(problem(
+            "expected a base URL such as https://latch.example.com",
+        ));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::collections::HashMap;
+
+    fn parse(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_embedded_with_sqlite_and_the_dev_mailbox() {
+        let settings = parse(&[]).unwrap();
+        assert_eq!(settings.database_url.expose_secret(), DEFAULT_DATABASE_URL);
+        assert_eq!(settings.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(settings.mail.smtp_url.is_none());
+        assert_eq!(settings.mail.from.email.to_string(), "latch@localhost");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let cases = [
+            ("LATCH_DATABASE_URL", "mysql://x"),
+            ("LATCH_PUBLIC_URL", "not a url"),
+            ("LATCH_PUBLIC_URL", "ftp://example.com"),
+            ("LATCH_SMTP_URL", "http://mail.example.com"),
+            ("LATCH_MAIL_FROM", "nobody"),
+        ];
+        for (variable, value) in cases {
+            let err = parse(&[(variable, value)]).unwrap_err();
+            assert_eq!(err.variable, variable, "{value}: {err}");
+        }
+    }
+
+    #[test]
+    fn an_smtp_password_never_appears_in_debug_output() {
+        let settings = parse(&[(
+            "LATCH_SMTP_URL",
+            "smtps://latch:hunter2secret@mail.example.com",
+        )])
+        .unwrap();
+        assert!(!format!("{settings:?}").contains("hunter2secret"));
+    }
+}

@@ -1,0 +1,141 @@
+//! Building the running application: database, mailer, router, listener.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use axum::{Router, extract::State, http::StatusCode, routing::get};
+use latch_app::{App, shell};
+use latch_core::{db, mail::Mailer};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::settings::Settings;
+
+/// What every request handler and server function can reach.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub mailer: Mailer,
+    pub settings: Arc<Settings>,
+}
+
+/// A bound, ready-to-serve Latch.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects, migrates and binds to `leptos_options.site_addr` (port 0 picks a free port).
+    pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let db = open_database(&settings).await?;
+        let mailer = build_mailer(&settings)?;
+        let listener = TcpListener::bind(leptos_options.site_addr)
+            .await
+            .with_context(|| format!("binding {}", leptos_options.site_addr))?;
+        let state = AppState {
+            leptos_options,
+            db,
+            mailer,
+            settings: Arc::new(settings),
+        };
+        Ok(Self {
+            listener,
+            router: router(state.clone()),
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let db = db::connect(settings.database_url.expose_secret())
+        .await
+        .context("connecting to LATCH_DATABASE_URL")?;
+    db::migrate(&db)
+        .await
+        .context("applying database migrations")?;
+    Ok(db)
+}
+
+fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
+    Ok(match &settings.mail.smtp_url {
+        Some(url) => Mailer::smtp(url.expose_secret())?,
+        None => Mailer::dev_mailbox(&settings.mail.dev_mailbox_dir)
+            .context("creating LATCH_DEV_MAILBOX_DIR")?,
+    })
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let provide_state = move || provide_context(context_state.clone());
+    let shell_options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(health))
+        .leptos_routes_with_context(&state, routes, provide_state, move || {
+            shell(shell_options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_FRAME_OPTIONS,
+            axum::http::HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::REFERRER_POLICY,
+            axum::http::HeaderValue::from_static("same-origin"),
+        ))
+        .with_state(state)
+}
+
+/// Liveness and readiness for load balancers: 200 when the database answers, 503 otherwise.
+async fn health(State(db): State<DatabaseConnection>) -> (StatusCode, &'static str) {
+    match db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,210 @@
+//! The `latch` binary's CLI, run as a real process against the test's database.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use crate::helpers::TestDatabase;
+
+struct Latch<'a> {
+    database: &'a TestDatabase,
+}
+
+impl Latch<'_> {
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_latch"))
+            .args(args)
+            .env("LATCH_DATABASE_URL", self.database.url())
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting latch");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const ADD_ANA: &[&str] = &[
+    "user",
+    "add",
+    "--company",
+    "PT Maju",
+    "--email",
+    "ana@example.co.id",
+    "--name",
+    "Ana Putri",
+    "--username",
+    "ana",
+    "--admin",
+    "--password-stdin",
+];
+
+#[tokio::test]
+async fn operator_creates_a_company_and_its_first_admin() {
+    let database = TestDatabase::create().await;
+    let latch = Latch {
+        database: &database,
+    };
+
+    let company = latch.run(&["company", "add", "PT Maju"], "");
+    assert!(company.status.success(), "{}", stderr(&company));
+    assert!(
+        stdout(&company).contains("Created company \"PT Maju\""),
+        "{}",
+        stdout(&company)
+    );
+
+    let user = latch.run(ADD_ANA, "a long enough passphrase\n");
+    assert!(user.status.success(), "{}", stderr(&user));
+    assert!(
+        stdout(&user).contains("Created admin \"ana\""),
+        "{}",
+        stdout(&user)
+    );
+}
+
+#[tokio::test]
+async fn cli_refuses_clearly_and_changes_nothing() {
+    let database = TestDatabase::create().await;
+    let latch = Latch {
+        database: &database,
+    };
+
+    let unknown = latch.run(ADD_ANA, "a long enough passphrase\n");
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("no company named \"PT Maju\""),
+        "{}",
+        stderr(&unknown)
+    );
+
+    assert!(
+        latch
+            .run(&["company", "add", "PT Maju"], "")
+            .status
+            .success()
+    );
+    let duplicate_company = latch.run(&["company", "add", "pt maju"], "");
+    assert_eq!(duplicate_company.status.code(), Some(1));
+    assert!(
+        stderr(&duplicate_company).contains("already exists"),
+        "{}",
+        stderr(&duplicate_company)
+    );
+
+    let weak = latch.run(ADD_ANA, "short\n");
+    assert_eq!(weak.status.code(), Some(1));
+    assert!(
+        stderr(&weak).contains("at least 8 characters"),
+        "{}",
+        stderr(&weak)
+    );
+
+    let bad_email = latch.run(
+        &[
+            "user",
+            "add",
+            "--company",
+            "PT Maju",
+            "--email",
+            "ana",
+            "--name",
+            "Ana",
+            "--username",
+            "ana",
+            "--password-stdin",
+        ],
+        "a long enough passphrase\n",
+    );
+    assert!(
+        stderr(&bad_email).contains("--email"),
+        "{}",
+        stderr(&bad_email)
+    );
+
+    let no_password = latch.run(&ADD_ANA[..ADD_ANA.len() - 1], "");
+    assert_eq!(no_password.status.code(), Some(1));
+    assert!(
+        stderr(&no_password).contains("--password-stdin"),
+        "{}",
+        stderr(&no_password)
+    );
+
+    assert!(
+        latch
+            .run(ADD_ANA, "a long enough passphrase\n")
+            .status
+            .success()
+    );
+    let mut same_username = ADD_ANA.to_vec();
+    same_username[5] = "other@example.com";
+    let taken = latch.run(&same_username, "a long enough passphrase\n");
+    assert!(
+        stderr(&taken).contains("username \"ana\" is already taken"),
+        "{}",
+        stderr(&taken)
+    );
+
+    let mut same_email = ADD_ANA.to_vec();
+    same_email[9] = "ana2";
+    let taken = latch.run(&same_email, "a long enough passphrase\n");
+    assert!(
+        stderr(&taken).contains("already belongs to a user"),
+        "{}",
+        stderr(&taken)
+    );
+}
+
+#[tokio::test]
+async fn every_command_explains_itself_with_help() {
+    let database = TestDatabase::create().await;
+    let latch = Latch {
+        database: &database,
+    };
+    for (args, expected) in [
+        (vec!["--help"], "serve"),
+        (vec!["company", "add", "--help"], "NAME"),
+        (vec!["user", "add", "--help"], "--password-stdin"),
+        (vec!["migrate", "--help"], "migrations"),
+    ] {
+        let output = latch.run(&args, "");
+        assert!(output.status.success(), "{args:?}");
+        assert!(
+            stdout(&output).contains(expected),
+            "{args:?}: {}",
+            stdout(&output)
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_bad_setting_stops_start_up_naming_the_variable() {
+    let database = TestDatabase::create().await;
+    let output = Command::new(env!("CARGO_BIN_EXE_latch"))
+        .arg("migrate")
+        .env("LATCH_DATABASE_URL", database.url())
+        .env("LATCH_PUBLIC_URL", "not a url")
+        .output()
+        .unwrap();
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("LATCH_PUBLIC_URL"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -1,0 +1,121 @@
+//! A real SMTP server on loopback that records every message it accepts. Latch talks to it
+//! exactly as it would to Postfix: over TCP, with lettre's SMTP client.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub from: String,
+    pub to: Vec<String>,
+    /// The whole message as sent after `DATA` (headers and body, dot-unstuffed).
+    pub data: String,
+}
+
+#[derive(Clone)]
+pub struct SmtpServer {
+    port: u16,
+    received: Arc<Mutex<Vec<ReceivedMail>>>,
+}
+
+impl SmtpServer {
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binding SMTP port");
+        let port = listener.local_addr().unwrap().port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let sink = received.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                tokio::spawn(serve_session(stream, sink.clone()));
+            }
+        });
+        Self { port, received }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn received(&self) -> Vec<ReceivedMail> {
+        self.received.lock().unwrap().clone()
+    }
+
+    /// Waits up to `timeout` for at least `count` messages.
+    pub async fn wait_for(&self, count: usize, timeout: Duration) -> Vec<ReceivedMail> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let mails = self.received();
+            if mails.len() >= count || tokio::time::Instant::now() >= deadline {
+                return mails;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+async fn serve_session(
+    stream: TcpStream,
+    sink: Arc<Mutex<Vec<ReceivedMail>>>,
+) -> std::io::Result<()> {
+    let (reader, mut writer) = stream.into_split();
+    let mut lines = BufReader::new(reader).lines();
+    writer.write_all(b"220 localhost test SMTP\r\n").await?;
+    let mut mail = ReceivedMail {
+        from: String::new(),
+        to: Vec::new(),
+        data: String::new(),
+    };
+    while let Some(line) = lines.next_line().await? {
+        let upper = line.to_ascii_uppercase();
+        let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+            b"250-localhost\r\n250 8BITMIME\r\n"
+        } else if upper.starts_with("MAIL FROM:") {
+            mail = ReceivedMail {
+                from: address_in(&line),
+                to: Vec::new(),
+                data: String::new(),
+            };
+            b"250 OK\r\n"
+        } else if upper.starts_with("RCPT TO:") {
+            mail.to.push(address_in(&line));
+            b"250 OK\r\n"
+        } else if upper == "DATA" {
+            writer
+                .write_all(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+                .await?;
+            while let Some(data_line) = lines.next_line().await? {
+                if data_line == "." {
+                    break;
+                }
+                let unstuffed = data_line.strip_prefix('.').unwrap_or(&data_line);
+                mail.data.push_str(unstuffed);
+                mail.data.push('\n');
+            }
+            sink.lock().unwrap().push(mail.clone());
+            b"250 OK: queued\r\n"
+        } else if upper == "QUIT" {
+            writer.write_all(b"221 Bye\r\n").await?;
+            return Ok(());
+        } else if upper.starts_with("RSET") || upper.starts_with("NOOP") {
+            b"250 OK\r\n"
+        } else {
+            b"502 Command not implemented\r\n"
+        };
+        writer.write_all(reply).await?;
+        writer.flush().await?;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(1), writer.shutdown()).await;
+    Ok(())
+}
+
+fn address_in(line: &str) -> String {
+    line.split_once('<')
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .map(|(address, _)| address.to_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,14 @@
+//! Latch's one integration-test binary: each test starts a real Latch (HTTP on 127.0.0.1:0,
+//! its own fresh database, a real SMTP server on loopback) via [`helpers::spawn_app`].
+//!
+//! SQLite by default; set `TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres` to run
+//! the same tests on PostgreSQL (each test creates its own database and drops it).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod cli;
+mod health;
+mod helpers;
+mod mail;
+mod pages;
+mod schema;

@@ -1,0 +1,53 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn home_page_is_rendered_on_the_server_with_its_hydration_scripts() {
+    let app = spawn_app().await;
+
+    let response = app.get("/").await;
+
+    assert_eq!(response.status(), 200);
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    let html = response.text().await.unwrap();
+    assert!(html.contains(r#"<html lang="en""#), "{html}");
+    assert!(html.contains("<h1>Welcome to Latch</h1>"), "{html}");
+    assert!(html.contains("<title>Welcome · Latch</title>"), "{html}");
+    // The browser needs the bundle and stylesheet the page names to hydrate and look right.
+    for asset in ["/pkg/latch.js", "/pkg/latch_bg.wasm", "/pkg/latch.css"] {
+        assert!(
+            html.contains(asset),
+            "page does not reference {asset}: {html}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404_with_a_way_back() {
+    let app = spawn_app().await;
+
+    let response = app.get("/no-such-page").await;
+
+    assert_eq!(response.status(), 404);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Page not found"), "{html}");
+    assert!(
+        html.contains(r#"<a href="/">Go to the start page</a>"#),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn pages_carry_protective_headers() {
+    let app = spawn_app().await;
+
+    let response = app.get("/").await;
+
+    let headers = response.headers();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["referrer-policy"], "same-origin");
+}
