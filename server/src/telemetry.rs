@@ -1,5 +1,7 @@
 //! Logging. `RUST_LOG` filters as usual (default: `info`).
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 pub fn init() {
@@ -8,5 +10,7 @@ pub fn init() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Colour codes only for people; log files and test harnesses get plain text.
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

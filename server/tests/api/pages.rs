@@ -17,7 +17,7 @@ async fn home_page_is_rendered_on_the_server_with_its_hydration_scripts() {
     assert!(html.contains("<h1>Welcome to Latch</h1>"), "{html}");
     assert!(html.contains("<title>Welcome · Latch</title>"), "{html}");
     // The browser needs the bundle and stylesheet the page names to hydrate and look right.
-    for asset in ["/pkg/latch.js", "/pkg/latch_bg.wasm", "/pkg/latch.css"] {
+    for asset in ["/pkg/latch.js", "/pkg/latch.wasm", "/pkg/latch.css"] {
         assert!(
             html.contains(asset),
             "page does not reference {asset}: {html}"

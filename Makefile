@@ -1,0 +1,50 @@
+# Latch's two commands:  `make run`  and  `make test`.  Everything else here serves them.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: help run test watch setup-run setup-test lint audit test-sqlite test-postgres e2e build-release postgres-up
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+run: setup-run ## set up what is missing, then run Latch on http://127.0.0.1:3000 (SQLite + dev mailbox, hot reload)
+	cargo leptos watch
+
+test: setup-test lint audit test-sqlite test-postgres e2e ## set up what is missing, then run every check and test
+	@echo "All checks and tests passed."
+
+setup-run:
+	@scripts/setup run
+
+setup-test:
+	@scripts/setup test
+
+lint: ## rustfmt and clippy (warnings are errors), server and browser builds
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p latch-frontend --target wasm32-unknown-unknown -- -D warnings
+	@# The browser bundle must never compile server-only crates.
+	@if cargo tree -p latch-frontend --target wasm32-unknown-unknown -e normal --prefix none \
+	    | grep -E '^(sea-orm|sqlx|lettre|argon2|tokio|mio|latch-core) '; then \
+	  echo "server-only crates in the browser build (above)"; exit 1; fi
+
+audit: ## cargo-deny: advisories (offline RustSec snapshot), licenses, bans, sources
+	@scripts/audit
+
+test-sqlite: ## unit + integration tests on SQLite
+	cargo test
+
+test-postgres: postgres-up ## the integration suite again, on PostgreSQL
+	TEST_DATABASE_URL=$(PG_URL) cargo test -p latch-server --test api
+
+postgres-up:
+	@scripts/postgres-up
+
+build-release: ## the release binary and site (target/release/latch + target/site)
+	cargo leptos build --release
+
+e2e: build-release ## Playwright in Debian's Chromium against the release build, maildev as SMTP server
+	cd end2end && npx playwright test

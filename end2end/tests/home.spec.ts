@@ -1,0 +1,42 @@
+import { test, expect, waitForHydration } from '../fixtures/page';
+
+test('home page renders on the server and hydrates in the browser', async ({ page }) => {
+  const response = await page.goto('/');
+
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Latch' })).toBeVisible();
+  await expect(page).toHaveTitle('Welcome · Latch');
+  await waitForHydration(page);
+});
+
+test('home page is readable before any JavaScript runs', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+
+  await page.goto('/');
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Latch' })).toBeVisible();
+  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
+  await context.close();
+});
+
+test('keyboard users can skip straight to the main content', async ({ page }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+
+  await page.keyboard.press('Tab');
+  const skipLink = page.getByRole('link', { name: 'Skip to main content' });
+  await expect(skipLink).toBeFocused();
+  await page.keyboard.press('Enter');
+
+  await expect(page).toHaveURL(/#main$/);
+});
+
+test('an unknown address shows a clear page with a way back', async ({ page }) => {
+  const response = await page.goto('/no-such-page');
+
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
+  await page.getByRole('link', { name: 'Go to the start page' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Latch' })).toBeVisible();
+});
