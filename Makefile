@@ -38,7 +38,7 @@ test-sqlite: ## unit + integration tests on SQLite
 	cargo test
 
 test-postgres: postgres-up ## the integration suite again, on PostgreSQL
-	TEST_DATABASE_URL=$(PG_URL) cargo test -p latch-server --test api
+	TEST_DATABASE_URL=$(PG_URL) cargo test --test api
 
 postgres-up:
 	@scripts/postgres-up

@@ -1,12 +1,15 @@
-//! The frame around every page: skip link, top bar, main landmark.
+//! The frame around every page: skip link, top bar (with the user menu when signed in), main
+//! landmark.
 
 use leptos::prelude::*;
 
+use crate::auth::{UserMenu, use_user};
 use crate::use_messages;
 
 #[component]
 pub(crate) fn Page(children: Children) -> impl IntoView {
     let t = use_messages();
+    let user = use_user();
     view! {
         <a class="skip-link" href="#main">
             {t.skip_to_content}
@@ -15,9 +18,62 @@ pub(crate) fn Page(children: Children) -> impl IntoView {
             <a class="brand" href="/">
                 {t.app_name}
             </a>
+            <Suspense>
+                {move || {
+                    user.get()
+                        .and_then(Result::ok)
+                        .flatten()
+                        .map(|user| view! { <UserMenu user /> })
+                }}
+            </Suspense>
         </header>
         <main id="main" class="page" tabindex="-1">
             {children()}
         </main>
     }
+}
+
+/// Renders `children` for a signed-in user; otherwise sends the browser to the login page and
+/// back here afterwards. (The server already redirects full page loads; this covers
+/// navigation inside the hydrated app.)
+#[component]
+pub(crate) fn RequireUser<F, V>(children: F) -> impl IntoView
+where
+    F: Fn(crate::auth::UserSummary) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let user = use_user();
+    let location = leptos_router::hooks::use_location();
+    view! {
+        <Suspense>
+            {move || {
+                user.get()
+                    .map(|result| match result {
+                        Ok(Some(user)) => children(user).into_any(),
+                        _ => {
+                            let here = format!(
+                                "{}{}",
+                                location.pathname.get_untracked(),
+                                location.search.get_untracked(),
+                            );
+                            let path = format!("/login?next={}", urlencode(&here));
+                            view! { <leptos_router::components::Redirect path /> }.into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+pub fn urlencode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -5,19 +5,26 @@ use latch_i18n::Locale;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
+pub mod auth;
+pub mod error;
 mod i18n;
 mod layout;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 pub use i18n::use_messages;
+pub use layout::urlencode;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = Locale::default();
+    #[cfg(feature = "ssr")]
+    set_content_security_policy(&options);
     view! {
         <!DOCTYPE html>
         <html lang=locale.tag()>
@@ -49,12 +56,60 @@ pub fn App() -> impl IntoView {
         <Title formatter=move |page: String| format!("{page} · {}", t.app_name) />
         <HydrationMarker />
         <Router>
-            <layout::Page>
-                <Routes fallback=pages::NotFound>
-                    <Route path=StaticSegment("") view=pages::Home />
-                </Routes>
-            </layout::Page>
+            <UserProvider>
+                <layout::Page>
+                    // Async: pages are complete before they are sent, so they work without
+                    // JavaScript and redirects can still be real HTTP redirects.
+                    <Routes fallback=pages::NotFound>
+                        <Route path=StaticSegment("") view=pages::Home ssr=SsrMode::Async />
+                        <Route
+                            path=StaticSegment("login")
+                            view=auth::LoginPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment("settings")
+                            view=pages::ProfileSettings
+                            ssr=SsrMode::Async
+                        />
+                    </Routes>
+                </layout::Page>
+            </UserProvider>
         </Router>
+    }
+}
+
+/// Makes the signed-in user available below (needs the router's location).
+#[component]
+fn UserProvider(children: Children) -> impl IntoView {
+    auth::provide_user_resource();
+    children()
+}
+
+/// The page's Content-Security-Policy: only our own scripts (the inline hydration bootstrap by
+/// nonce), our own styles, no framing.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy(options: &LeptosOptions) {
+    use leptos::nonce::use_nonce;
+    let nonce = use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
+    // The dev server's live reload talks over a websocket.
+    let reload = if options.env == leptos::config::Env::DEV {
+        " ws: wss:"
+    } else {
+        ""
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; \
+         style-src 'self'; img-src 'self' data:; connect-src 'self'{reload}; \
+         frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    );
+    if let (Some(response), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
 

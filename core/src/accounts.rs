@@ -74,10 +74,9 @@ pub async fn add_user(
         .ok_or_else(|| AccountError::UnknownCompany(new_user.company.as_str().to_owned()))?;
     ensure_identity_free(db, &new_user.username, &new_user.email).await?;
 
-    let hash = tokio::task::spawn_blocking(move || password_hash::hash(&password))
+    let hash = tokio::task::spawn_blocking(move || password_hash::hash(password.expose()))
         .await
-        .context("joining the hashing thread")?
-        .map_err(|err| anyhow::anyhow!("hashing the password: {err}"))?;
+        .context("joining the hashing thread")??;
 
     let user = user::ActiveModel {
         id: Set(Uuid::new_v4()),

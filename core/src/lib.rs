@@ -2,8 +2,13 @@
 //! compiles this crate (it pulls in sea-orm, argon2 and lettre).
 
 pub mod accounts;
+pub mod audit;
+pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod mail;
 pub mod migration;
 pub mod password_hash;
+pub mod secret_token;
+pub mod sessions;
+pub mod throttle;

@@ -2,13 +2,15 @@
 //! re-checks it. Nothing here does IO: the same rules run in the browser and on the server.
 
 mod email;
+mod local_path;
 mod name;
 mod password;
 mod role;
 mod username;
 
 pub use email::{Email, EmailError};
+pub use local_path::{is_local_path, local_path_or_home};
 pub use name::{CompanyName, DisplayName, NameError};
-pub use password::{NewPassword, PasswordError};
+pub use password::{CandidatePassword, NewPassword, PasswordError};
 pub use role::{Role, UnknownRole};
 pub use username::{Username, UsernameError};

@@ -8,6 +8,28 @@ use unicode_normalization::UnicodeNormalization;
 #[derive(Debug)]
 pub struct NewPassword(SecretString);
 
+/// A password typed at login (or as the existing password): normalised like [`NewPassword`]
+/// but not judged by the policy, since old passwords may predate it. Anything longer than the
+/// policy's maximum can never match, so it is refused before the expensive hash.
+#[derive(Debug, Clone)]
+pub struct CandidatePassword(SecretString);
+
+impl CandidatePassword {
+    pub fn parse(input: &str) -> Result<Self, PasswordError> {
+        // Bound the work before normalising: NFKC can expand a string.
+        if input.chars().count() > NewPassword::MAX_LEN {
+            return Err(PasswordError::TooLong {
+                max: NewPassword::MAX_LEN,
+            });
+        }
+        Ok(Self(SecretString::from(input.nfkc().collect::<String>())))
+    }
+
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum PasswordError {
     #[error("a password has at least {min} characters")]
@@ -64,6 +86,20 @@ mod tests {
         let ligature = NewPassword::parse("ﬁxed passphrase").unwrap();
         let plain = NewPassword::parse("fixed passphrase").unwrap();
         assert_eq!(ligature.expose(), plain.expose());
+    }
+
+    #[test]
+    fn login_candidates_are_normalised_like_new_passwords_and_bounded() {
+        let candidate = CandidatePassword::parse("ﬁxed passphrase").unwrap();
+        assert_eq!(
+            candidate.expose(),
+            NewPassword::parse("fixed passphrase").unwrap().expose()
+        );
+        assert!(
+            CandidatePassword::parse("").is_ok(),
+            "short old passwords are still checked"
+        );
+        assert!(CandidatePassword::parse(&"a".repeat(129)).is_err());
     }
 
     #[test]

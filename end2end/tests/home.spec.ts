@@ -1,27 +1,23 @@
 import { test, expect, waitForHydration } from '../fixtures/page';
 
-test('home page renders on the server and hydrates in the browser', async ({ page }) => {
-  const response = await page.goto('/');
+test('the login page renders on the server and hydrates in the browser', async ({ page }) => {
+  const response = await page.goto('/login');
 
   expect(response?.status()).toBe(200);
-  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Latch' })).toBeVisible();
-  await expect(page).toHaveTitle('Welcome · Latch');
+  await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
+  await expect(page).toHaveTitle('Log in · Latch');
   await waitForHydration(page);
 });
 
-test('home page is readable before any JavaScript runs', async ({ browser }) => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-
+test('signed-out visitors of the start page land on the login page', async ({ page }) => {
   await page.goto('/');
 
-  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Latch' })).toBeVisible();
-  await expect(page.locator('body')).not.toHaveAttribute('data-hydrated', 'true');
-  await context.close();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
 });
 
 test('keyboard users can skip straight to the main content', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/login');
   await waitForHydration(page);
 
   await page.keyboard.press('Tab');
@@ -38,5 +34,5 @@ test('an unknown address shows a clear page with a way back', async ({ page }) =
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
   await page.getByRole('link', { name: 'Go to the start page' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Welcome to Latch' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Log in' })).toBeVisible();
 });

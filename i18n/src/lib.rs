@@ -46,11 +46,37 @@ pub struct Messages {
     pub tagline: &'static str,
     pub skip_to_content: &'static str,
     pub home_title: &'static str,
-    pub home_heading: &'static str,
+    pub home_heading: fn(name: &str) -> String,
     pub home_body: &'static str,
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub back_home: &'static str,
+
+    // Sign-in
+    pub login_title: &'static str,
+    pub login_heading: &'static str,
+    pub identifier_label: &'static str,
+    pub password_label: &'static str,
+    pub log_in_button: &'static str,
+    pub logging_in: &'static str,
+    pub forgot_password: &'static str,
+    pub forgot_username_hint: &'static str,
+    pub login_invalid: &'static str,
+    pub login_throttled: fn(minutes: u64) -> String,
+    pub server_busy: &'static str,
+    pub not_signed_in: &'static str,
+    pub unexpected_error: &'static str,
+
+    // Signed-in shell
+    pub profile_settings: &'static str,
+    pub log_out: &'static str,
+    pub name_label: &'static str,
+    pub username_label: &'static str,
+    pub email_label: &'static str,
+    pub company_label: &'static str,
+    pub role_label: &'static str,
+    pub role_admin: &'static str,
+    pub role_member: &'static str,
 }
 
 #[cfg(test)]

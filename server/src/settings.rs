@@ -1,6 +1,7 @@
 //! Latch's own configuration (`LATCH_*` variables), parsed once at start into typed values.
 //! A bad value stops start-up with a message naming the variable.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use latch_core::mail::{self, Mailbox};
@@ -19,6 +20,21 @@ pub struct Settings {
     /// Base of every link in an email. Never derived from a request's Host header.
     pub public_url: Url,
     pub mail: MailSettings,
+    /// Reverse proxies whose `X-Forwarded-For` is believed. Empty: the socket address is the
+    /// client.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+impl Settings {
+    /// Cookies are `Secure` when Latch is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -80,7 +96,23 @@ impl Settings {
                 ),
             })?;
 
+        let trusted_proxies = lookup("LATCH_TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                entry.parse::<IpAddr>().map_err(|_| SettingsError {
+                    variable: "LATCH_TRUSTED_PROXIES",
+                    problem: format!(
+                        "{entry:?} is not an IP address (expected e.g. 10.0.0.5,10.0.0.6)"
+                    ),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
         Ok(Settings {
+            trusted_proxies,
             database_url: SecretString::from(database_url),
             public_url,
             mail: MailSettings {
@@ -143,6 +175,7 @@ mod tests {
             ("LATCH_PUBLIC_URL", "ftp://example.com"),
             ("LATCH_SMTP_URL", "http://mail.example.com"),
             ("LATCH_MAIL_FROM", "nobody"),
+            ("LATCH_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
         ];
         for (variable, value) in cases {
             let err = parse(&[(variable, value)]).unwrap_err();

@@ -3,8 +3,11 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::{Router, extract::State, http::StatusCode, routing::get};
+use axum::{Router, extract::State, http::StatusCode, middleware, routing::get};
+use latch_app::server::ServerContext;
 use latch_app::{App, shell};
+use latch_core::auth::LoginPolicy;
+use latch_core::password_hash::Hasher;
 use latch_core::{db, mail::Mailer};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -12,17 +15,31 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::guards;
 use crate::settings::Settings;
+
+/// Largest request body accepted. Forms here carry a few short fields; a 1 MB "password" is
+/// refused before anything reads it, let alone hashes it.
+const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// What every request handler and server function can reach.
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub db: DatabaseConnection,
+    pub server: ServerContext,
     pub mailer: Mailer,
     pub settings: Arc<Settings>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = ServerContext;
+
+    fn deref(&self) -> &ServerContext {
+        &self.server
+    }
 }
 
 /// A bound, ready-to-serve Latch.
@@ -40,9 +57,18 @@ impl Application {
         let listener = TcpListener::bind(leptos_options.site_addr)
             .await
             .with_context(|| format!("binding {}", leptos_options.site_addr))?;
+        let hasher = tokio::task::spawn_blocking(Hasher::for_this_machine)
+            .await
+            .context("starting the password hasher")??;
+        let server = ServerContext {
+            db,
+            hasher,
+            login_policy: LoginPolicy::default(),
+            secure_cookies: settings.secure_cookies(),
+        };
         let state = AppState {
             leptos_options,
-            db,
+            server,
             mailer,
             settings: Arc::new(settings),
         };
@@ -58,7 +84,10 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
             .await
     }
@@ -85,15 +114,31 @@ fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
 fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let provide_state = move || provide_context(context_state.clone());
+    let provide_state = move || {
+        provide_context(context_state.server.clone());
+        // A fresh nonce per page for the Content-Security-Policy (see `latch_app::shell`).
+        leptos::nonce::provide_nonce();
+    };
     let shell_options = state.leptos_options.clone();
 
     Router::new()
         .route("/healthz", get(health))
-        .leptos_routes_with_context(&state, routes, provide_state, move || {
+        .leptos_routes_with_context(&state, routes, provide_state.clone(), move || {
             shell(shell_options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_state, shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guards::identify,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guards::refuse_cross_origin,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,
             axum::http::HeaderValue::from_static("nosniff"),
@@ -104,14 +149,14 @@ fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::REFERRER_POLICY,
-            axum::http::HeaderValue::from_static("same-origin"),
+            axum::http::HeaderValue::from_static("no-referrer"),
         ))
         .with_state(state)
 }
 
 /// Liveness and readiness for load balancers: 200 when the database answers, 503 otherwise.
-async fn health(State(db): State<DatabaseConnection>) -> (StatusCode, &'static str) {
-    match db.ping().await {
+async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(err) => {
             tracing::warn!(error = %err, "health check: database unreachable");

@@ -1,18 +1,26 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::layout::RequireUser;
 use crate::use_messages;
 
-/// The start page.
+/// The signed-in start page.
 #[component]
 pub(crate) fn Home() -> impl IntoView {
     let t = use_messages();
     view! {
         <Title text=t.home_title />
-        <section class="card">
-            <h1>{t.home_heading}</h1>
-            <p class="lead">{t.tagline}</p>
-            <p>{t.home_body}</p>
-        </section>
+        <RequireUser children=move |user| {
+            view! {
+                <section class="card">
+                    <h1>{(t.home_heading)(&user.display_name)}</h1>
+                    <p class="lead">{t.tagline}</p>
+                    <p>{t.home_body}</p>
+                    <p>
+                        <a href="/settings">{t.profile_settings}</a>
+                    </p>
+                </section>
+            }
+        } />
     }
 }

@@ -49,7 +49,7 @@ async fn serve_runs_from_any_folder_and_explains_how_to_create_the_first_admin()
     // stdout and stderr arrive on two threads: read until both messages are in.
     let mut output = String::new();
     let mut address = None;
-    while address.is_none() || !output.contains("has no company yet") {
+    while address.is_none() || !output.contains("--password-stdin") {
         let line = lines
             .recv_timeout(Duration::from_secs(30))
             .unwrap_or_else(|_| panic!("latch did not start as expected; output:\n{output}"));
@@ -70,7 +70,7 @@ async fn serve_runs_from_any_folder_and_explains_how_to_create_the_first_admin()
         .await
         .unwrap();
     assert!(
-        html.contains("Welcome to Latch") && html.contains("/pkg/latch.js"),
+        html.contains("Log in</h1>") && html.contains("/pkg/latch.js"),
         "{html}"
     );
 }

@@ -36,7 +36,7 @@ pub async fn spawn_app() -> TestApp {
         .await
         .expect("building the app");
     let address = format!("http://{}", app.local_addr().unwrap());
-    let db = app.state.db.clone();
+    let db = app.state.server.db.clone();
     tokio::spawn(app.run_until_stopped());
 
     TestApp {
@@ -65,12 +65,90 @@ pub fn test_settings(database: &TestDatabase, smtp: &SmtpServer) -> Settings {
     .expect("test settings are valid")
 }
 
+/// A user created directly in the database, with the password in clear for the test.
+pub struct TestUser {
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+}
+
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .expect("request failed")
+        self.get_with_cookie(path, None).await
     }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.expect("request failed")
+    }
+
+    /// Creates a company (once) and a member with a known password.
+    pub async fn create_user(&self, username: &str) -> TestUser {
+        use latch_core::accounts::{self, NewUser};
+        use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
+
+        let company = CompanyName::parse("PT Maju Jaya").unwrap();
+        let _ = accounts::add_company(&self.db, &company, chrono::Utc::now()).await;
+        let user = TestUser {
+            username: username.to_owned(),
+            email: format!("{username}@example.co.id"),
+            display_name: format!("{} Putri", username.to_uppercase()),
+            password: "correct horse battery staple".to_owned(),
+        };
+        let new_user = NewUser {
+            company,
+            username: Username::parse(&user.username).unwrap(),
+            email: Email::parse(&user.email).unwrap(),
+            display_name: DisplayName::parse(&user.display_name).unwrap(),
+            role: Role::Member,
+        };
+        let password = NewPassword::parse(&user.password).unwrap();
+        accounts::add_user(&self.db, new_user, password, chrono::Utc::now())
+            .await
+            .unwrap();
+        user
+    }
+
+    /// Posts the login form as the hydrated app does (a script request, not a page load).
+    pub async fn log_in(&self, identifier: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/api/login",
+            &[("identifier", identifier), ("password", password)],
+            &[],
+        )
+        .await
+    }
+
+    pub async fn post_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .form(form);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.expect("request failed")
+    }
+}
+
+/// `name=value` of the session cookie a response sets, ready for a `Cookie` header.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        // `__Host-latch_session` when the public URL is https (as in these tests).
+        .filter(|value| value.contains("latch_session=") && !value.contains("Max-Age=0"))
+        .map(|value| value.split(';').next().unwrap().to_owned())
+        .next()
 }

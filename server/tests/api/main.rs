@@ -10,6 +10,7 @@ mod binary;
 mod cli;
 mod health;
 mod helpers;
+mod login;
 mod mail;
 mod pages;
 mod schema;

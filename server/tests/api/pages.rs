@@ -1,10 +1,10 @@
 use crate::helpers::spawn_app;
 
 #[tokio::test]
-async fn home_page_is_rendered_on_the_server_with_its_hydration_scripts() {
+async fn login_page_is_rendered_on_the_server_with_its_hydration_scripts() {
     let app = spawn_app().await;
 
-    let response = app.get("/").await;
+    let response = app.get("/login").await;
 
     assert_eq!(response.status(), 200);
     let content_type = response.headers()["content-type"]
@@ -14,8 +14,9 @@ async fn home_page_is_rendered_on_the_server_with_its_hydration_scripts() {
     assert!(content_type.starts_with("text/html"), "{content_type}");
     let html = response.text().await.unwrap();
     assert!(html.contains(r#"<html lang="en""#), "{html}");
-    assert!(html.contains("<h1>Welcome to Latch</h1>"), "{html}");
-    assert!(html.contains("<title>Welcome · Latch</title>"), "{html}");
+    assert!(html.contains("<h1>Log in</h1>"), "{html}");
+    assert!(html.contains("<title>Log in · Latch</title>"), "{html}");
+    assert!(html.contains(r#"href="/forgot-password""#), "{html}");
     // The browser needs the bundle and stylesheet the page names to hydrate and look right.
     for asset in ["/pkg/latch.js", "/pkg/latch.wasm", "/pkg/latch.css"] {
         assert!(
@@ -44,10 +45,35 @@ async fn unknown_pages_answer_404_with_a_way_back() {
 async fn pages_carry_protective_headers() {
     let app = spawn_app().await;
 
-    let response = app.get("/").await;
+    let response = app.get("/login").await;
 
-    let headers = response.headers();
+    let headers = response.headers().clone();
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["x-frame-options"], "DENY");
-    assert_eq!(headers["referrer-policy"], "same-origin");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'self'"),
+        "{csp}"
+    );
+    // The inline hydration bootstrap runs only because it carries this page's nonce.
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    let html = response.text().await.unwrap();
+    assert!(html.contains(&format!(r#"nonce="{nonce}""#)), "{html}");
+}
+
+#[tokio::test]
+async fn signed_out_visitors_of_the_start_page_go_to_login() {
+    let app = spawn_app().await;
+
+    let response = app.get("/").await;
+
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/login");
 }

@@ -1,0 +1,124 @@
+//! The sign-in server functions: thin shims over `latch_core::auth`.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What the UI may know about the signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub display_name: String,
+    pub username: String,
+    pub email: String,
+    pub company: String,
+    pub is_admin: bool,
+}
+
+/// Logs in with a username or email and a password, then goes to `next` (a local path).
+#[server(name = LogIn, prefix = "/api", endpoint = "login")]
+pub async fn log_in(
+    identifier: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::*;
+    use latch_core::auth::{self, LoginAttempt, LoginError};
+
+    let context = server_context()?;
+    let attempt = LoginAttempt {
+        identifier: &identifier,
+        password: &password,
+        client_ip: request_info().client_ip,
+    };
+    let now = chrono::Utc::now();
+    match auth::log_in(
+        &context.db,
+        &context.hasher,
+        &context.login_policy,
+        attempt,
+        now,
+    )
+    .await
+    {
+        Ok(logged_in) => {
+            set_session_cookie(logged_in.session_token.expose(), context.secure_cookies);
+            leptos_axum::redirect(latch_domain::local_path_or_home(next.as_deref()));
+            Ok(())
+        }
+        Err(LoginError::InvalidCredentials) => {
+            set_error_status(http::StatusCode::UNAUTHORIZED);
+            Err(AppError::InvalidCredentials { identifier })
+        }
+        Err(LoginError::Throttled { retry_at }) => {
+            let retry_after_secs = (retry_at - now).num_seconds().max(1) as u64;
+            retry_later(http::StatusCode::TOO_MANY_REQUESTS, retry_after_secs);
+            Err(AppError::Throttled { retry_after_secs })
+        }
+        Err(LoginError::Busy) => {
+            retry_later(http::StatusCode::SERVICE_UNAVAILABLE, 2);
+            Err(AppError::Busy {
+                retry_after_secs: 2,
+            })
+        }
+        Err(LoginError::Unexpected(err)) => Err(unexpected(err)),
+    }
+}
+
+/// Ends this session and goes to the login page.
+#[server(name = LogOut, prefix = "/api", endpoint = "logout")]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::server::*;
+    use latch_core::{audit, sessions};
+
+    let context = server_context()?;
+    let info = request_info();
+    if let Some(session) = info.session {
+        let now = chrono::Utc::now();
+        sessions::end(&context.db, &session.session_key)
+            .await
+            .map_err(unexpected)?;
+        let event = audit::AuditEvent {
+            company_id: Some(session.user.company_id),
+            actor_user_id: Some(session.user.id),
+            target_user_id: Some(session.user.id),
+            kind: "logout",
+            outcome: "succeeded",
+            client_ip: info.client_ip.map(|ip| ip.to_string()),
+            details: None,
+        };
+        audit::record(&context.db, event, now)
+            .await
+            .map_err(unexpected)?;
+    }
+    clear_session_cookie(context.secure_cookies);
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in user, or `None`.
+#[server(name = CurrentUser, prefix = "/api", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
+    use crate::server::*;
+    use latch_core::entities::company;
+    use sea_orm::EntityTrait;
+
+    let Some(session) = request_info().session else {
+        return Ok(None);
+    };
+    let context = server_context()?;
+    let user = session.user;
+    let company = company::Entity::find_by_id(user.company_id)
+        .one(&context.db)
+        .await
+        .map_err(unexpected)?
+        .map(|company| company.name)
+        .unwrap_or_default();
+    Ok(Some(UserSummary {
+        display_name: user.display_name,
+        username: user.username,
+        email: user.email,
+        company,
+        is_admin: user.role == latch_domain::Role::Admin.as_str(),
+    }))
+}

@@ -1,0 +1,122 @@
+//! Server-only glue between server functions and `latch-core`: what the server provides to
+//! every request, and helpers to reach it from a server function.
+
+use std::net::IpAddr;
+
+use latch_core::auth::LoginPolicy;
+use latch_core::password_hash::Hasher;
+use latch_core::sessions::SessionUser;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use sea_orm::DatabaseConnection;
+
+use crate::error::AppError;
+
+/// Long-lived services, provided to every server function and page render.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub db: DatabaseConnection,
+    pub hasher: Hasher,
+    pub login_policy: LoginPolicy,
+    /// Cookies get `Secure` (and the `__Host-` prefix) when the public URL is https.
+    pub secure_cookies: bool,
+}
+
+/// What the server's middleware learned about this request before the app saw it.
+#[derive(Clone, Debug, Default)]
+pub struct RequestInfo {
+    pub client_ip: Option<IpAddr>,
+    pub session: Option<SessionUser>,
+}
+
+pub fn server_context() -> Result<ServerContext, AppError> {
+    use_context::<ServerContext>().ok_or_else(|| unexpected("no ServerContext in context"))
+}
+
+pub fn request_info() -> RequestInfo {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestInfo>().cloned())
+        .unwrap_or_default()
+}
+
+/// Whether this request is a plain HTML form post (JavaScript off): such a request gets a
+/// redirect back to its page, so it must not receive an error status instead.
+pub fn is_plain_form_post() -> bool {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT).cloned())
+        .and_then(|accept| accept.to_str().ok().map(|a| a.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// Sets the error status for script clients (a plain form post is redirected back instead).
+pub fn set_error_status(status: http::StatusCode) {
+    if let (false, Some(response)) = (is_plain_form_post(), use_context::<ResponseOptions>()) {
+        response.set_status(status);
+    }
+}
+
+/// Like [`set_error_status`], with a `Retry-After` header.
+pub fn retry_later(status: http::StatusCode, retry_after_secs: u64) {
+    set_error_status(status);
+    let value = http::HeaderValue::from_str(&retry_after_secs.to_string());
+    if let (false, Some(response), Ok(value)) = (
+        is_plain_form_post(),
+        use_context::<ResponseOptions>(),
+        value,
+    ) {
+        response.insert_header(http::header::RETRY_AFTER, value);
+    }
+}
+
+/// Logs an unexpected failure once, with its context, and hides it from the browser.
+pub fn unexpected(err: impl std::fmt::Display) -> AppError {
+    tracing::error!("{err:#}");
+    AppError::Unexpected
+}
+
+/// Session cookie name: with `Secure`, the `__Host-` prefix also pins it to this host and `/`.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-latch_session"
+    } else {
+        "latch_session"
+    }
+}
+
+/// The session token presented in the request's `Cookie` header, if any.
+pub fn session_cookie_value(headers: &http::HeaderMap, secure: bool) -> Option<&str> {
+    let name = session_cookie_name(secure);
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+pub fn set_session_cookie(token: &str, secure: bool) {
+    append_cookie(&format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax{}",
+        session_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    ));
+}
+
+pub fn clear_session_cookie(secure: bool) {
+    append_cookie(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        session_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    ));
+}
+
+fn append_cookie(cookie: &str) {
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
+        response.append_header(http::header::SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,43 @@
+//! The audit trail: who did what to whom, when, from where, and how it ended.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use uuid::Uuid;
+
+use crate::entities::audit_event;
+
+/// One event to record. `kind` and `outcome` are stable identifiers (`login`, `failed`...).
+#[derive(Debug, Clone, Default)]
+pub struct AuditEvent {
+    pub company_id: Option<Uuid>,
+    pub actor_user_id: Option<Uuid>,
+    pub target_user_id: Option<Uuid>,
+    pub kind: &'static str,
+    pub outcome: &'static str,
+    pub client_ip: Option<String>,
+    /// Extra facts as JSON; never secrets.
+    pub details: Option<serde_json::Value>,
+}
+
+pub async fn record(
+    db: &impl ConnectionTrait,
+    event: AuditEvent,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    audit_event::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        company_id: Set(event.company_id),
+        actor_user_id: Set(event.actor_user_id),
+        target_user_id: Set(event.target_user_id),
+        kind: Set(event.kind.to_owned()),
+        outcome: Set(event.outcome.to_owned()),
+        client_ip: Set(event.client_ip),
+        details: Set(event.details.map(|d| d.to_string())),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .context("recording an audit event")?;
+    Ok(())
+}

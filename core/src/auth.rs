@@ -1,0 +1,176 @@
+//! Logging in: the rules, with no HTTP in sight.
+//!
+//! Unknown users, inactive users and wrong passwords all take the same path (an argon2 verify,
+//! the same counters, the same answer), so neither the message nor the timing says who exists.
+
+use std::net::IpAddr;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use latch_domain::CandidatePassword;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+
+use crate::audit::{self, AuditEvent};
+use crate::entities::user;
+use crate::password_hash::{HashError, Hasher};
+use crate::secret_token::SecretToken;
+use crate::sessions::{self, SessionLifetime};
+use crate::throttle::{self, Limit};
+
+/// Login policy: session lifetime and throttling.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginPolicy {
+    pub session: SessionLifetime,
+    /// Per account (tight): a handful of tries, then a growing back-off capped at 15 minutes,
+    /// so a guesser is slowed to a crawl but the owner is never locked out for long.
+    pub per_account: Limit,
+    /// Per client address (generous): a whole office behind one NAT address can make plenty of
+    /// typos; only a sustained stream of failures from one address is slowed.
+    pub per_client: Limit,
+}
+
+impl Default for LoginPolicy {
+    fn default() -> Self {
+        Self {
+            session: SessionLifetime::default(),
+            per_account: Limit {
+                free_failures: 5,
+                window: Duration::hours(1),
+                first_block: Duration::seconds(30),
+                max_block: Duration::minutes(15),
+            },
+            per_client: Limit {
+                free_failures: 100,
+                window: Duration::minutes(15),
+                first_block: Duration::minutes(1),
+                max_block: Duration::minutes(15),
+            },
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// Wrong password, unknown user, or inactive user: one answer for all.
+    #[error("invalid username, email or password")]
+    InvalidCredentials,
+    #[error("too many failed logins; try again at {retry_at}")]
+    Throttled { retry_at: DateTime<Utc> },
+    #[error("the server is busy")]
+    Busy,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<HashError> for LoginError {
+    fn from(err: HashError) -> Self {
+        match err {
+            HashError::Busy => LoginError::Busy,
+            HashError::Unexpected(err) => LoginError::Unexpected(err),
+        }
+    }
+}
+
+/// A successful login: the user and the token for the new session cookie.
+#[derive(Debug)]
+pub struct LoggedIn {
+    pub user: user::Model,
+    pub session_token: SecretToken,
+}
+
+pub struct LoginAttempt<'a> {
+    /// Username or email, as typed.
+    pub identifier: &'a str,
+    pub password: &'a str,
+    pub client_ip: Option<IpAddr>,
+}
+
+pub async fn log_in(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    policy: &LoginPolicy,
+    attempt: LoginAttempt<'_>,
+    now: DateTime<Utc>,
+) -> Result<LoggedIn, LoginError> {
+    let identifier = attempt.identifier.trim().to_lowercase();
+    let client_ip = attempt.client_ip.map(|ip| ip.to_string());
+    let found = user::Entity::find()
+        .filter(
+            Condition::any()
+                .add(user::Column::UsernameKey.eq(identifier.as_str()))
+                .add(user::Column::EmailKey.eq(identifier.as_str())),
+        )
+        .one(db)
+        .await
+        .context("looking up the user")?;
+
+    // Unknown identifiers are counted too, exactly like accounts, so counters reveal nothing.
+    let account_key = match &found {
+        Some(user) => format!("login:account:{}", user.id),
+        None => format!("login:unknown:{identifier}"),
+    };
+    let client_key = client_ip.as_ref().map(|ip| format!("login:client:{ip}"));
+    let audit = |outcome: &'static str| AuditEvent {
+        company_id: found.as_ref().map(|u| u.company_id),
+        actor_user_id: found.as_ref().map(|u| u.id),
+        target_user_id: found.as_ref().map(|u| u.id),
+        kind: "login",
+        outcome,
+        client_ip: client_ip.clone(),
+        details: None,
+    };
+
+    let mut blocked = throttle::blocked_until(db, &account_key, now).await?;
+    if let Some(key) = &client_key {
+        blocked = blocked.max(throttle::blocked_until(db, key, now).await?);
+    }
+    if let Some(retry_at) = blocked {
+        audit::record(db, audit("throttled"), now).await?;
+        return Err(LoginError::Throttled { retry_at });
+    }
+
+    let verification = match CandidatePassword::parse(attempt.password) {
+        Ok(password) => {
+            let stored = found
+                .as_ref()
+                .filter(|user| user.active)
+                .and_then(|user| user.password_hash.as_deref());
+            Some(hasher.verify(&password, stored).await?)
+        }
+        // Longer than any password can be: refused without spending a hash on it.
+        Err(_) => None,
+    };
+    let Some(verification) = verification.filter(|v| v.matched) else {
+        throttle::record_failure(db, &account_key, policy.per_account, now).await?;
+        if let Some(key) = &client_key {
+            throttle::record_failure(db, key, policy.per_client, now).await?;
+        }
+        audit::record(db, audit("failed"), now).await?;
+        tracing::info!(user_known = found.is_some(), client_ip = ?client_ip, "login failed");
+        return Err(LoginError::InvalidCredentials);
+    };
+    let Some(user) = found.clone() else {
+        return Err(LoginError::InvalidCredentials);
+    };
+
+    let txn = db.begin().await.context("starting the login transaction")?;
+    let mut active: user::ActiveModel = user.clone().into();
+    if let Some(upgraded) = &verification.upgraded {
+        active.password_hash = Set(Some(upgraded.as_phc().to_owned()));
+    }
+    active.last_login_at = Set(Some(now));
+    let user = active.update(&txn).await.context("recording the login")?;
+    let session_token = sessions::start(&txn, user.id, policy.session, now).await?;
+    throttle::clear(&txn, &account_key).await?;
+    audit::record(&txn, audit("succeeded"), now).await?;
+    txn.commit().await.context("committing the login")?;
+    tracing::info!(user_id = %user.id, client_ip = ?client_ip, "login succeeded");
+
+    Ok(LoggedIn {
+        user,
+        session_token,
+    })
+}

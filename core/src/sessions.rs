@@ -1,0 +1,124 @@
+//! Sessions stored in the database, so any instance behind a load balancer can serve any
+//! request. The cookie holds a 256-bit random token; the row is keyed by its SHA-256.
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use crate::entities::{session, user};
+use crate::secret_token::SecretToken;
+
+/// How long a session lives.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionLifetime {
+    /// Ends after this long without a request.
+    pub idle: Duration,
+    /// Ends this long after login, however active.
+    pub absolute: Duration,
+}
+
+impl Default for SessionLifetime {
+    /// A working day: idle 2 hours, at most 12 hours.
+    fn default() -> Self {
+        Self {
+            idle: Duration::hours(2),
+            absolute: Duration::hours(12),
+        }
+    }
+}
+
+/// Last-seen times are written at most this often, so reading pages does not mean a database
+/// write per request.
+const TOUCH_INTERVAL: Duration = Duration::minutes(1);
+
+/// The signed-in user behind a valid session.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user: user::Model,
+    pub session_key: String,
+}
+
+/// Starts a new session for `user_id` and returns the token for the cookie. Always a fresh
+/// token: a session id known before login is never promoted (no fixation).
+pub async fn start(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    lifetime: SessionLifetime,
+    now: DateTime<Utc>,
+) -> anyhow::Result<SecretToken> {
+    let token = SecretToken::generate().context("generating a session token")?;
+    session::ActiveModel {
+        id: Set(token.storage_key()),
+        user_id: Set(Some(user_id)),
+        data: Set("{}".to_owned()),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+        expires_at: Set(now + lifetime.idle),
+        absolute_expires_at: Set(now + lifetime.absolute),
+    }
+    .insert(db)
+    .await
+    .context("storing the session")?;
+    Ok(token)
+}
+
+/// The active user of a live session, or `None`. Expired sessions are deleted on sight; a
+/// live one has its idle deadline pushed forward.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    token: &SecretToken,
+    lifetime: SessionLifetime,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<SessionUser>> {
+    let key = token.storage_key();
+    let Some((session, Some(user))) = session::Entity::find_by_id(key.clone())
+        .find_also_related(user::Entity)
+        .one(db)
+        .await
+        .context("looking up the session")?
+    else {
+        return Ok(None);
+    };
+    if session.expires_at <= now || session.absolute_expires_at <= now || !user.active {
+        end(db, &key).await?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at >= TOUCH_INTERVAL {
+        let idle_deadline = (now + lifetime.idle).min(session.absolute_expires_at);
+        let mut active: session::ActiveModel = session.into();
+        active.last_seen_at = Set(now);
+        active.expires_at = Set(idle_deadline);
+        active.update(db).await.context("extending the session")?;
+    }
+    Ok(Some(SessionUser {
+        user,
+        session_key: key,
+    }))
+}
+
+/// Ends one session (logout).
+pub async fn end(db: &impl ConnectionTrait, session_key: &str) -> anyhow::Result<()> {
+    session::Entity::delete_by_id(session_key.to_owned())
+        .exec(db)
+        .await
+        .context("deleting the session")?;
+    Ok(())
+}
+
+/// Ends every session of a user (password reset, deactivation), optionally sparing one.
+pub async fn end_all_for_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    except_session_key: Option<&str>,
+) -> anyhow::Result<u64> {
+    let mut query = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
+    if let Some(key) = except_session_key {
+        query = query.filter(session::Column::Id.ne(key));
+    }
+    Ok(query
+        .exec(db)
+        .await
+        .context("ending the user's sessions")?
+        .rows_affected)
+}

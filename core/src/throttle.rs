@@ -1,0 +1,157 @@
+//! Failure counters shared by every instance through the `rate_limits` table.
+//!
+//! A counter counts failures within a window; past its free allowance each further failure
+//! blocks the key for an exponentially growing time, capped, so an attacker can slow an
+//! account down but never lock its owner out for long.
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{ConnectionTrait, EntityTrait, Statement, Value};
+
+use crate::entities::rate_limit;
+
+/// How one kind of key is throttled.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    /// Failures allowed within `window` before blocking starts.
+    pub free_failures: i32,
+    /// Failures older than this are forgotten.
+    pub window: Duration,
+    /// Block after the first failure over the allowance; doubles with each further one.
+    pub first_block: Duration,
+    pub max_block: Duration,
+}
+
+impl Limit {
+    /// How long to block after the `count`-th failure in the window (None: not yet).
+    pub fn block_after(&self, count: i32) -> Option<Duration> {
+        let over = count - self.free_failures;
+        if over <= 0 {
+            return None;
+        }
+        let doublings = (over - 1).min(16) as u32;
+        let block = self.first_block * 2_i32.pow(doublings);
+        Some(block.min(self.max_block))
+    }
+}
+
+/// When `key` may try again, if it is blocked now.
+pub async fn blocked_until(
+    db: &impl ConnectionTrait,
+    key: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let row = rate_limit::Entity::find_by_id(key.to_owned())
+        .one(db)
+        .await
+        .context("reading a rate limit")?;
+    Ok(row
+        .and_then(|row| row.blocked_until)
+        .filter(|until| *until > now))
+}
+
+/// Counts one failure for `key` atomically (concurrent failures on several instances are all
+/// counted) and returns the block it earned, if any.
+pub async fn record_failure(
+    db: &impl ConnectionTrait,
+    key: &str,
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
+    let backend = db.get_database_backend();
+    // Same SQL on SQLite (≥ 3.35) and PostgreSQL; `$n` placeholders work on both through sqlx.
+    let count_failure = Statement::from_sql_and_values(
+        backend,
+        r#"INSERT INTO rate_limits (key, window_started_at, count, blocked_until, updated_at)
+           VALUES ($1, $2, 1, NULL, $2)
+           ON CONFLICT (key) DO UPDATE SET
+             count = CASE WHEN rate_limits.window_started_at <= $3
+                          THEN 1 ELSE rate_limits.count + 1 END,
+             window_started_at = CASE WHEN rate_limits.window_started_at <= $3
+                          THEN excluded.window_started_at ELSE rate_limits.window_started_at END,
+             updated_at = excluded.updated_at
+           RETURNING count"#,
+        [key.into(), now.into(), (now - limit.window).into()],
+    );
+    let row = db
+        .query_one_raw(count_failure)
+        .await
+        .context("counting a failure")?
+        .context("the counter upsert returned no row")?;
+    let count: i32 = row
+        .try_get("", "count")
+        .context("reading the failure count")?;
+
+    let Some(block) = limit.block_after(count) else {
+        return Ok(None);
+    };
+    let until = now + block;
+    let extend_block = Statement::from_sql_and_values(
+        backend,
+        r#"UPDATE rate_limits SET blocked_until = $2
+           WHERE key = $1 AND (blocked_until IS NULL OR blocked_until < $2)"#,
+        [key.into(), Value::from(until)],
+    );
+    db.execute_raw(extend_block)
+        .await
+        .context("blocking a key")?;
+    Ok(Some(until))
+}
+
+/// Forgets the failures of `key` (after a successful login).
+pub async fn clear(db: &impl ConnectionTrait, key: &str) -> anyhow::Result<()> {
+    rate_limit::Entity::delete_by_id(key.to_owned())
+        .exec(db)
+        .await
+        .context("clearing a rate limit")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db;
+
+    const LIMIT: Limit = Limit {
+        free_failures: 3,
+        window: Duration::hours(1),
+        first_block: Duration::seconds(30),
+        max_block: Duration::minutes(5),
+    };
+
+    #[test]
+    fn blocks_double_after_the_allowance_and_stop_at_the_cap() {
+        let blocks: Vec<_> = (1..=10).map(|n| LIMIT.block_after(n)).collect();
+        assert_eq!(blocks[..3], [None, None, None]);
+        assert_eq!(blocks[3], Some(Duration::seconds(30)));
+        assert_eq!(blocks[4], Some(Duration::seconds(60)));
+        assert_eq!(blocks[5], Some(Duration::seconds(120)));
+        assert_eq!(blocks[9], Some(Duration::minutes(5)));
+    }
+
+    #[tokio::test]
+    async fn failures_are_counted_blocked_and_forgotten() {
+        let db = db::connect("sqlite::memory:").await.unwrap();
+        db::migrate(&db).await.unwrap();
+        let t0 = Utc::now();
+
+        for _ in 0..3 {
+            assert_eq!(record_failure(&db, "k", LIMIT, t0).await.unwrap(), None);
+        }
+        let until = record_failure(&db, "k", LIMIT, t0).await.unwrap().unwrap();
+        assert_eq!(until, t0 + Duration::seconds(30));
+        assert_eq!(blocked_until(&db, "k", t0).await.unwrap(), Some(until));
+        assert_eq!(
+            blocked_until(&db, "k", until).await.unwrap(),
+            None,
+            "lifts on time"
+        );
+
+        // After the window, counting starts afresh.
+        let later = t0 + Duration::hours(2);
+        assert_eq!(record_failure(&db, "k", LIMIT, later).await.unwrap(), None);
+
+        clear(&db, "k").await.unwrap();
+        assert_eq!(blocked_until(&db, "k", later).await.unwrap(), None);
+    }
+}

@@ -1,0 +1,332 @@
+use latch_core::entities::{audit_event, rate_limit, session};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+
+use crate::helpers::{session_cookie, spawn_app};
+
+#[tokio::test]
+async fn logging_in_by_username_or_email_starts_a_session_that_shows_the_user() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    for identifier in [ana.username.as_str(), &ana.email.to_uppercase()] {
+        let response = app.log_in(identifier, &ana.password).await;
+
+        assert_eq!(response.status(), 200, "{identifier}");
+        assert_eq!(response.headers()["location"], "/");
+        let cookie_header = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(cookie_header.contains("HttpOnly"), "{cookie_header}");
+        assert!(cookie_header.contains("SameSite=Lax"), "{cookie_header}");
+        assert!(cookie_header.contains("Path=/"), "{cookie_header}");
+        // The public URL is https: Secure, and the __Host- prefix pins it to this host.
+        assert!(
+            cookie_header.starts_with("__Host-latch_session="),
+            "{cookie_header}"
+        );
+        assert!(cookie_header.contains("; Secure"), "{cookie_header}");
+        let cookie = session_cookie(&response).unwrap();
+        // 256 bits, URL-safe base64.
+        assert_eq!(cookie.len(), "__Host-latch_session=".len() + 43);
+
+        let home = app.get_with_cookie("/", Some(&cookie)).await;
+        assert_eq!(home.status(), 200);
+        assert!(home.text().await.unwrap().contains("Welcome, ANA Putri"));
+    }
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_answer() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    let wrong_password = app.log_in(&ana.username, "not the password").await;
+    let unknown_user = app.log_in("nobody", "not the password").await;
+
+    assert_eq!(wrong_password.status(), 401);
+    assert_eq!(unknown_user.status(), 401);
+    assert!(session_cookie(&wrong_password).is_none());
+    let wrong = wrong_password
+        .text()
+        .await
+        .unwrap()
+        .replace(&ana.username, "X");
+    let unknown = unknown_user.text().await.unwrap().replace("nobody", "X");
+    assert_eq!(wrong, unknown);
+    assert!(wrong.contains("InvalidCredentials"), "{wrong}");
+}
+
+#[tokio::test]
+async fn repeated_failures_throttle_the_account_until_the_block_lifts() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    for _ in 0..6 {
+        assert_eq!(app.log_in(&ana.username, "wrong guess").await.status(), 401);
+    }
+    // Now blocked: even the right password is refused, with a time to try again.
+    let blocked = app.log_in(&ana.username, &ana.password).await;
+    assert_eq!(blocked.status(), 429);
+    let retry_after: u64 = blocked.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    assert!(blocked.text().await.unwrap().contains("Throttled"));
+
+    // Let the block expire (as if the time had passed).
+    for row in rate_limit::Entity::find().all(&app.db).await.unwrap() {
+        let mut row = row.into_active_model();
+        row.blocked_until = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
+        row.update(&app.db).await.unwrap();
+    }
+    let after = app.log_in(&ana.username, &ana.password).await;
+    assert_eq!(after.status(), 200);
+    assert!(session_cookie(&after).is_some());
+}
+
+#[tokio::test]
+async fn unknown_identifiers_are_throttled_like_real_accounts() {
+    let app = spawn_app().await;
+
+    for _ in 0..6 {
+        assert_eq!(app.log_in("nobody", "wrong guess").await.status(), 401);
+    }
+
+    assert_eq!(app.log_in("nobody", "wrong guess").await.status(), 429);
+}
+
+#[tokio::test]
+async fn each_login_gets_a_new_session_id_never_the_one_presented() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let planted = format!("__Host-latch_session={}", "A".repeat(43));
+
+    let first = app
+        .post_form(
+            "/api/login",
+            &[("identifier", &ana.username), ("password", &ana.password)],
+            &[("cookie", &planted)],
+        )
+        .await;
+    let second = app.log_in(&ana.username, &ana.password).await;
+
+    let (first, second) = (
+        session_cookie(&first).unwrap(),
+        session_cookie(&second).unwrap(),
+    );
+    assert_ne!(first, planted);
+    assert_ne!(first, second);
+    assert_eq!(session::Entity::find().all(&app.db).await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session_on_the_server() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let cookie = session_cookie(&app.log_in(&ana.username, &ana.password).await).unwrap();
+
+    let logout = app
+        .post_form("/api/logout", &[], &[("cookie", &cookie)])
+        .await;
+
+    assert_eq!(logout.status(), 200);
+    assert_eq!(logout.headers()["location"], "/login");
+    assert!(
+        logout.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert!(
+        session::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let home = app.get_with_cookie("/", Some(&cookie)).await;
+    assert_eq!(home.status(), 303);
+    assert_eq!(home.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn an_expired_session_is_rejected_and_removed() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let cookie = session_cookie(&app.log_in(&ana.username, &ana.password).await).unwrap();
+    let row = session::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let mut row = row.into_active_model();
+    row.expires_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
+    row.update(&app.db).await.unwrap();
+
+    let settings = app.get_with_cookie("/settings", Some(&cookie)).await;
+
+    assert_eq!(settings.status(), 303);
+    assert_eq!(settings.headers()["location"], "/login?next=/settings");
+    assert!(
+        session::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn pages_needing_a_session_send_visitors_to_login_and_back() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    let visit = app.get("/settings?tab=1").await;
+    assert_eq!(visit.status(), 303);
+    assert_eq!(
+        visit.headers()["location"],
+        "/login?next=/settings%3Ftab%3D1"
+    );
+
+    let login = app
+        .post_form(
+            "/api/login",
+            &[
+                ("identifier", &ana.username),
+                ("password", &ana.password),
+                ("next", "/settings?tab=1"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(login.headers()["location"], "/settings?tab=1");
+}
+
+#[tokio::test]
+async fn login_never_redirects_to_another_site() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    for evil in ["https://evil.example/", "//evil.example", "/\\evil.example"] {
+        let login = app
+            .post_form(
+                "/api/login",
+                &[
+                    ("identifier", &ana.username),
+                    ("password", &ana.password),
+                    ("next", evil),
+                ],
+                &[],
+            )
+            .await;
+        assert_eq!(login.headers()["location"], "/", "{evil}");
+    }
+}
+
+#[tokio::test]
+async fn without_javascript_the_form_post_redirects_like_a_page() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let page_headers = [
+        ("accept", "text/html"),
+        ("referer", "http://127.0.0.1/login?next=/settings"),
+    ];
+
+    let failed = app
+        .post_form(
+            "/api/login",
+            &[("identifier", &ana.username), ("password", "nope")],
+            &page_headers,
+        )
+        .await;
+    assert_eq!(failed.status(), 302);
+    let location = failed.headers()["location"].to_str().unwrap();
+    assert!(
+        location.contains("next=/settings") && location.contains("__err="),
+        "{location}"
+    );
+
+    let ok = app
+        .post_form(
+            "/api/login",
+            &[
+                ("identifier", &ana.username),
+                ("password", &ana.password),
+                ("next", "/settings"),
+            ],
+            &page_headers,
+        )
+        .await;
+    assert_eq!(ok.status(), 302);
+    assert_eq!(ok.headers()["location"], "/settings");
+    assert!(session_cookie(&ok).is_some());
+}
+
+#[tokio::test]
+async fn cross_origin_posts_are_refused() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let form = [
+        ("identifier", ana.username.as_str()),
+        ("password", ana.password.as_str()),
+    ];
+
+    let cross_site = app
+        .post_form("/api/login", &form, &[("sec-fetch-site", "cross-site")])
+        .await;
+    let other_origin = app
+        .post_form("/api/login", &form, &[("origin", "https://evil.example")])
+        .await;
+    let same_origin = app
+        .post_form("/api/login", &form, &[("sec-fetch-site", "same-origin")])
+        .await;
+    let our_origin = app
+        .post_form(
+            "/api/login",
+            &form,
+            &[("origin", crate::helpers::PUBLIC_URL)],
+        )
+        .await;
+
+    assert_eq!(cross_site.status(), 403);
+    assert_eq!(other_origin.status(), 403);
+    assert_eq!(same_origin.status(), 200);
+    assert_eq!(our_origin.status(), 200);
+}
+
+#[tokio::test]
+async fn a_one_megabyte_password_is_refused_before_it_is_read() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let huge = "x".repeat(1024 * 1024);
+
+    let response = app.log_in(&ana.username, &huge).await;
+
+    assert_eq!(response.status(), 413);
+    let audited = audit_event::Entity::find().all(&app.db).await.unwrap();
+    assert!(audited.is_empty(), "nothing was processed: {audited:?}");
+}
+
+#[tokio::test]
+async fn logins_are_recorded_in_the_audit_trail_without_passwords() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    app.log_in(&ana.username, "wrong guess").await;
+    app.log_in(&ana.username, &ana.password).await;
+
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Kind.eq("login"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let outcomes: Vec<_> = events.iter().map(|e| e.outcome.as_str()).collect();
+    assert_eq!(outcomes, ["failed", "succeeded"]);
+    assert!(
+        events
+            .iter()
+            .all(|e| e.client_ip.as_deref() == Some("127.0.0.1"))
+    );
+    assert!(events.iter().all(|e| e.target_user_id.is_some()));
+    let dump = format!("{events:?}");
+    assert!(!dump.contains("wrong guess") && !dump.contains(&ana.password));
+}
