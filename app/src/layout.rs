@@ -19,12 +19,9 @@ pub(crate) fn Page(children: Children) -> impl IntoView {
                 {t.app_name}
             </a>
             <Suspense>
-                {move || {
-                    user.get()
-                        .and_then(Result::ok)
-                        .flatten()
-                        .map(|user| view! { <UserMenu user /> })
-                }}
+                {move || Suspend::new(async move {
+                    user.await.ok().flatten().map(|user| view! { <UserMenu user /> })
+                })}
             </Suspense>
         </header>
         <main id="main" class="page" tabindex="-1">
@@ -39,7 +36,7 @@ pub(crate) fn Page(children: Children) -> impl IntoView {
 #[component]
 pub(crate) fn RequireUser<F, V>(children: F) -> impl IntoView
 where
-    F: Fn(crate::auth::UserSummary) -> V + Send + Sync + 'static,
+    F: Fn(crate::auth::UserSummary) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let user = use_user();
@@ -47,8 +44,11 @@ where
     view! {
         <Suspense>
             {move || {
-                user.get()
-                    .map(|result| match result {
+                let children = children.clone();
+                // Awaiting (not reading) the resource: after a login or logout it is being
+                // refetched, and deciding on the stale value would bounce the user around.
+                Suspend::new(async move {
+                    match user.await {
                         Ok(Some(user)) => children(user).into_any(),
                         _ => {
                             let here = format!(
@@ -59,7 +59,8 @@ where
                             let path = format!("/login?next={}", urlencode(&here));
                             view! { <leptos_router::components::Redirect path /> }.into_any()
                         }
-                    })
+                    }
+                })
             }}
         </Suspense>
     }

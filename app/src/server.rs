@@ -68,6 +68,31 @@ pub fn retry_later(status: http::StatusCode, retry_after_secs: u64) {
     }
 }
 
+/// Without JavaScript, a failed form post must land back on its form with the error, where
+/// the page's `ServerAction` picks it up from the query. Leptos would return to the `Referer`,
+/// which our `Referrer-Policy: no-referrer` withholds, so the server function names its page.
+pub fn return_to_form_with_error(page: &str, server_fn_path: &str, err: &AppError) {
+    use leptos::server_fn::error::ServerFnUrlError;
+    if !is_plain_form_post() {
+        return;
+    }
+    let Ok(url) = ServerFnUrlError::new(server_fn_path, err.clone())
+        .to_url(&format!("http://latch.invalid{page}"))
+    else {
+        return;
+    };
+    let location = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    };
+    if let (Some(response), Ok(value)) = (
+        use_context::<ResponseOptions>(),
+        http::HeaderValue::from_str(&location),
+    ) {
+        response.insert_header(http::header::LOCATION, value);
+    }
+}
+
 /// Logs an unexpected failure once, with its context, and hides it from the browser.
 pub fn unexpected(err: impl std::fmt::Display) -> AppError {
     tracing::error!("{err:#}");

@@ -32,37 +32,44 @@ pub async fn log_in(
         client_ip: request_info().client_ip,
     };
     let now = chrono::Utc::now();
-    match auth::log_in(
+    let outcome = auth::log_in(
         &context.db,
         &context.hasher,
         &context.login_policy,
         attempt,
         now,
     )
-    .await
-    {
+    .await;
+    let next = latch_domain::local_path_or_home(next.as_deref());
+    let err = match outcome {
         Ok(logged_in) => {
             set_session_cookie(logged_in.session_token.expose(), context.secure_cookies);
-            leptos_axum::redirect(latch_domain::local_path_or_home(next.as_deref()));
-            Ok(())
+            leptos_axum::redirect(next);
+            return Ok(());
         }
         Err(LoginError::InvalidCredentials) => {
             set_error_status(http::StatusCode::UNAUTHORIZED);
-            Err(AppError::InvalidCredentials { identifier })
+            AppError::InvalidCredentials { identifier }
         }
         Err(LoginError::Throttled { retry_at }) => {
             let retry_after_secs = (retry_at - now).num_seconds().max(1) as u64;
             retry_later(http::StatusCode::TOO_MANY_REQUESTS, retry_after_secs);
-            Err(AppError::Throttled { retry_after_secs })
+            AppError::Throttled { retry_after_secs }
         }
         Err(LoginError::Busy) => {
             retry_later(http::StatusCode::SERVICE_UNAVAILABLE, 2);
-            Err(AppError::Busy {
+            AppError::Busy {
                 retry_after_secs: 2,
-            })
+            }
         }
-        Err(LoginError::Unexpected(err)) => Err(unexpected(err)),
-    }
+        Err(LoginError::Unexpected(err)) => unexpected(err),
+    };
+    let page = match next {
+        "/" => "/login".to_owned(),
+        next => format!("/login?next={}", crate::urlencode(next)),
+    };
+    return_to_form_with_error(&page, <LogIn as leptos::server_fn::ServerFn>::PATH, &err);
+    Err(err)
 }
 
 /// Ends this session and goes to the login page.

@@ -234,7 +234,11 @@ async fn without_javascript_the_form_post_redirects_like_a_page() {
     let failed = app
         .post_form(
             "/api/login",
-            &[("identifier", &ana.username), ("password", "nope")],
+            &[
+                ("identifier", &ana.username),
+                ("password", "nope"),
+                ("next", "/settings"),
+            ],
             &page_headers,
         )
         .await;
