@@ -27,6 +27,8 @@ pub(crate) static MESSAGES: Messages = Messages {
     server_busy: "The server is busy right now. Please try again in a few seconds.",
     not_signed_in: "Your session has ended. Please log in again.",
     unexpected_error: "Something went wrong on our side. Please try again; if it keeps happening, contact your company's Admin or support.",
+    database_unavailable: "Latch cannot reach its database right now. Please try again in a moment; if it keeps happening, contact your company's Admin or support.",
+    cross_origin_refused: "This request came from another website and was refused. Please use the form on this site.",
 
     profile_settings: "Profile Settings",
     log_out: "Log out",

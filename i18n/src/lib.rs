@@ -66,6 +66,8 @@ pub struct Messages {
     pub server_busy: &'static str,
     pub not_signed_in: &'static str,
     pub unexpected_error: &'static str,
+    pub database_unavailable: &'static str,
+    pub cross_origin_refused: &'static str,
 
     // Signed-in shell
     pub profile_settings: &'static str,

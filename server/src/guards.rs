@@ -104,7 +104,10 @@ pub async fn refuse_cross_origin(
     };
     if !allowed {
         tracing::warn!(path = %request.uri().path(), "refused a cross-origin request");
-        return (StatusCode::FORBIDDEN, "Cross-origin request refused.").into_response();
+        let message = latch_i18n::Locale::default()
+            .messages()
+            .cross_origin_refused;
+        return (StatusCode::FORBIDDEN, message).into_response();
     }
     next.run(request).await
 }
@@ -113,7 +116,9 @@ fn service_unavailable() -> Response {
     (
         StatusCode::SERVICE_UNAVAILABLE,
         [(header::RETRY_AFTER, "5")],
-        "Latch cannot reach its database right now. Please try again in a moment.",
+        latch_i18n::Locale::default()
+            .messages()
+            .database_unavailable,
     )
         .into_response()
 }

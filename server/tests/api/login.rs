@@ -334,3 +334,27 @@ async fn logins_are_recorded_in_the_audit_trail_without_passwords() {
     let dump = format!("{events:?}");
     assert!(!dump.contains("wrong guess") && !dump.contains(&ana.password));
 }
+
+#[tokio::test]
+async fn all_sessions_of_a_user_can_be_revoked_at_once() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let laptop = session_cookie(&app.log_in(&ana.username, &ana.password).await).unwrap();
+    let phone = session_cookie(&app.log_in(&ana.username, &ana.password).await).unwrap();
+    let user_id = session::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .user_id
+        .unwrap();
+
+    let ended = latch_core::sessions::end_all_for_user(&app.db, user_id, None)
+        .await
+        .unwrap();
+
+    assert_eq!(ended, 2);
+    for cookie in [laptop, phone] {
+        assert_eq!(app.get_with_cookie("/", Some(&cookie)).await.status(), 303);
+    }
+}
