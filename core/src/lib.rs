@@ -8,6 +8,7 @@ pub mod db;
 pub mod entities;
 pub mod mail;
 pub mod migration;
+pub mod outbox;
 pub mod password_hash;
 pub mod secret_token;
 pub mod sessions;

@@ -39,4 +39,19 @@ pub(crate) static MESSAGES: Messages = Messages {
     role_label: "Role",
     role_admin: "Admin",
     role_member: "Member",
+
+    mail_greeting: |name| format!("Hello {name},"),
+    mail_signature: "Latch, sign-in for your company's CRM",
+    mail_automatic: "This email was sent automatically; replies are not read.",
+    reset_mail_subject: "Reset your password",
+    reset_mail_intro: |username| {
+        format!(
+            "We received a request to reset the password of your account. Your username is {username}."
+        )
+    },
+    reset_mail_action: "Set a new password",
+    reset_mail_validity: |minutes| {
+        format!("The link works once and stays valid for {minutes} minutes.")
+    },
+    reset_mail_not_you: "If you did not ask for this, ignore this email: your password stays as it is. If such emails keep coming, tell your company's Admin or support.",
 };

@@ -79,6 +79,16 @@ pub struct Messages {
     pub role_label: &'static str,
     pub role_admin: &'static str,
     pub role_member: &'static str,
+
+    // Emails
+    pub mail_greeting: fn(name: &str) -> String,
+    pub mail_signature: &'static str,
+    pub mail_automatic: &'static str,
+    pub reset_mail_subject: &'static str,
+    pub reset_mail_intro: fn(username: &str) -> String,
+    pub reset_mail_action: &'static str,
+    pub reset_mail_validity: fn(minutes: i64) -> String,
+    pub reset_mail_not_you: &'static str,
 }
 
 #[cfg(test)]

@@ -26,6 +26,19 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Inspect outgoing email.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// List the most recent emails and how their delivery went.
+    Status {
+        /// Only those that failed for good.
+        #[arg(long)]
+        failed: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

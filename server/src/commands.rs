@@ -84,6 +84,54 @@ pub async fn add_user(
     ))
 }
 
+/// `latch mail status [--failed]`: the 50 most recent emails, newest first, with totals.
+pub async fn mail_status(settings: &Settings, only_failed: bool) -> Result<String, CommandError> {
+    let db = open_database(settings).await?;
+    let rows = latch_core::outbox::recent(&db, only_failed, 50).await?;
+    if rows.is_empty() {
+        return Ok(if only_failed {
+            "No failed emails."
+        } else {
+            "No emails yet."
+        }
+        .to_owned());
+    }
+    let mut out = format!(
+        "{:<20} {:<9} {:>3}  {:<32} {:<16} {}\n",
+        "CREATED (UTC)", "STATUS", "TRY", "RECIPIENT", "TEMPLATE", "LAST ERROR / SENT"
+    );
+    for row in &rows {
+        let detail = match (&row.last_error, row.sent_at) {
+            (Some(error), _) if row.status != "sent" => error.replace('\n', " "),
+            (_, Some(sent)) => format!("sent {}", sent.format("%Y-%m-%d %H:%M:%S")),
+            _ => format!(
+                "next try {}",
+                row.next_attempt_at.format("%Y-%m-%d %H:%M:%S")
+            ),
+        };
+        out.push_str(&format!(
+            "{:<20} {:<9} {:>3}  {:<32} {:<16} {}\n",
+            row.created_at.format("%Y-%m-%d %H:%M:%S"),
+            row.status,
+            row.attempts,
+            row.recipient,
+            row.template,
+            detail
+        ));
+    }
+    let count = |status: &str| rows.iter().filter(|row| row.status == status).count();
+    out.push_str(&format!(
+        "\n{} shown: {} sent, {} queued, {} sending, {} retrying, {} failed",
+        rows.len(),
+        count("sent"),
+        count("queued"),
+        count("sending"),
+        count("retrying"),
+        count("failed"),
+    ));
+    Ok(out)
+}
+
 /// The first line of standard input, without its line ending (spaces are part of a password).
 fn read_password(mut stdin: impl BufRead) -> Result<String, CommandError> {
     let mut line = String::new();

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use latch_core::db;
-use latch_server::cli::{Cli, Command, CompanyCommand, UserCommand};
+use latch_server::cli::{Cli, Command, CompanyCommand, MailCommand, UserCommand};
 use latch_server::commands::{self, CommandError};
 use latch_server::settings::Settings;
 use latch_server::startup::Application;
@@ -29,6 +29,9 @@ async fn main() -> ExitCode {
         Command::Migrate => commands::migrate(&settings).await,
         Command::Company(CompanyCommand::Add { name }) => {
             commands::add_company(&settings, &name).await
+        }
+        Command::Mail(MailCommand::Status { failed }) => {
+            commands::mail_status(&settings, failed).await
         }
         Command::User(UserCommand::Add(args)) => {
             if args.password_stdin && std::io::stdin().is_terminal() {

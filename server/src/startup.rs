@@ -7,6 +7,7 @@ use axum::{Router, extract::State, http::StatusCode, middleware, routing::get};
 use latch_app::server::ServerContext;
 use latch_app::{App, shell};
 use latch_core::auth::LoginPolicy;
+use latch_core::outbox::{self, OutboxPolicy};
 use latch_core::password_hash::Hasher;
 use latch_core::{db, mail::Mailer};
 use leptos::config::LeptosOptions;
@@ -83,13 +84,22 @@ impl Application {
         self.listener.local_addr()
     }
 
+    /// Serves requests and sends queued mail until a shutdown signal arrives.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let worker = tokio::spawn(outbox::run_worker(
+            self.state.db.clone(),
+            mail_sender(&self.state),
+            OutboxPolicy::default(),
+        ));
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await?;
+        // Mail not yet sent stays queued in the database for the next start.
+        worker.abort();
+        Ok(())
     }
 }
 
@@ -101,6 +111,20 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
         .await
         .context("applying database migrations")?;
     Ok(db)
+}
+
+/// What the outbox worker sends with.
+pub fn mail_sender(state: &AppState) -> outbox::Sender {
+    outbox::Sender {
+        mailer: state.mailer.clone(),
+        from: state.settings.mail.from.clone(),
+        message_id_domain: state
+            .settings
+            .public_url
+            .host_str()
+            .unwrap_or("localhost")
+            .to_owned(),
+    }
 }
 
 fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {

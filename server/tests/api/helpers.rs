@@ -9,7 +9,7 @@ use latch_server::startup::Application;
 use sea_orm::DatabaseConnection;
 
 pub use database::TestDatabase;
-pub use smtp::SmtpServer;
+pub use smtp::{SmtpServer, UNKNOWN_MAILBOX};
 
 /// A running Latch and handles to what it talks to.
 pub struct TestApp {

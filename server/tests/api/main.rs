@@ -12,5 +12,6 @@ mod health;
 mod helpers;
 mod login;
 mod mail;
+mod outbox;
 mod pages;
 mod schema;

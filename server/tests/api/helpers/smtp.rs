@@ -15,10 +15,14 @@ pub struct ReceivedMail {
     pub data: String,
 }
 
+/// Recipients containing this are refused with a permanent `550` (an unknown mailbox).
+pub const UNKNOWN_MAILBOX: &str = "unknown";
+
 #[derive(Clone)]
 pub struct SmtpServer {
     port: u16,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
+    running: Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 impl SmtpServer {
@@ -26,15 +30,41 @@ impl SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("binding SMTP port");
-        let port = listener.local_addr().unwrap().port();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let sink = received.clone();
-        tokio::spawn(async move {
+        let server = Self {
+            port: listener.local_addr().unwrap().port(),
+            received: Arc::new(Mutex::new(Vec::new())),
+            running: Arc::new(Mutex::new(None)),
+        };
+        server.serve(listener);
+        server
+    }
+
+    fn serve(&self, listener: TcpListener) {
+        let sink = self.received.clone();
+        let task = tokio::spawn(async move {
+            // Sessions live in this set: stopping the server drops them all.
+            let mut sessions = tokio::task::JoinSet::new();
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve_session(stream, sink.clone()));
+                sessions.spawn(serve_session(stream, sink.clone()));
             }
         });
-        Self { port, received }
+        *self.running.lock().unwrap() = Some(task);
+    }
+
+    /// The server goes away: open connections are cut and new ones refused.
+    pub async fn stop(&self) {
+        if let Some(task) = self.running.lock().unwrap().take() {
+            task.abort();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    /// The server comes back on the same port.
+    pub async fn restart(&self) {
+        let listener = TcpListener::bind(("127.0.0.1", self.port))
+            .await
+            .expect("rebinding the SMTP port");
+        self.serve(listener);
     }
 
     pub fn url(&self) -> String {
@@ -81,6 +111,8 @@ async fn serve_session(
                 data: String::new(),
             };
             b"250 OK\r\n"
+        } else if upper.starts_with("RCPT TO:") && line.contains(UNKNOWN_MAILBOX) {
+            b"550 5.1.1 No such user here\r\n"
         } else if upper.starts_with("RCPT TO:") {
             mail.to.push(address_in(&line));
             b"250 OK\r\n"

@@ -1,0 +1,114 @@
+//! The email outbox: every email is first a row here, written in the same transaction as the
+//! change that caused it, then sent by a background worker in every `latch` process. Nothing
+//! is lost when SMTP is down or a process dies; a crash between sending and recording may send
+//! one duplicate (same `Message-ID`), never zero.
+
+mod claim;
+mod templates;
+mod worker;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use latch_i18n::Locale;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, QuerySelect, Set};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub use templates::{MailTemplate, RenderedMail, render};
+pub use worker::{DeliveryReport, OutboxPolicy, Sender, deliver_due, run_worker};
+
+use crate::entities::outbox_message;
+
+/// Where a message is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Queued,
+    Sending,
+    Sent,
+    /// A temporary failure; `next_attempt_at` says when the next try is.
+    Retrying,
+    /// Permanent failure, or still failing after the retry period; `last_error` says why.
+    Failed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Sending => "sending",
+            Status::Sent => "sent",
+            Status::Retrying => "retrying",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+/// One email to send.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub user_id: Option<Uuid>,
+    /// Address and display name of the recipient.
+    pub to_address: String,
+    pub to_name: String,
+    pub locale: Locale,
+    pub template: MailTemplate,
+}
+
+/// Queues `mail`. Pass the transaction of the change that causes the mail, so both commit or
+/// neither does.
+pub async fn enqueue(
+    db: &impl ConnectionTrait,
+    mail: NewMail,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Uuid> {
+    let id = Uuid::new_v4();
+    let payload = Payload {
+        to_name: mail.to_name,
+        template: mail.template,
+    };
+    outbox_message::ActiveModel {
+        id: Set(id),
+        user_id: Set(mail.user_id),
+        recipient: Set(mail.to_address),
+        template: Set(payload.template.name().to_owned()),
+        locale: Set(mail.locale.tag().to_owned()),
+        payload: Set(serde_json::to_string(&payload).context("encoding the mail")?),
+        status: Set(Status::Queued.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        sent_at: Set(None),
+    }
+    .insert(db)
+    .await
+    .context("queueing a mail")?;
+    tracing::info!(mail_id = %id, "mail queued");
+    Ok(id)
+}
+
+/// What is rendered when the message is sent. Holds the action link, so it is wiped once the
+/// message is sent or has failed for good.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Payload {
+    to_name: String,
+    template: MailTemplate,
+}
+
+/// The most recent messages, newest first (for `latch mail status` and the admin view).
+pub async fn recent(
+    db: &impl ConnectionTrait,
+    only_failed: bool,
+    limit: u64,
+) -> anyhow::Result<Vec<outbox_message::Model>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut query = outbox_message::Entity::find()
+        .order_by_desc(outbox_message::Column::CreatedAt)
+        .limit(limit);
+    if only_failed {
+        query = query.filter(outbox_message::Column::Status.eq(Status::Failed.as_str()));
+    }
+    query.all(db).await.context("listing mail")
+}

@@ -1,0 +1,148 @@
+//! Email templates: a plain-text and an HTML part for every mail, rendered with minijinja.
+//! Every sentence comes from the i18n layer in the recipient's language; the HTML template
+//! escapes every value (names are user-supplied text).
+
+use latch_i18n::Locale;
+use minijinja::{Environment, context};
+use serde::{Deserialize, Serialize};
+
+/// The kinds of mail Latch sends, with what each needs to be written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum MailTemplate {
+    /// "Forgot Password": a link to choose a new password.
+    PasswordReset {
+        username: String,
+        link: String,
+        valid_minutes: i64,
+    },
+}
+
+impl MailTemplate {
+    pub fn name(&self) -> &'static str {
+        match self {
+            MailTemplate::PasswordReset { .. } => "password_reset",
+        }
+    }
+}
+
+/// A mail ready for the transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedMail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+const TEXT: &str = "\
+{{ greeting }}
+
+{{ intro }}
+
+{{ action }}:
+{{ link }}
+
+{{ validity }}
+
+{{ not_you }}
+
+{{ signature }}
+{{ automatic }}
+";
+
+const HTML: &str = r#"<!DOCTYPE html>
+<html lang="{{ lang }}">
+<head><meta charset="utf-8"><title>{{ subject }}</title></head>
+<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1b1f24; max-width: 36rem;">
+<p>{{ greeting }}</p>
+<p>{{ intro }}</p>
+<p><a href="{{ link }}" style="display: inline-block; padding: 0.5rem 1rem; background: #1d4ed8; color: #ffffff; border-radius: 0.5rem; text-decoration: none; font-weight: 600;">{{ action }}</a></p>
+<p style="font-size: 0.875rem;">{{ link }}</p>
+<p>{{ validity }}</p>
+<p>{{ not_you }}</p>
+<p>{{ signature }}<br><span style="color: #4d5561; font-size: 0.875rem;">{{ automatic }}</span></p>
+</body>
+</html>
+"#;
+
+/// Renders `template` for `recipient_name` in `locale`.
+pub fn render(
+    template: &MailTemplate,
+    recipient_name: &str,
+    locale: Locale,
+) -> anyhow::Result<RenderedMail> {
+    let t = locale.messages();
+    let MailTemplate::PasswordReset {
+        username,
+        link,
+        valid_minutes,
+    } = template;
+    let subject = t.reset_mail_subject.to_owned();
+    let values = context! {
+        lang => locale.tag(),
+        subject => subject,
+        greeting => (t.mail_greeting)(recipient_name),
+        intro => (t.reset_mail_intro)(username),
+        action => t.reset_mail_action,
+        link => link,
+        validity => (t.reset_mail_validity)(*valid_minutes),
+        not_you => t.reset_mail_not_you,
+        signature => t.mail_signature,
+        automatic => t.mail_automatic,
+    };
+    // The file extension of the template name turns HTML escaping on.
+    let mut env = Environment::new();
+    env.add_template("mail.txt", TEXT)?;
+    env.add_template("mail.html", HTML)?;
+    Ok(RenderedMail {
+        text: env.get_template("mail.txt")?.render(&values)?,
+        html: env.get_template("mail.html")?.render(&values)?,
+        subject,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reset() -> MailTemplate {
+        MailTemplate::PasswordReset {
+            username: "ana.putri".to_owned(),
+            link: "https://latch.example/reset-password?token=abc&x=1".to_owned(),
+            valid_minutes: 30,
+        }
+    }
+
+    #[test]
+    fn both_parts_name_the_user_the_link_and_its_validity() {
+        let mail = render(&reset(), "Ana Putri", Locale::En).unwrap();
+
+        for part in [&mail.text, &mail.html] {
+            assert!(part.contains("Ana Putri"), "{part}");
+            assert!(part.contains("ana.putri"), "{part}");
+            assert!(part.contains("30 minutes"), "{part}");
+            assert!(part.contains("Admin"), "{part}");
+        }
+        assert!(
+            mail.text
+                .contains("https://latch.example/reset-password?token=abc&x=1")
+        );
+        assert!(
+            mail.html
+                .contains(r#"href="https://latch.example/reset-password?token=abc&amp;x=1""#)
+        );
+        assert!(!mail.subject.is_empty());
+    }
+
+    #[test]
+    fn user_supplied_text_is_escaped_in_html() {
+        let mail = render(&reset(), "<img src=x onerror=alert(1)>", Locale::En).unwrap();
+
+        assert!(!mail.html.contains("<img src=x"), "{}", mail.html);
+        assert!(
+            mail.html.contains("&lt;img src=x onerror=alert(1)&gt;"),
+            "{}",
+            mail.html
+        );
+    }
+}

@@ -1,0 +1,197 @@
+//! The background sender: claims due messages, sends them, records the outcome, and retries
+//! temporary failures with exponential back-off and jitter.
+
+use std::time::Duration as StdDuration;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use latch_i18n::Locale;
+use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
+use sea_orm::DatabaseConnection;
+
+use super::claim::{claim_due, mark_failed, mark_retrying, mark_sent};
+use super::{MailTemplate, Payload, render};
+use crate::entities::outbox_message;
+use crate::mail::{MailError, Mailer, Message};
+
+/// How the outbox retries.
+#[derive(Debug, Clone, Copy)]
+pub struct OutboxPolicy {
+    /// Messages claimed per round.
+    pub batch: u64,
+    /// A claimed message whose sender vanished is retried after this long.
+    pub lease: Duration,
+    /// Wait before the first retry; doubles with each attempt, up to `max_retry`.
+    pub first_retry: Duration,
+    pub max_retry: Duration,
+    /// Temporary failures are retried for at least this long, then the message fails.
+    pub give_up_after: Duration,
+    /// Pause between rounds when nothing is due.
+    pub poll_interval: StdDuration,
+}
+
+impl Default for OutboxPolicy {
+    fn default() -> Self {
+        Self {
+            batch: 20,
+            lease: Duration::minutes(5),
+            first_retry: Duration::seconds(10),
+            max_retry: Duration::hours(1),
+            give_up_after: Duration::hours(24),
+            poll_interval: StdDuration::from_secs(1),
+        }
+    }
+}
+
+impl OutboxPolicy {
+    /// Delay before retry number `attempt` (1 = after the first failed try): exponential,
+    /// capped, with "equal jitter" (half fixed, half random) so that many messages failing
+    /// together do not retry in lockstep.
+    pub fn retry_delay(&self, attempt: i32, random: u32) -> Duration {
+        let doublings = attempt.clamp(1, 20) - 1;
+        let exponential = self.first_retry.num_milliseconds() << doublings;
+        let delay = exponential.min(self.max_retry.num_milliseconds());
+        let half = delay / 2;
+        Duration::milliseconds(half + (i64::from(random) % (half + 1)))
+    }
+}
+
+/// What the worker needs to turn a row into a message.
+#[derive(Clone)]
+pub struct Sender {
+    pub mailer: Mailer,
+    pub from: Mailbox,
+    /// Right-hand side of `Message-ID`s (the public host name).
+    pub message_id_domain: String,
+}
+
+/// Outcomes of one round.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub claimed: usize,
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
+
+/// Claims what is due at `now` and tries to send it.
+pub async fn deliver_due(
+    db: &DatabaseConnection,
+    sender: &Sender,
+    policy: &OutboxPolicy,
+    now: DateTime<Utc>,
+) -> anyhow::Result<DeliveryReport> {
+    let claimed = claim_due(db, now, policy.lease, policy.batch).await?;
+    let mut report = DeliveryReport {
+        claimed: claimed.len(),
+        ..Default::default()
+    };
+    for row in claimed {
+        let message = match build_message(&row, sender) {
+            Ok(message) => message,
+            Err(err) => {
+                mark_failed(db, row.id, now, &format!("could not be written: {err:#}")).await?;
+                report.failed += 1;
+                continue;
+            }
+        };
+        match sender.mailer.send(message).await {
+            Ok(()) => {
+                mark_sent(db, row.id, now).await?;
+                report.sent += 1;
+                tracing::info!(mail_id = %row.id, template = %row.template, "mail sent");
+            }
+            Err(MailError::Permanent(reason)) => {
+                mark_failed(db, row.id, now, &reason).await?;
+                report.failed += 1;
+                tracing::warn!(mail_id = %row.id, %reason, "mail failed permanently");
+            }
+            Err(MailError::Temporary(reason)) if now - row.created_at >= policy.give_up_after => {
+                let reason = format!(
+                    "still failing after {} hours: {reason}",
+                    policy.give_up_after.num_hours()
+                );
+                mark_failed(db, row.id, now, &reason).await?;
+                report.failed += 1;
+                tracing::warn!(mail_id = %row.id, %reason, "mail failed: gave up retrying");
+            }
+            Err(MailError::Temporary(reason)) => {
+                let next = now + policy.retry_delay(row.attempts, random_u32());
+                mark_retrying(db, row.id, now, next, &reason).await?;
+                report.retrying += 1;
+                tracing::warn!(mail_id = %row.id, %reason, %next, "mail will be retried");
+            }
+        }
+    }
+    Ok(report)
+}
+
+/// Sends due mail until the process ends. Errors (database briefly away...) are logged and
+/// the loop carries on: queued mail stays queued.
+pub async fn run_worker(db: DatabaseConnection, sender: Sender, policy: OutboxPolicy) {
+    loop {
+        match deliver_due(&db, &sender, &policy, Utc::now()).await {
+            // A full batch: there may be more waiting right away.
+            Ok(report) if report.claimed as u64 >= policy.batch => continue,
+            Ok(_) => {}
+            Err(err) => tracing::error!("outbox: {err:#}"),
+        }
+        tokio::time::sleep(policy.poll_interval).await;
+    }
+}
+
+fn build_message(row: &outbox_message::Model, sender: &Sender) -> anyhow::Result<Message> {
+    let payload: Payload = serde_json::from_str(&row.payload).context("reading the payload")?;
+    let locale = Locale::from_tag(&row.locale).unwrap_or_default();
+    let rendered = render(&payload.template, &payload.to_name, locale)?;
+    let to = Mailbox::new(
+        Some(payload.to_name.clone()),
+        row.recipient.parse().context("the recipient address")?,
+    );
+    if let Mailer::DevMailbox { dir, .. } = &sender.mailer {
+        // Development only: no real mail leaves, so show where to click.
+        let MailTemplate::PasswordReset { link, .. } = &payload.template;
+        tracing::info!(to = %row.recipient, mailbox = %dir.display(), %link, "dev mailbox: mail written");
+    }
+    const AUTO_SUBMITTED: HeaderName = HeaderName::new_from_ascii_str("Auto-Submitted");
+    Message::builder()
+        .from(sender.from.clone())
+        .to(to)
+        .subject(rendered.subject)
+        // Stable across retries, so a rare duplicate is recognisable as one.
+        .message_id(Some(format!("<{}@{}>", row.id, sender.message_id_domain)))
+        .raw_header(HeaderValue::new(
+            AUTO_SUBMITTED,
+            "auto-generated".to_owned(),
+        ))
+        .multipart(MultiPart::alternative_plain_html(
+            rendered.text,
+            rendered.html,
+        ))
+        .context("building the message")
+}
+
+fn random_u32() -> u32 {
+    let mut bytes = [0u8; 4];
+    let _ = getrandom::fill(&mut bytes);
+    u32::from_le_bytes(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_start_within_seconds_and_grow_to_at_most_an_hour() {
+        let policy = OutboxPolicy::default();
+        let first = policy.retry_delay(1, 0);
+        let first_max = policy.retry_delay(1, u32::MAX);
+        assert!(first >= Duration::seconds(5) && first_max <= Duration::seconds(10));
+        assert!(policy.retry_delay(3, 0) >= Duration::seconds(20));
+        for attempt in [12, 20, 1000] {
+            assert!(policy.retry_delay(attempt, u32::MAX) <= Duration::hours(1));
+            assert!(policy.retry_delay(attempt, 0) >= Duration::minutes(30));
+        }
+    }
+}
