@@ -17,11 +17,47 @@ pub enum AppError {
     Busy { retry_after_secs: u64 },
     #[error("not signed in")]
     NotSignedIn,
+    /// The email field holds something that is not an address (kept, to fix it in place).
+    #[error("invalid email")]
+    InvalidEmail { email: String },
+    #[error("password refused: {problem}")]
+    PasswordRejected {
+        problem: latch_domain::PasswordError,
+    },
+    #[error("the two passwords differ")]
+    PasswordsDiffer,
+    #[error("reset link unusable: {state:?}")]
+    ResetLinkUnusable { state: ResetLinkState },
     #[error("unexpected server error")]
     Unexpected,
     /// The request itself failed (network, malformed request...).
     #[error("request failed: {0}")]
     Request(String),
+}
+
+/// What a reset link is good for (shared with the browser).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ResetLinkState {
+    Valid,
+    Used,
+    Expired,
+    Replaced,
+    /// Unknown token, or no token at all.
+    Invalid,
+}
+
+impl ResetLinkState {
+    /// Heading and explanation for a link that cannot be used.
+    pub fn explained(self, t: &latch_i18n::Messages) -> (&'static str, &'static str) {
+        match self {
+            ResetLinkState::Used => (t.link_used_heading, t.link_used_body),
+            ResetLinkState::Expired => (t.link_expired_heading, t.link_expired_body),
+            ResetLinkState::Replaced => (t.link_replaced_heading, t.link_replaced_body),
+            ResetLinkState::Valid | ResetLinkState::Invalid => {
+                (t.link_invalid_heading, t.link_invalid_body)
+            }
+        }
+    }
 }
 
 impl FromServerFnError for AppError {
@@ -42,6 +78,13 @@ impl AppError {
             }
             AppError::Busy { .. } => t.server_busy.to_owned(),
             AppError::NotSignedIn => t.not_signed_in.to_owned(),
+            AppError::InvalidEmail { .. } => t.email_invalid.to_owned(),
+            AppError::PasswordRejected { problem } => match problem {
+                latch_domain::PasswordError::TooShort { min } => (t.password_too_short)(*min),
+                latch_domain::PasswordError::TooLong { max } => (t.password_too_long)(*max),
+            },
+            AppError::PasswordsDiffer => t.passwords_differ.to_owned(),
+            AppError::ResetLinkUnusable { state } => state.explained(t).0.to_owned(),
             AppError::Unexpected | AppError::Request(_) => t.unexpected_error.to_owned(),
         }
     }

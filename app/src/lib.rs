@@ -14,6 +14,7 @@ pub mod error;
 mod i18n;
 mod layout;
 mod pages;
+pub mod password_reset;
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -65,6 +66,26 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=StaticSegment("login")
                             view=auth::LoginPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment("forgot-password")
+                            view=password_reset::ForgotPasswordPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("forgot-password"), StaticSegment("sent"))
+                            view=password_reset::ResetSentPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment("reset-password")
+                            view=password_reset::ResetPasswordPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("reset-password"), StaticSegment("done"))
+                            view=password_reset::ResetDonePage
                             ssr=SsrMode::Async
                         />
                         <Route

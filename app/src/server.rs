@@ -5,6 +5,8 @@ use std::net::IpAddr;
 
 use latch_core::auth::LoginPolicy;
 use latch_core::password_hash::Hasher;
+use latch_core::password_reset::ResetPolicy;
+use latch_core::secret_token::SecretToken;
 use latch_core::sessions::SessionUser;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -18,6 +20,9 @@ pub struct ServerContext {
     pub db: DatabaseConnection,
     pub hasher: Hasher,
     pub login_policy: LoginPolicy,
+    pub reset_policy: ResetPolicy,
+    /// Base of every emailed link (never the request's Host header).
+    pub public_url: url::Url,
     /// Cookies get `Secure` (and the `__Host-` prefix) when the public URL is https.
     pub secure_cookies: bool,
 }
@@ -110,7 +115,42 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
 
 /// The session token presented in the request's `Cookie` header, if any.
 pub fn session_cookie_value(headers: &http::HeaderMap, secure: bool) -> Option<&str> {
-    let name = session_cookie_name(secure);
+    cookie_value(headers, session_cookie_name(secure))
+}
+
+/// Holds a reset token between opening the emailed link and submitting the form, so the token
+/// leaves the address bar (and can never leak through history or `Referer`).
+pub fn reset_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-latch_reset"
+    } else {
+        "latch_reset"
+    }
+}
+
+pub fn reset_token_from_cookie(secure: bool) -> Option<SecretToken> {
+    let parts = use_context::<http::request::Parts>()?;
+    cookie_value(&parts.headers, reset_cookie_name(secure)).and_then(SecretToken::from_presented)
+}
+
+/// The `Set-Cookie` value that stores a reset token for an hour at most.
+pub fn reset_cookie(token: &str, secure: bool) -> String {
+    format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600{}",
+        reset_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+pub fn clear_reset_cookie(secure: bool) {
+    append_cookie(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        reset_cookie_name(secure),
+        if secure { "; Secure" } else { "" }
+    ));
+}
+
+fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(http::header::COOKIE)
         .iter()

@@ -10,6 +10,7 @@ pub mod mail;
 pub mod migration;
 pub mod outbox;
 pub mod password_hash;
+pub mod password_reset;
 pub mod secret_token;
 pub mod sessions;
 pub mod throttle;

@@ -40,6 +40,50 @@ pub(crate) static MESSAGES: Messages = Messages {
     role_admin: "Admin",
     role_member: "Member",
 
+    forgot_title: "Forgot Password",
+    forgot_intro: "Enter the email address of your account. We will send you a link to choose a new password.",
+    email_field_label: "Email",
+    send_reset_button: "Send me reset password instructions",
+    sending: "Sending…",
+    back_to_login: "Back to log in",
+    email_invalid: "Enter an email address like name@example.com.",
+    reset_throttled: |minutes| {
+        let unit = if minutes == 1 { "minute" } else { "minutes" };
+        format!(
+            "You have asked for several links in a short time. Check your inbox and spam folder, or ask again in {minutes} {unit}."
+        )
+    },
+    sent_title: "Check your inbox",
+    sent_body: |minutes| {
+        format!(
+            "If an account uses this address, we have sent it an email with a link to choose a new password. The link is valid for {minutes} minutes and works once."
+        )
+    },
+    sent_nothing_arrived: "Nothing after a few minutes? Check your spam folder and that the address is the one your company registered, then try again. If it still does not arrive, contact your company's Admin or support.",
+    sent_try_again: "Try again",
+    reset_title: "Choose a new password",
+    reset_intro: "Choose a new password for your account. You will log in with it afterwards.",
+    new_password_label: "New password",
+    confirm_password_label: "Confirm new password",
+    password_hint: "At least 8 characters; a longer passphrase (15 or more) is stronger and easier to remember.",
+    set_password_button: "Set new password",
+    saving: "Saving…",
+    password_too_short: |min| format!("The password is too short: use at least {min} characters."),
+    password_too_long: |max| format!("The password is too long: use at most {max} characters."),
+    passwords_differ: "The two passwords are not the same. Type the new password again in both fields.",
+    link_used_heading: "This link has already been used",
+    link_used_body: "Each reset link works once. If you did not finish, ask for a new link.",
+    link_expired_heading: "This link has expired",
+    link_expired_body: "Reset links are valid for a short time only. Ask for a new link; it arrives in a minute or two.",
+    link_replaced_heading: "This link was replaced by a newer one",
+    link_replaced_body: "A newer reset link was requested, or the password was changed since. Use the newest email, or ask for a new link.",
+    link_invalid_heading: "This link is not valid",
+    link_invalid_body: "The link may be incomplete: some mail programs cut long links. Ask for a new link, or copy the whole link from the email.",
+    request_new_link: "Send me a new link",
+    reset_done_title: "Your password was changed",
+    reset_done_body: "You can now log in with your new password. For your security, you were signed out everywhere.",
+    log_in_link: "Log in",
+
     mail_greeting: |name| format!("Hello {name},"),
     mail_signature: "Latch, sign-in for your company's CRM",
     mail_automatic: "This email was sent automatically; replies are not read.",
@@ -54,4 +98,11 @@ pub(crate) static MESSAGES: Messages = Messages {
         format!("The link works once and stays valid for {minutes} minutes.")
     },
     reset_mail_not_you: "If you did not ask for this, ignore this email: your password stays as it is. If such emails keep coming, tell your company's Admin or support.",
+    changed_mail_subject: "Your password was changed",
+    changed_mail_intro: |username| {
+        format!(
+            "The password of your account (username {username}) was just changed, and every device signed in with the old one was signed out."
+        )
+    },
+    changed_mail_not_you: "If you did not do this, contact your company's Admin or support right away: someone else may have access to your email.",
 };

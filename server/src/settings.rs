@@ -23,6 +23,8 @@ pub struct Settings {
     /// Reverse proxies whose `X-Forwarded-For` is believed. Empty: the socket address is the
     /// client.
     pub trusted_proxies: Vec<IpAddr>,
+    /// How long an emailed "Forgot Password" link works.
+    pub reset_link_valid_for: chrono::Duration,
 }
 
 impl Settings {
@@ -111,8 +113,21 @@ impl Settings {
             })
             .collect::<Result<Vec<_>, _>>()?;
 
+        let reset_minutes = get("LATCH_RESET_LINK_MINUTES", "30");
+        let reset_link_valid_for = reset_minutes
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|minutes| (5..=24 * 60).contains(minutes))
+            .map(chrono::Duration::minutes)
+            .ok_or_else(|| SettingsError {
+                variable: "LATCH_RESET_LINK_MINUTES",
+                problem: format!("{reset_minutes:?} is not a number of minutes from 5 to 1440"),
+            })?;
+
         Ok(Settings {
             trusted_proxies,
+            reset_link_valid_for,
             database_url: SecretString::from(database_url),
             public_url,
             mail: MailSettings {
@@ -176,6 +191,8 @@ mod tests {
             ("LATCH_SMTP_URL", "http://mail.example.com"),
             ("LATCH_MAIL_FROM", "nobody"),
             ("LATCH_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
+            ("LATCH_RESET_LINK_MINUTES", "0"),
+            ("LATCH_RESET_LINK_MINUTES", "half an hour"),
         ];
         for (variable, value) in cases {
             let err = parse(&[(variable, value)]).unwrap_err();

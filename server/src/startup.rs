@@ -9,6 +9,7 @@ use latch_app::{App, shell};
 use latch_core::auth::LoginPolicy;
 use latch_core::outbox::{self, OutboxPolicy};
 use latch_core::password_hash::Hasher;
+use latch_core::password_reset::ResetPolicy;
 use latch_core::{db, mail::Mailer};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -65,6 +66,11 @@ impl Application {
             db,
             hasher,
             login_policy: LoginPolicy::default(),
+            reset_policy: ResetPolicy {
+                link_valid_for: settings.reset_link_valid_for,
+                ..ResetPolicy::default()
+            },
+            public_url: settings.public_url.clone(),
             secure_cookies: settings.secure_cookies(),
         };
         let state = AppState {
@@ -157,6 +163,10 @@ fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guards::identify,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guards::move_reset_token_out_of_url,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

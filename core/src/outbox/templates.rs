@@ -16,12 +16,23 @@ pub enum MailTemplate {
         link: String,
         valid_minutes: i64,
     },
+    /// Sent after a password change or reset, in case it was not the account's owner.
+    PasswordChanged { username: String },
 }
 
 impl MailTemplate {
     pub fn name(&self) -> &'static str {
         match self {
             MailTemplate::PasswordReset { .. } => "password_reset",
+            MailTemplate::PasswordChanged { .. } => "password_changed",
+        }
+    }
+
+    /// The action link, if the mail has one.
+    pub fn link(&self) -> Option<&str> {
+        match self {
+            MailTemplate::PasswordReset { link, .. } => Some(link),
+            MailTemplate::PasswordChanged { .. } => None,
         }
     }
 }
@@ -38,12 +49,12 @@ const TEXT: &str = "\
 {{ greeting }}
 
 {{ intro }}
-
+{% if link %}
 {{ action }}:
 {{ link }}
 
 {{ validity }}
-
+{% endif %}
 {{ not_you }}
 
 {{ signature }}
@@ -56,10 +67,10 @@ const HTML: &str = r#"<!DOCTYPE html>
 <body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1b1f24; max-width: 36rem;">
 <p>{{ greeting }}</p>
 <p>{{ intro }}</p>
-<p><a href="{{ link }}" style="display: inline-block; padding: 0.5rem 1rem; background: #1d4ed8; color: #ffffff; border-radius: 0.5rem; text-decoration: none; font-weight: 600;">{{ action }}</a></p>
+{% if link %}<p><a href="{{ link }}" style="display: inline-block; padding: 0.5rem 1rem; background: #1d4ed8; color: #ffffff; border-radius: 0.5rem; text-decoration: none; font-weight: 600;">{{ action }}</a></p>
 <p style="font-size: 0.875rem;">{{ link }}</p>
 <p>{{ validity }}</p>
-<p>{{ not_you }}</p>
+{% endif %}<p>{{ not_you }}</p>
 <p>{{ signature }}<br><span style="color: #4d5561; font-size: 0.875rem;">{{ automatic }}</span></p>
 </body>
 </html>
@@ -72,21 +83,37 @@ pub fn render(
     locale: Locale,
 ) -> anyhow::Result<RenderedMail> {
     let t = locale.messages();
-    let MailTemplate::PasswordReset {
-        username,
-        link,
-        valid_minutes,
-    } = template;
-    let subject = t.reset_mail_subject.to_owned();
+    let (subject, intro, action, link, validity, not_you) = match template {
+        MailTemplate::PasswordReset {
+            username,
+            link,
+            valid_minutes,
+        } => (
+            t.reset_mail_subject,
+            (t.reset_mail_intro)(username),
+            t.reset_mail_action,
+            Some(link.as_str()),
+            (t.reset_mail_validity)(*valid_minutes),
+            t.reset_mail_not_you,
+        ),
+        MailTemplate::PasswordChanged { username } => (
+            t.changed_mail_subject,
+            (t.changed_mail_intro)(username),
+            "",
+            None,
+            String::new(),
+            t.changed_mail_not_you,
+        ),
+    };
     let values = context! {
         lang => locale.tag(),
         subject => subject,
         greeting => (t.mail_greeting)(recipient_name),
-        intro => (t.reset_mail_intro)(username),
-        action => t.reset_mail_action,
+        intro => intro,
+        action => action,
         link => link,
-        validity => (t.reset_mail_validity)(*valid_minutes),
-        not_you => t.reset_mail_not_you,
+        validity => validity,
+        not_you => not_you,
         signature => t.mail_signature,
         automatic => t.mail_automatic,
     };
@@ -97,7 +124,7 @@ pub fn render(
     Ok(RenderedMail {
         text: env.get_template("mail.txt")?.render(&values)?,
         html: env.get_template("mail.html")?.render(&values)?,
-        subject,
+        subject: subject.to_owned(),
     })
 }
 
@@ -127,11 +154,40 @@ mod tests {
             mail.text
                 .contains("https://latch.example/reset-password?token=abc&x=1")
         );
-        assert!(
-            mail.html
-                .contains(r#"href="https://latch.example/reset-password?token=abc&amp;x=1""#)
+        // minijinja escapes `&` and `/` inside attributes; browsers decode both.
+        let href = mail
+            .html
+            .split(r#"href=""#)
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        let decoded = href.replace("&#x2f;", "/").replace("&amp;", "&");
+        assert_eq!(
+            decoded,
+            "https://latch.example/reset-password?token=abc&x=1"
         );
         assert!(!mail.subject.is_empty());
+    }
+
+    #[test]
+    fn the_password_changed_notice_says_what_to_do_if_it_was_not_you() {
+        let mail = render(
+            &MailTemplate::PasswordChanged {
+                username: "ana.putri".to_owned(),
+            },
+            "Ana Putri",
+            Locale::En,
+        )
+        .unwrap();
+        for part in [&mail.text, &mail.html] {
+            assert!(
+                part.contains("ana.putri") && part.contains("Admin"),
+                "{part}"
+            );
+            assert!(!part.contains("href"), "{part}");
+        }
     }
 
     #[test]

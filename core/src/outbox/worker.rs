@@ -11,7 +11,7 @@ use lettre::message::{Mailbox, MultiPart};
 use sea_orm::DatabaseConnection;
 
 use super::claim::{claim_due, mark_failed, mark_retrying, mark_sent};
-use super::{MailTemplate, Payload, render};
+use super::{Payload, render};
 use crate::entities::outbox_message;
 use crate::mail::{MailError, Mailer, Message};
 
@@ -151,7 +151,7 @@ fn build_message(row: &outbox_message::Model, sender: &Sender) -> anyhow::Result
     );
     if let Mailer::DevMailbox { dir, .. } = &sender.mailer {
         // Development only: no real mail leaves, so show where to click.
-        let MailTemplate::PasswordReset { link, .. } = &payload.template;
+        let link = payload.template.link().unwrap_or("(no link)");
         tracing::info!(to = %row.recipient, mailbox = %dir.display(), %link, "dev mailbox: mail written");
     }
     const AUTO_SUBMITTED: HeaderName = HeaderName::new_from_ascii_str("Auto-Submitted");

@@ -14,4 +14,5 @@ mod login;
 mod mail;
 mod outbox;
 mod pages;
+mod password_reset;
 mod schema;

@@ -1,0 +1,222 @@
+//! The pages of the reset flow: ask, sent, choose the new password, done.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::server_fns::{RequestReset, ResetPassword, reset_link_status};
+use crate::error::{AppError, ResetLinkState};
+use crate::use_messages;
+
+/// `/forgot-password`: "Email" and "Send me reset password instructions".
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let t = use_messages();
+    let action = ServerAction::<RequestReset>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let typed_email = move || match error() {
+        Some(AppError::InvalidEmail { email }) => email,
+        _ => String::new(),
+    };
+    let pending = action.pending();
+
+    view! {
+        <Title text=t.forgot_title />
+        <section class="card narrow">
+            <h1>{t.forgot_title}</h1>
+            <p>{t.forgot_intro}</p>
+            <ActionForm action=action attr:class="form">
+                {move || {
+                    error()
+                        .map(|err| {
+                            view! {
+                                <p class="alert error" role="alert" id="email-error">
+                                    {err.message(t)}
+                                </p>
+                            }
+                        })
+                }}
+                <div class="field">
+                    <label for="email">{t.email_field_label}</label>
+                    <input
+                        id="email"
+                        name="email"
+                        type="email"
+                        autocomplete="email"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        required
+                        value=typed_email
+                        aria-describedby=move || error().map(|_| "email-error")
+                        aria-invalid=move || error().map(|_| "true")
+                    />
+                </div>
+                <button type="submit" class="button primary" disabled=move || pending.get()>
+                    {move || if pending.get() { t.sending } else { t.send_reset_button }}
+                </button>
+            </ActionForm>
+            <p class="hint">{t.forgot_username_hint}</p>
+            <p class="form-links">
+                <a href="/login">{t.back_to_login}</a>
+            </p>
+        </section>
+    }
+}
+
+/// `/forgot-password/sent`: the same words whether or not the address has an account.
+#[component]
+pub fn ResetSentPage() -> impl IntoView {
+    let t = use_messages();
+    let status = Resource::new_blocking(|| (), |_| reset_link_status());
+    view! {
+        <Title text=t.sent_title />
+        <section class="card narrow">
+            <h1>{t.sent_title}</h1>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let minutes = status.await.map(|s| s.valid_minutes).unwrap_or(30);
+                    view! { <p role="status">{(t.sent_body)(minutes)}</p> }
+                })}
+            </Suspense>
+            <p>{t.sent_nothing_arrived}</p>
+            <p class="form-links">
+                <a href="/forgot-password">{t.sent_try_again}</a>
+                " · "
+                <a href="/login">{t.back_to_login}</a>
+            </p>
+        </section>
+    }
+}
+
+/// `/reset-password`: the form while the link is good, otherwise a page that says why not
+/// and offers a new link.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let t = use_messages();
+    let status = Resource::new_blocking(|| (), |_| reset_link_status());
+    view! {
+        <Title text=t.reset_title />
+        <section class="card narrow">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match status.await.map(|s| s.state) {
+                        Ok(ResetLinkState::Valid) => view! { <ResetForm /> }.into_any(),
+                        Ok(state) => view! { <DeadLink state /> }.into_any(),
+                        Err(err) => view! { <p class="alert error" role="alert">{err.message(t)}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ResetForm() -> impl IntoView {
+    let t = use_messages();
+    let action = ServerAction::<ResetPassword>::new();
+    let error = move || action.value().get().and_then(Result::err);
+    let pending = action.pending();
+    // Which field an error belongs to, so it is announced with that field.
+    let password_error = move || {
+        error().filter(|e| {
+            matches!(
+                e,
+                AppError::PasswordRejected { .. }
+                    | AppError::Busy { .. }
+                    | AppError::Unexpected
+                    | AppError::Request(_)
+            )
+        })
+    };
+    let confirm_error = move || error().filter(|e| matches!(e, AppError::PasswordsDiffer));
+    let link_error = move || match error() {
+        Some(AppError::ResetLinkUnusable { state }) => Some(state),
+        _ => None,
+    };
+
+    view! {
+        {move || match link_error() {
+            Some(state) => view! { <DeadLink state /> }.into_any(),
+            None => {
+                view! {
+                    <h1>{t.reset_title}</h1>
+                    <p>{t.reset_intro}</p>
+                    <ActionForm action=action attr:class="form">
+                        <div class="field">
+                            <label for="password">{t.new_password_label}</label>
+                            <input
+                                id="password"
+                                name="password"
+                                type="password"
+                                autocomplete="new-password"
+                                required
+                                minlength="8"
+                                maxlength="128"
+                                aria-describedby=move || {
+                                    if password_error().is_some() { "password-error password-hint" } else { "password-hint" }
+                                }
+                                aria-invalid=move || password_error().map(|_| "true")
+                            />
+                            <p class="hint" id="password-hint">{t.password_hint}</p>
+                            {move || password_error().map(|err| view! {
+                                <p class="alert error" role="alert" id="password-error">{err.message(t)}</p>
+                            })}
+                        </div>
+                        <div class="field">
+                            <label for="confirm">{t.confirm_password_label}</label>
+                            <input
+                                id="confirm"
+                                name="confirm"
+                                type="password"
+                                autocomplete="new-password"
+                                required
+                                aria-describedby=move || confirm_error().map(|_| "confirm-error")
+                                aria-invalid=move || confirm_error().map(|_| "true")
+                            />
+                            {move || confirm_error().map(|err| view! {
+                                <p class="alert error" role="alert" id="confirm-error">{err.message(t)}</p>
+                            })}
+                        </div>
+                        <button type="submit" class="button primary" disabled=move || pending.get()>
+                            {move || if pending.get() { t.saving } else { t.set_password_button }}
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+/// A used, expired, replaced or unknown link: say which, and offer a new one.
+#[component]
+fn DeadLink(state: ResetLinkState) -> impl IntoView {
+    let t = use_messages();
+    let (heading, body) = state.explained(t);
+    view! {
+        <h1>{heading}</h1>
+        <p role="alert">{body}</p>
+        <p>
+            <a class="button primary" href="/forgot-password">{t.request_new_link}</a>
+        </p>
+        <p class="form-links">
+            <a href="/login">{t.back_to_login}</a>
+        </p>
+    }
+}
+
+/// `/reset-password/done`: changed; log in again (the user is not signed in automatically).
+#[component]
+pub fn ResetDonePage() -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <Title text=t.reset_done_title />
+        <section class="card narrow">
+            <h1>{t.reset_done_title}</h1>
+            <p class="alert success" role="status">{t.reset_done_body}</p>
+            <p>
+                <a class="button primary" href="/login">{t.log_in_link}</a>
+            </p>
+        </section>
+    }
+}

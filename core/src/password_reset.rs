@@ -1,0 +1,305 @@
+//! "Forgot Password": emailed single-use links to choose a new password.
+//!
+//! Requests for known and unknown addresses take the same path and get the same answer; the
+//! mail itself goes out later through the outbox. Only the SHA-256 of a token is stored, and a
+//! token is consumed by one conditional UPDATE, so of many concurrent submissions exactly one
+//! wins.
+
+use std::net::IpAddr;
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use latch_domain::{Email, NewPassword};
+use latch_i18n::Locale;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditEvent};
+use crate::entities::{reset_token, user};
+use crate::outbox::{self, MailTemplate, NewMail};
+use crate::password_hash::{HashError, Hasher};
+use crate::secret_token::SecretToken;
+use crate::sessions;
+use crate::throttle::{self, Limit};
+
+/// Reset policy: link lifetime and throttling.
+#[derive(Debug, Clone, Copy)]
+pub struct ResetPolicy {
+    pub link_valid_for: Duration,
+    /// Per email address (tight, so nobody can mail-bomb an inbox): 3 requests an hour, then
+    /// a pause of 20 minutes that grows to an hour.
+    pub per_address: Limit,
+    /// Per client address (generous: an office behind one NAT address).
+    pub per_client: Limit,
+}
+
+impl Default for ResetPolicy {
+    fn default() -> Self {
+        Self {
+            link_valid_for: Duration::minutes(30),
+            per_address: Limit {
+                free_failures: 3,
+                window: Duration::hours(1),
+                first_block: Duration::minutes(20),
+                max_block: Duration::hours(1),
+            },
+            per_client: Limit {
+                free_failures: 50,
+                window: Duration::hours(1),
+                first_block: Duration::minutes(5),
+                max_block: Duration::hours(1),
+            },
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResetError {
+    #[error("too many requests; try again at {retry_at}")]
+    Throttled { retry_at: DateTime<Utc> },
+    /// The link was used, expired, replaced by a newer one, or never existed.
+    #[error("the reset link cannot be used: {0:?}")]
+    LinkUnusable(LinkState),
+    #[error("the server is busy")]
+    Busy,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<HashError> for ResetError {
+    fn from(err: HashError) -> Self {
+        match err {
+            HashError::Busy => ResetError::Busy,
+            HashError::Unexpected(err) => ResetError::Unexpected(err),
+        }
+    }
+}
+
+/// What a reset link is good for right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LinkState {
+    Valid,
+    Used,
+    Expired,
+    /// A newer link was requested, or the password or email changed since.
+    Replaced,
+    /// No such link (mistyped or cut-off URL).
+    Unknown,
+}
+
+/// Handles "Send me reset password instructions" for `email`. Returns `Ok(())` whether or not
+/// an account uses the address.
+pub async fn request_reset(
+    db: &DatabaseConnection,
+    policy: &ResetPolicy,
+    email: &Email,
+    client_ip: Option<IpAddr>,
+    public_url: &url::Url,
+    now: DateTime<Utc>,
+) -> Result<(), ResetError> {
+    // Counted per address typed, so unknown addresses are throttled exactly like known ones.
+    let address_key = format!("reset:email:{}", email.key());
+    let client_key = client_ip.map(|ip| format!("reset:client:{ip}"));
+    // Every request counts; the one that goes over the allowance is already refused.
+    let mut blocked = throttle::blocked_until(db, &address_key, now).await?;
+    if let Some(key) = &client_key {
+        blocked = blocked.max(throttle::blocked_until(db, key, now).await?);
+    }
+    if blocked.is_none() {
+        blocked = throttle::record_failure(db, &address_key, policy.per_address, now).await?;
+        if let Some(key) = &client_key {
+            let client_block = throttle::record_failure(db, key, policy.per_client, now).await?;
+            blocked = blocked.max(client_block);
+        }
+    }
+    if let Some(retry_at) = blocked {
+        return Err(ResetError::Throttled { retry_at });
+    }
+
+    let found = user::Entity::find()
+        .filter(user::Column::EmailKey.eq(email.key()))
+        .one(db)
+        .await
+        .context("looking up the email address")?;
+    // The token is made either way, so both paths cost the same.
+    let token = SecretToken::generate().context("generating a reset token")?;
+    let event = |user: Option<&user::Model>, outcome| AuditEvent {
+        company_id: user.map(|u| u.company_id),
+        actor_user_id: None,
+        target_user_id: user.map(|u| u.id),
+        kind: "password_reset_requested",
+        outcome,
+        client_ip: client_ip.map(|ip| ip.to_string()),
+        details: None,
+    };
+
+    let Some(user) = found.filter(|user| user.active) else {
+        audit::record(db, event(None, "no_active_account"), now).await?;
+        return Ok(());
+    };
+    let txn = db.begin().await.context("starting the reset request")?;
+    revoke_tokens(&txn, user.id, now).await?;
+    reset_token::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user.id),
+        token_hash: Set(token.storage_key()),
+        purpose: Set("forgot_password".to_owned()),
+        created_by: Set(None),
+        created_at: Set(now),
+        expires_at: Set(now + policy.link_valid_for),
+        used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(&txn)
+    .await
+    .context("storing the reset token")?;
+    let mut link = public_url
+        .join("reset-password")
+        .context("building the reset link")?;
+    link.query_pairs_mut().append_pair("token", token.expose());
+    let mail = NewMail {
+        user_id: Some(user.id),
+        to_address: user.email.clone(),
+        to_name: user.display_name.clone(),
+        locale: user_locale(&user),
+        template: MailTemplate::PasswordReset {
+            username: user.username.clone(),
+            link: link.to_string(),
+            valid_minutes: policy.link_valid_for.num_minutes(),
+        },
+    };
+    outbox::enqueue(&txn, mail, now).await?;
+    audit::record(&txn, event(Some(&user), "mail_queued"), now).await?;
+    txn.commit().await.context("committing the reset request")?;
+    Ok(())
+}
+
+/// What `token` is good for, without using it (opening a link changes nothing).
+pub async fn link_state(
+    db: &impl ConnectionTrait,
+    token: &SecretToken,
+    now: DateTime<Utc>,
+) -> anyhow::Result<LinkState> {
+    let key = token.storage_key();
+    let row = reset_token::Entity::find()
+        .filter(reset_token::Column::TokenHash.eq(key.as_str()))
+        .one(db)
+        .await
+        .context("looking up the reset link")?;
+    Ok(match row {
+        // The database found it by hash; compare again without early exit all the same.
+        Some(row) if !constant_time_eq(row.token_hash.as_bytes(), key.as_bytes()) => {
+            LinkState::Unknown
+        }
+        Some(row) if row.used_at.is_some() => LinkState::Used,
+        Some(row) if row.revoked_at.is_some() => LinkState::Replaced,
+        Some(row) if row.expires_at <= now => LinkState::Expired,
+        Some(_) => LinkState::Valid,
+        None => LinkState::Unknown,
+    })
+}
+
+/// Sets a new password with `token`: consumes the token (once, atomically), stores the hash,
+/// voids the user's other links, ends all their sessions, queues the "password changed" mail
+/// and records the event, all in one transaction. The user is not logged in.
+pub async fn complete_reset(
+    db: &DatabaseConnection,
+    hasher: &Hasher,
+    token: &SecretToken,
+    new_password: NewPassword,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<(), ResetError> {
+    let state = link_state(db, token, now).await?;
+    if state != LinkState::Valid {
+        return Err(ResetError::LinkUnusable(state));
+    }
+    // Hash before taking the token, so a busy hasher does not burn the link.
+    let hash = hasher.hash(new_password).await?;
+
+    let txn = db.begin().await.context("starting the reset")?;
+    let consumed = reset_token::Entity::update_many()
+        .col_expr(reset_token::Column::UsedAt, Expr::value(now))
+        .filter(reset_token::Column::TokenHash.eq(token.storage_key()))
+        .filter(reset_token::Column::UsedAt.is_null())
+        .filter(reset_token::Column::RevokedAt.is_null())
+        .filter(reset_token::Column::ExpiresAt.gt(now))
+        .exec_with_returning(&txn)
+        .await
+        .context("consuming the reset token")?;
+    let Some(consumed) = consumed.into_iter().next() else {
+        // Another submission won the race (or the link expired meanwhile).
+        txn.rollback().await.context("abandoning the reset")?;
+        let state = link_state(db, token, now).await?;
+        return Err(ResetError::LinkUnusable(state));
+    };
+    let user = user::Entity::find_by_id(consumed.user_id)
+        .one(&txn)
+        .await
+        .context("loading the user")?
+        .context("the token's user is gone")?;
+    let mut active: user::ActiveModel = user.clone().into();
+    active.password_hash = Set(Some(hash.as_phc().to_owned()));
+    active.updated_at = Set(now);
+    active
+        .update(&txn)
+        .await
+        .context("storing the new password")?;
+    revoke_tokens(&txn, user.id, now).await?;
+    sessions::end_all_for_user(&txn, user.id, None).await?;
+    let mail = NewMail {
+        user_id: Some(user.id),
+        to_address: user.email.clone(),
+        to_name: user.display_name.clone(),
+        locale: user_locale(&user),
+        template: MailTemplate::PasswordChanged {
+            username: user.username.clone(),
+        },
+    };
+    outbox::enqueue(&txn, mail, now).await?;
+    let event = AuditEvent {
+        company_id: Some(user.company_id),
+        actor_user_id: Some(user.id),
+        target_user_id: Some(user.id),
+        kind: "password_reset_completed",
+        outcome: "succeeded",
+        client_ip: client_ip.map(|ip| ip.to_string()),
+        details: None,
+    };
+    audit::record(&txn, event, now).await?;
+    txn.commit().await.context("committing the reset")?;
+    tracing::info!(user_id = %user.id, "password reset completed");
+    Ok(())
+}
+
+/// Voids every unused link of a user (a newer request, a password or email change).
+pub async fn revoke_tokens(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    reset_token::Entity::update_many()
+        .col_expr(reset_token::Column::RevokedAt, Expr::value(now))
+        .filter(reset_token::Column::UserId.eq(user_id))
+        .filter(reset_token::Column::UsedAt.is_null())
+        .filter(reset_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .context("voiding older reset links")?;
+    Ok(())
+}
+
+fn user_locale(user: &user::Model) -> Locale {
+    user.locale
+        .as_deref()
+        .and_then(Locale::from_tag)
+        .unwrap_or_default()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

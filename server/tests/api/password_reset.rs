@@ -1,0 +1,347 @@
+use std::time::Duration;
+
+use latch_core::entities::{audit_event, reset_token, session, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+
+use crate::helpers::{PUBLIC_URL, TestApp, TestUser, session_cookie, spawn_app};
+
+const NEW_PASSWORD: &str = "a brand new passphrase";
+
+impl TestApp {
+    async fn request_reset(&self, email: &str) -> reqwest::Response {
+        self.post_form("/api/request_reset", &[("email", email)], &[])
+            .await
+    }
+
+    /// Waits for mail number `n` (1-based) and returns its reset link.
+    async fn reset_link(&self, n: usize) -> String {
+        let mails = self.smtp.wait_for(n, Duration::from_secs(10)).await;
+        assert!(mails.len() >= n, "mail {n} did not arrive");
+        let body = unfolded(&mails[n - 1].data);
+        let start = body
+            .find(&format!("{PUBLIC_URL}/reset-password?token="))
+            .expect("a reset link");
+        body[start..]
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Opens the emailed link like a browser; returns the reset cookie it was given.
+    async fn open_link(&self, link: &str) -> String {
+        let path = link.strip_prefix(PUBLIC_URL).unwrap();
+        let response = self.get(path).await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(
+            response.headers()["location"],
+            "/reset-password",
+            "the token leaves the URL"
+        );
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("Max-Age="),
+            "{cookie}"
+        );
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    async fn set_password(&self, cookie: &str, password: &str, confirm: &str) -> reqwest::Response {
+        self.post_form(
+            "/api/reset_password",
+            &[("password", password), ("confirm", confirm)],
+            &[("cookie", cookie)],
+        )
+        .await
+    }
+}
+
+fn unfolded(data: &str) -> String {
+    data.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+}
+
+async fn token_rows(app: &TestApp) -> Vec<reset_token::Model> {
+    reset_token::Entity::find().all(&app.db).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_whole_flow_from_request_to_logging_in_with_the_new_password() {
+    let app = spawn_app().await;
+    let ana: TestUser = app.create_user("ana").await;
+    let old_session = session_cookie(&app.log_in(&ana.username, &ana.password).await).unwrap();
+
+    let requested = app.request_reset(&ana.email).await;
+    assert_eq!(requested.status(), 200);
+    assert_eq!(requested.headers()["location"], "/forgot-password/sent");
+
+    let link = app.reset_link(1).await;
+    let mail = &app.smtp.received()[0];
+    assert!(mail.data.contains("ana"), "the mail names the username");
+    let cookie = app.open_link(&link).await;
+    assert!(
+        token_rows(&app).await[0].used_at.is_none(),
+        "opening the link uses nothing"
+    );
+
+    let page = app.get_with_cookie("/reset-password", Some(&cookie)).await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    assert!(page.text().await.unwrap().contains("New password"));
+
+    let done = app.set_password(&cookie, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(done.status(), 200);
+    assert_eq!(done.headers()["location"], "/reset-password/done");
+    assert!(
+        session_cookie(&done).is_none(),
+        "not logged in automatically"
+    );
+
+    assert_eq!(app.log_in(&ana.username, &ana.password).await.status(), 401);
+    assert_eq!(app.log_in(&ana.username, NEW_PASSWORD).await.status(), 200);
+    // Every session that existed before the reset has ended.
+    assert_eq!(
+        app.get_with_cookie("/", Some(&old_session)).await.status(),
+        303
+    );
+    // "Your password was changed" went out.
+    let mails = app.smtp.wait_for(2, Duration::from_secs(10)).await;
+    assert!(
+        mails[1].data.contains("Subject: Your password was changed"),
+        "{}",
+        mails[1].data
+    );
+    let audited = audit_event::Entity::find()
+        .filter(audit_event::Column::Kind.eq("password_reset_completed"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited.len(), 1);
+}
+
+#[tokio::test]
+async fn unknown_addresses_get_the_same_answer_and_no_mail() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    let known = app.request_reset(&ana.email).await;
+    let unknown = app.request_reset("nobody@example.com").await;
+
+    assert_eq!(known.status(), unknown.status());
+    assert_eq!(known.headers()["location"], unknown.headers()["location"]);
+    assert_eq!(known.text().await.unwrap(), unknown.text().await.unwrap());
+    let mails = app.smtp.wait_for(2, Duration::from_secs(3)).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, [ana.email]);
+}
+
+#[tokio::test]
+async fn inactive_users_get_no_mail_and_the_same_answer() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let row = user::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let mut row = row.into_active_model();
+    row.active = Set(false);
+    row.update(&app.db).await.unwrap();
+
+    let response = app.request_reset(&ana.email).await;
+
+    assert_eq!(response.headers()["location"], "/forgot-password/sent");
+    assert!(
+        app.smtp
+            .wait_for(1, Duration::from_secs(3))
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_link_works_once_even_when_submitted_fifty_times_at_once() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    app.request_reset(&ana.email).await;
+    let cookie = app.open_link(&app.reset_link(1).await).await;
+
+    let attempts = (0..50).map(|_| app.set_password(&cookie, NEW_PASSWORD, NEW_PASSWORD));
+    let statuses: Vec<u16> = futures_join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 410),
+        "{statuses:?}"
+    );
+    let again = app
+        .set_password(&cookie, "yet another passphrase", "yet another passphrase")
+        .await;
+    assert_eq!(again.status(), 410);
+    assert!(again.text().await.unwrap().contains("Used"));
+}
+
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.collect();
+    let mut outputs = Vec::new();
+    // Poll them all concurrently on this task.
+    let mut pinned: Vec<_> = handles.into_iter().map(Box::pin).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, fut) in pinned.iter_mut().enumerate() {
+            if results[i].is_none() {
+                match fut.as_mut().poll(cx) {
+                    std::task::Poll::Ready(out) => results[i] = Some(out),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    outputs.extend(results.into_iter().map(Option::unwrap));
+    outputs
+}
+
+#[tokio::test]
+async fn expired_and_replaced_links_say_so() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    app.request_reset(&ana.email).await;
+    let first = app.open_link(&app.reset_link(1).await).await;
+    app.request_reset(&ana.email).await;
+    let second = app.open_link(&app.reset_link(2).await).await;
+
+    let replaced = app.set_password(&first, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(replaced.status(), 410);
+    assert!(replaced.text().await.unwrap().contains("Replaced"));
+    let page = app
+        .get_with_cookie("/reset-password", Some(&first))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("replaced by a newer one") && page.contains("Send me a new link"),
+        "{page}"
+    );
+
+    for row in token_rows(&app)
+        .await
+        .into_iter()
+        .filter(|row| row.revoked_at.is_none())
+    {
+        let mut row = row.into_active_model();
+        row.expires_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
+        row.update(&app.db).await.unwrap();
+    }
+    let expired = app.set_password(&second, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(expired.status(), 410);
+    assert!(expired.text().await.unwrap().contains("Expired"));
+    let page = app
+        .get_with_cookie("/reset-password", Some(&second))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("This link has expired"), "{page}");
+}
+
+#[tokio::test]
+async fn a_forged_host_header_never_reaches_the_link() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    app.post_form(
+        "/api/request_reset",
+        &[("email", &ana.email)],
+        &[("host", "evil.example")],
+    )
+    .await;
+
+    let link = app.reset_link(1).await;
+    assert!(
+        link.starts_with(&format!("{PUBLIC_URL}/reset-password?token=")),
+        "{link}"
+    );
+    assert!(!app.smtp.received()[0].data.contains("evil.example"));
+}
+
+#[tokio::test]
+async fn requests_are_throttled_per_address_whether_or_not_it_exists() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    for email in [ana.email.as_str(), "nobody@example.com"] {
+        for _ in 0..3 {
+            assert_eq!(app.request_reset(email).await.status(), 200, "{email}");
+        }
+        let blocked = app.request_reset(email).await;
+        assert_eq!(blocked.status(), 429, "{email}");
+        assert!(blocked.headers().contains_key("retry-after"));
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_clearly_and_the_link_survives() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+
+    let bad_email = app.request_reset("not an email").await;
+    assert_eq!(bad_email.status(), 422);
+    assert!(bad_email.text().await.unwrap().contains("InvalidEmail"));
+
+    app.request_reset(&ana.email).await;
+    let cookie = app.open_link(&app.reset_link(1).await).await;
+    let short = app.set_password(&cookie, "short", "short").await;
+    assert_eq!(short.status(), 422);
+    assert!(short.text().await.unwrap().contains("TooShort"));
+    let differ = app
+        .set_password(&cookie, NEW_PASSWORD, "something else entirely")
+        .await;
+    assert!(differ.text().await.unwrap().contains("PasswordsDiffer"));
+
+    assert!(token_rows(&app).await[0].used_at.is_none());
+    assert_eq!(
+        app.set_password(&cookie, NEW_PASSWORD, NEW_PASSWORD)
+            .await
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn a_reset_ends_every_session_of_the_user() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    app.log_in(&ana.username, &ana.password).await;
+    app.log_in(&ana.username, &ana.password).await;
+    assert_eq!(session::Entity::find().all(&app.db).await.unwrap().len(), 2);
+
+    app.request_reset(&ana.email).await;
+    let cookie = app.open_link(&app.reset_link(1).await).await;
+    app.set_password(&cookie, NEW_PASSWORD, NEW_PASSWORD).await;
+
+    assert!(
+        session::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
