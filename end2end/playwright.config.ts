@@ -12,6 +12,8 @@ const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525);
 const maildevPort = Number(process.env.E2E_MAILDEV_PORT ?? 2580);
 
 export const latchUrl = `http://127.0.0.1:${latchPort}`;
+/** maildev's HTTP API, where the tests read the mail Latch sent. */
+export const maildevUrl = `http://127.0.0.1:${maildevPort}`;
 
 /** Environment of the release `latch` binary under test; fixtures reuse it to run the CLI. */
 export const latchEnv = {
