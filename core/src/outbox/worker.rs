@@ -75,7 +75,8 @@ pub struct DeliveryReport {
     pub failed: usize,
 }
 
-/// Claims what is due at `now` and tries to send it.
+/// Claims what is due at `now` and sends it, the batch concurrently (the SMTP transport pools
+/// its connections).
 pub async fn deliver_due(
     db: &DatabaseConnection,
     sender: &Sender,
@@ -87,44 +88,66 @@ pub async fn deliver_due(
         claimed: claimed.len(),
         ..Default::default()
     };
+    let mut sends = tokio::task::JoinSet::new();
     for row in claimed {
-        let message = match build_message(&row, sender) {
-            Ok(message) => message,
-            Err(err) => {
-                mark_failed(db, row.id, now, &format!("could not be written: {err:#}")).await?;
-                report.failed += 1;
-                continue;
-            }
-        };
-        match sender.mailer.send(message).await {
-            Ok(()) => {
-                mark_sent(db, row.id, now).await?;
-                report.sent += 1;
-                tracing::info!(mail_id = %row.id, template = %row.template, "mail sent");
-            }
-            Err(MailError::Permanent(reason)) => {
-                mark_failed(db, row.id, now, &reason).await?;
-                report.failed += 1;
-                tracing::warn!(mail_id = %row.id, %reason, "mail failed permanently");
-            }
-            Err(MailError::Temporary(reason)) if now - row.created_at >= policy.give_up_after => {
-                let reason = format!(
-                    "still failing after {} hours: {reason}",
-                    policy.give_up_after.num_hours()
-                );
-                mark_failed(db, row.id, now, &reason).await?;
-                report.failed += 1;
-                tracing::warn!(mail_id = %row.id, %reason, "mail failed: gave up retrying");
-            }
-            Err(MailError::Temporary(reason)) => {
-                let next = now + policy.retry_delay(row.attempts, random_u32());
-                mark_retrying(db, row.id, now, next, &reason).await?;
-                report.retrying += 1;
-                tracing::warn!(mail_id = %row.id, %reason, %next, "mail will be retried");
-            }
+        let (db, sender, policy) = (db.clone(), sender.clone(), *policy);
+        sends.spawn(async move { deliver_one(&db, &sender, &policy, row, now).await });
+    }
+    while let Some(outcome) = sends.join_next().await {
+        match outcome.context("joining a send")?? {
+            Outcome::Sent => report.sent += 1,
+            Outcome::Retrying => report.retrying += 1,
+            Outcome::Failed => report.failed += 1,
         }
     }
     Ok(report)
+}
+
+enum Outcome {
+    Sent,
+    Retrying,
+    Failed,
+}
+
+async fn deliver_one(
+    db: &DatabaseConnection,
+    sender: &Sender,
+    policy: &OutboxPolicy,
+    row: outbox_message::Model,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Outcome> {
+    let message = match build_message(&row, sender) {
+        Ok(message) => message,
+        Err(err) => {
+            mark_failed(db, row.id, now, &format!("could not be written: {err:#}")).await?;
+            return Ok(Outcome::Failed);
+        }
+    };
+    match sender.mailer.send(message).await {
+        Ok(()) => {
+            mark_sent(db, row.id, now).await?;
+            tracing::info!(mail_id = %row.id, template = %row.template, "mail sent");
+            Ok(Outcome::Sent)
+        }
+        Err(MailError::Permanent(reason)) => {
+            mark_failed(db, row.id, now, &reason).await?;
+            tracing::warn!(mail_id = %row.id, %reason, "mail failed permanently");
+            Ok(Outcome::Failed)
+        }
+        Err(MailError::Temporary(reason)) if now - row.created_at >= policy.give_up_after => {
+            let hours = policy.give_up_after.num_hours();
+            let reason = format!("still failing after {hours} hours: {reason}");
+            mark_failed(db, row.id, now, &reason).await?;
+            tracing::warn!(mail_id = %row.id, %reason, "mail failed: gave up retrying");
+            Ok(Outcome::Failed)
+        }
+        Err(MailError::Temporary(reason)) => {
+            let next = now + policy.retry_delay(row.attempts, random_u32());
+            mark_retrying(db, row.id, now, next, &reason).await?;
+            tracing::warn!(mail_id = %row.id, %reason, %next, "mail will be retried");
+            Ok(Outcome::Retrying)
+        }
+    }
 }
 
 /// Sends due mail until the process ends. Errors (database briefly away...) are logged and

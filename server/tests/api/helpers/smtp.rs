@@ -92,6 +92,8 @@ async fn serve_session(
     stream: TcpStream,
     sink: Arc<Mutex<Vec<ReceivedMail>>>,
 ) -> std::io::Result<()> {
+    // Reply at once, as real servers do (Nagle's delay would dominate every timing here).
+    stream.set_nodelay(true)?;
     let (reader, mut writer) = stream.into_split();
     let mut lines = BufReader::new(reader).lines();
     writer.write_all(b"220 localhost test SMTP\r\n").await?;
