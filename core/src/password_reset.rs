@@ -303,3 +303,101 @@ fn user_locale(user: &user::Model) -> Locale {
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::accounts::{self, NewUser};
+    use crate::entities::outbox_message;
+    use latch_domain::{CompanyName, DisplayName, Role, Username};
+
+    /// A fresh database with one user, and the reset token mailed to them at `t0`.
+    async fn requested_at(t0: DateTime<Utc>) -> (DatabaseConnection, SecretToken) {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        let company = CompanyName::parse("PT Maju").unwrap();
+        accounts::add_company(&db, &company, t0).await.unwrap();
+        let new_user = NewUser {
+            company,
+            username: Username::parse("ana").unwrap(),
+            email: Email::parse("ana@example.com").unwrap(),
+            display_name: DisplayName::parse("Ana").unwrap(),
+            role: Role::Member,
+        };
+        let password = NewPassword::parse("an old passphrase").unwrap();
+        accounts::add_user(&db, new_user, password, t0)
+            .await
+            .unwrap();
+        let public_url = url::Url::parse("https://latch.example").unwrap();
+        let email = Email::parse("ana@example.com").unwrap();
+        request_reset(&db, &ResetPolicy::default(), &email, None, &public_url, t0)
+            .await
+            .unwrap();
+
+        let queued = outbox_message::Entity::find()
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        let token = queued
+            .payload
+            .split("token=")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        (db, SecretToken::from_presented(token).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_link_expires_after_its_validity_by_the_clock_it_is_given() {
+        let t0 = Utc::now();
+        let (db, token) = requested_at(t0).await;
+        let hasher = Hasher::new(1, std::time::Duration::from_secs(5)).unwrap();
+        let password = || NewPassword::parse("a brand new passphrase").unwrap();
+
+        assert_eq!(
+            link_state(&db, &token, t0 + Duration::minutes(29))
+                .await
+                .unwrap(),
+            LinkState::Valid
+        );
+        assert_eq!(
+            link_state(&db, &token, t0 + Duration::minutes(30))
+                .await
+                .unwrap(),
+            LinkState::Expired
+        );
+
+        let late = complete_reset(
+            &db,
+            &hasher,
+            &token,
+            password(),
+            None,
+            t0 + Duration::minutes(31),
+        )
+        .await;
+        assert!(
+            matches!(late, Err(ResetError::LinkUnusable(LinkState::Expired))),
+            "{late:?}"
+        );
+        let in_time = complete_reset(
+            &db,
+            &hasher,
+            &token,
+            password(),
+            None,
+            t0 + Duration::minutes(29),
+        )
+        .await;
+        assert!(in_time.is_ok(), "{in_time:?}");
+        assert_eq!(
+            link_state(&db, &token, t0 + Duration::minutes(29))
+                .await
+                .unwrap(),
+            LinkState::Used
+        );
+    }
+}
