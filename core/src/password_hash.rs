@@ -108,12 +108,6 @@ impl Hasher {
         })
     }
 
-    /// Sized to this machine's cores, waiting at most two seconds.
-    pub fn for_this_machine() -> anyhow::Result<Self> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Self::new(cores, Duration::from_secs(2))
-    }
-
     /// Checks `password` against `stored` (None or unreadable: against the dummy hash, and
     /// never a match).
     pub async fn verify(

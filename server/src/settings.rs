@@ -25,6 +25,10 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpAddr>,
     /// How long an emailed "Forgot Password" link works.
     pub reset_link_valid_for: chrono::Duration,
+    /// Password hashes computed at once (each holds 19 MiB); default: the number of cores.
+    pub hash_concurrency: usize,
+    /// How long a login may wait for a hashing slot before getting "busy, try again" (503).
+    pub hash_max_wait: std::time::Duration,
 }
 
 impl Settings {
@@ -125,7 +129,23 @@ impl Settings {
                 problem: format!("{reset_minutes:?} is not a number of minutes from 5 to 1440"),
             })?;
 
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let hash_concurrency = parse_number(
+            &get("LATCH_HASH_CONCURRENCY", &cores.to_string()),
+            "LATCH_HASH_CONCURRENCY",
+            1,
+            256,
+        )?;
+        let hash_max_wait_ms = parse_number(
+            &get("LATCH_HASH_MAX_WAIT_MS", "2000"),
+            "LATCH_HASH_MAX_WAIT_MS",
+            0,
+            60_000,
+        )?;
+
         Ok(Settings {
+            hash_concurrency: hash_concurrency as usize,
+            hash_max_wait: std::time::Duration::from_millis(hash_max_wait_ms),
             trusted_proxies,
             reset_link_valid_for,
             database_url: SecretString::from(database_url),
@@ -140,6 +160,23 @@ impl Settings {
             },
         })
     }
+}
+
+fn parse_number(
+    value: &str,
+    variable: &'static str,
+    min: u64,
+    max: u64,
+) -> Result<u64, SettingsError> {
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|n| (min..=max).contains(n))
+        .ok_or_else(|| SettingsError {
+            variable,
+            problem: format!("{value:?} is not a whole number from {min} to {max}"),
+        })
 }
 
 fn parse_public_url(value: &str) -> Result<Url, SettingsError> {
@@ -193,6 +230,8 @@ mod tests {
             ("LATCH_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
             ("LATCH_RESET_LINK_MINUTES", "0"),
             ("LATCH_RESET_LINK_MINUTES", "half an hour"),
+            ("LATCH_HASH_CONCURRENCY", "0"),
+            ("LATCH_HASH_MAX_WAIT_MS", "soon"),
         ];
         for (variable, value) in cases {
             let err = parse(&[(variable, value)]).unwrap_err();

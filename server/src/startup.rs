@@ -59,7 +59,8 @@ impl Application {
         let listener = TcpListener::bind(leptos_options.site_addr)
             .await
             .with_context(|| format!("binding {}", leptos_options.site_addr))?;
-        let hasher = tokio::task::spawn_blocking(Hasher::for_this_machine)
+        let (concurrency, max_wait) = (settings.hash_concurrency, settings.hash_max_wait);
+        let hasher = tokio::task::spawn_blocking(move || Hasher::new(concurrency, max_wait))
             .await
             .context("starting the password hasher")??;
         let server = ServerContext {

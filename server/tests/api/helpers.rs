@@ -26,9 +26,14 @@ pub struct TestApp {
 pub const PUBLIC_URL: &str = "https://latch.example.test";
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// `spawn_app` with some settings overridden (`LATCH_*` name, value).
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let database = TestDatabase::create().await;
     let smtp = SmtpServer::start().await;
-    let settings = test_settings(&database, &smtp);
+    let settings = test_settings(&database, &smtp, overrides);
 
     let mut leptos_options = site::leptos_options().expect("site options");
     leptos_options.site_addr = "127.0.0.1:0".parse().unwrap();
@@ -52,15 +57,27 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
-pub fn test_settings(database: &TestDatabase, smtp: &SmtpServer) -> Settings {
+pub fn test_settings(
+    database: &TestDatabase,
+    smtp: &SmtpServer,
+    overrides: &[(&str, &str)],
+) -> Settings {
     let mailbox_dir = database.scratch_dir().join("mailbox");
-    Settings::from_lookup(|name| match name {
-        "LATCH_DATABASE_URL" => Some(database.url().to_owned()),
-        "LATCH_PUBLIC_URL" => Some(PUBLIC_URL.to_owned()),
-        "LATCH_SMTP_URL" => Some(smtp.url()),
-        "LATCH_MAIL_FROM" => Some("Latch Test <latch@example.test>".to_owned()),
-        "LATCH_DEV_MAILBOX_DIR" => Some(mailbox_dir.display().to_string()),
-        _ => None,
+    let overridden = |name: &str| {
+        overrides
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.to_string())
+    };
+    Settings::from_lookup(|name| {
+        overridden(name).or_else(|| match name {
+            "LATCH_DATABASE_URL" => Some(database.url().to_owned()),
+            "LATCH_PUBLIC_URL" => Some(PUBLIC_URL.to_owned()),
+            "LATCH_SMTP_URL" => Some(smtp.url()),
+            "LATCH_MAIL_FROM" => Some("Latch Test <latch@example.test>".to_owned()),
+            "LATCH_DEV_MAILBOX_DIR" => Some(mailbox_dir.display().to_string()),
+            _ => None,
+        })
     })
     .expect("test settings are valid")
 }

@@ -358,3 +358,59 @@ async fn all_sessions_of_a_user_can_be_revoked_at_once() {
         assert_eq!(app.get_with_cookie("/", Some(&cookie)).await.status(), 303);
     }
 }
+
+#[tokio::test]
+async fn a_flood_of_logins_beyond_the_hashing_capacity_gets_busy_try_again() {
+    // One hash at a time, and no waiting for a turn: concurrent logins must be turned away.
+    let app = crate::helpers::spawn_app_with(&[
+        ("LATCH_HASH_CONCURRENCY", "1"),
+        ("LATCH_HASH_MAX_WAIT_MS", "0"),
+    ])
+    .await;
+    let ana = app.create_user("ana").await;
+
+    let attempts: Vec<_> = (0..20)
+        .map(|_| {
+            let request = app
+                .client
+                .post(format!("{}/api/login", app.address))
+                .form(&[
+                    ("identifier", ana.username.as_str()),
+                    ("password", ana.password.as_str()),
+                ]);
+            tokio::spawn(async move {
+                let response = request.send().await.unwrap();
+                let retry_after = response.headers().get("retry-after").cloned();
+                (
+                    response.status().as_u16(),
+                    retry_after,
+                    response.text().await.unwrap(),
+                )
+            })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for attempt in attempts {
+        outcomes.push(attempt.await.unwrap());
+    }
+
+    let busy: Vec<_> = outcomes
+        .iter()
+        .filter(|(status, ..)| *status == 503)
+        .collect();
+    assert!(!busy.is_empty(), "{outcomes:?}");
+    assert!(
+        busy.iter()
+            .all(|(_, retry_after, body)| retry_after.is_some() && body.contains("Busy"))
+    );
+    assert!(
+        outcomes.iter().any(|(status, ..)| *status == 200),
+        "some logins still got through"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .all(|(status, ..)| *status == 200 || *status == 503),
+        "{outcomes:?}"
+    );
+}
