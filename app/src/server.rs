@@ -62,14 +62,12 @@ pub fn set_error_status(status: http::StatusCode) {
 
 /// Like [`set_error_status`], with a `Retry-After` header.
 pub fn retry_later(status: http::StatusCode, retry_after_secs: u64) {
-    set_error_status(status);
-    let value = http::HeaderValue::from_str(&retry_after_secs.to_string());
-    if let (false, Some(response), Ok(value)) = (
-        is_plain_form_post(),
-        use_context::<ResponseOptions>(),
-        value,
-    ) {
-        response.insert_header(http::header::RETRY_AFTER, value);
+    if let (false, Some(response)) = (is_plain_form_post(), use_context::<ResponseOptions>()) {
+        response.set_status(status);
+        response.insert_header(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(retry_after_secs),
+        );
     }
 }
 
@@ -135,19 +133,11 @@ pub fn reset_token_from_cookie(secure: bool) -> Option<SecretToken> {
 
 /// The `Set-Cookie` value that stores a reset token for an hour at most.
 pub fn reset_cookie(token: &str, secure: bool) -> String {
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600{}",
-        reset_cookie_name(secure),
-        if secure { "; Secure" } else { "" }
-    )
+    cookie(reset_cookie_name(secure), token, Some(3600), secure)
 }
 
 pub fn clear_reset_cookie(secure: bool) {
-    append_cookie(&format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        reset_cookie_name(secure),
-        if secure { "; Secure" } else { "" }
-    ));
+    append_cookie(&cookie(reset_cookie_name(secure), "", Some(0), secure));
 }
 
 fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str> {
@@ -162,19 +152,21 @@ fn cookie_value<'a>(headers: &'a http::HeaderMap, name: &str) -> Option<&'a str>
 }
 
 pub fn set_session_cookie(token: &str, secure: bool) {
-    append_cookie(&format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax{}",
-        session_cookie_name(secure),
-        if secure { "; Secure" } else { "" }
-    ));
+    append_cookie(&cookie(session_cookie_name(secure), token, None, secure));
 }
 
 pub fn clear_session_cookie(secure: bool) {
-    append_cookie(&format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-        session_cookie_name(secure),
-        if secure { "; Secure" } else { "" }
-    ));
+    append_cookie(&cookie(session_cookie_name(secure), "", Some(0), secure));
+}
+
+/// Every cookie Latch sets: whole site, script-proof, not sent on cross-site sub-requests,
+/// `Secure` over https. `max_age`: `None` ends with the browser session, `Some(0)` deletes.
+fn cookie(name: &str, value: &str, max_age: Option<u32>, secure: bool) -> String {
+    let max_age = max_age
+        .map(|secs| format!("; Max-Age={secs}"))
+        .unwrap_or_default();
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax{max_age}{secure}")
 }
 
 fn append_cookie(cookie: &str) {

@@ -169,3 +169,10 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(|value| value.split(';').next().unwrap().to_owned())
         .next()
 }
+
+/// Undoes quoted-printable soft line breaks and `=3D`, enough to search a mail for a link.
+pub fn unfolded(data: &str) -> String {
+    data.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
+}

@@ -7,7 +7,7 @@ use latch_core::mail::Mailer;
 use latch_core::outbox::{self, MailTemplate, NewMail, OutboxPolicy, Sender};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 
-use crate::helpers::{SmtpServer, TestDatabase, UNKNOWN_MAILBOX, spawn_app};
+use crate::helpers::{SmtpServer, TestDatabase, UNKNOWN_MAILBOX, spawn_app, unfolded};
 
 async fn outbox_parts() -> (TestDatabase, DatabaseConnection, SmtpServer, Sender) {
     let database = TestDatabase::create().await;
@@ -34,13 +34,6 @@ fn reset_mail(to: &str) -> NewMail {
             valid_minutes: 30,
         },
     }
-}
-
-/// Undoes quoted-printable soft line breaks and `=3D`, enough to search a body for a link.
-fn unfolded(data: &str) -> String {
-    data.replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=")
 }
 
 fn message_id(data: &str) -> String {

@@ -3,7 +3,7 @@ use std::time::Duration;
 use latch_core::entities::{audit_event, reset_token, session, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
-use crate::helpers::{PUBLIC_URL, TestApp, TestUser, session_cookie, spawn_app};
+use crate::helpers::{PUBLIC_URL, TestApp, TestUser, session_cookie, spawn_app, unfolded};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
@@ -57,12 +57,6 @@ impl TestApp {
         )
         .await
     }
-}
-
-fn unfolded(data: &str) -> String {
-    data.replace("=\r\n", "")
-        .replace("=\n", "")
-        .replace("=3D", "=")
 }
 
 async fn token_rows(app: &TestApp) -> Vec<reset_token::Model> {
