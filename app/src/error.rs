@@ -22,10 +22,14 @@ pub enum AppError {
     InvalidEmail { email: String },
     #[error("password refused: {problem}")]
     PasswordRejected {
-        problem: latch_domain::PasswordError,
+        problem: latch_domain::PasswordProblem,
     },
     #[error("the two passwords differ")]
     PasswordsDiffer,
+    #[error("the existing password is wrong")]
+    WrongExistingPassword,
+    #[error("the new password is the existing one")]
+    SameAsExisting,
     #[error("reset link unusable: {state:?}")]
     ResetLinkUnusable { state: ResetLinkState },
     #[error("unexpected server error")]
@@ -79,11 +83,10 @@ impl AppError {
             AppError::Busy { .. } => t.server_busy.to_owned(),
             AppError::NotSignedIn => t.not_signed_in.to_owned(),
             AppError::InvalidEmail { .. } => t.email_invalid.to_owned(),
-            AppError::PasswordRejected { problem } => match problem {
-                latch_domain::PasswordError::TooShort { min } => (t.password_too_short)(*min),
-                latch_domain::PasswordError::TooLong { max } => (t.password_too_long)(*max),
-            },
+            AppError::PasswordRejected { problem } => crate::new_password::explain(problem, t),
             AppError::PasswordsDiffer => t.passwords_differ.to_owned(),
+            AppError::WrongExistingPassword => t.existing_password_wrong.to_owned(),
+            AppError::SameAsExisting => t.password_same_as_existing.to_owned(),
             AppError::ResetLinkUnusable { state } => state.explained(t).0.to_owned(),
             AppError::Unexpected | AppError::Request(_) => t.unexpected_error.to_owned(),
         }

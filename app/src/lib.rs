@@ -11,12 +11,15 @@ use leptos_router::{
 
 pub mod auth;
 pub mod error;
+mod forms;
 mod i18n;
 mod layout;
+pub mod new_password;
 mod pages;
 pub mod password_reset;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod settings;
 
 pub use i18n::use_messages;
 pub use layout::urlencode;
@@ -90,7 +93,12 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=StaticSegment("settings")
-                            view=pages::ProfileSettings
+                            view=settings::ProfileSettingsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("account"))
+                            view=settings::AccountSettingsPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

@@ -21,6 +21,7 @@ pub struct ServerContext {
     pub hasher: Hasher,
     pub login_policy: LoginPolicy,
     pub reset_policy: ResetPolicy,
+    pub password_policy: latch_domain::PasswordPolicy,
     /// Base of every emailed link (never the request's Host header).
     pub public_url: url::Url,
     /// Cookies get `Secure` (and the `__Host-` prefix) when the public URL is https.

@@ -172,7 +172,8 @@ mod tests {
     }
 
     fn password() -> NewPassword {
-        NewPassword::parse("a long enough passphrase").unwrap()
+        let policy = latch_domain::PasswordPolicy::default();
+        NewPassword::parse("a long enough passphrase", &policy, &Default::default()).unwrap()
     }
 
     #[tokio::test]

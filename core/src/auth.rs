@@ -88,6 +88,17 @@ pub struct LoginAttempt<'a> {
     pub client_ip: Option<IpAddr>,
 }
 
+/// The login throttle's counter for one account. Anything that checks a user's password
+/// (login, Account Settings) counts its failures here, so no form is a guessing oracle.
+pub(crate) fn account_throttle_key(user_id: uuid::Uuid) -> String {
+    format!("login:account:{user_id}")
+}
+
+/// The login throttle's counter for one client address.
+pub(crate) fn client_throttle_key(client_ip: &str) -> String {
+    format!("login:client:{client_ip}")
+}
+
 pub async fn log_in(
     db: &DatabaseConnection,
     hasher: &Hasher,
@@ -109,10 +120,10 @@ pub async fn log_in(
 
     // Unknown identifiers are counted too, exactly like accounts, so counters reveal nothing.
     let account_key = match &found {
-        Some(user) => format!("login:account:{}", user.id),
+        Some(user) => account_throttle_key(user.id),
         None => format!("login:unknown:{identifier}"),
     };
-    let client_key = client_ip.as_ref().map(|ip| format!("login:client:{ip}"));
+    let client_key = client_ip.as_deref().map(client_throttle_key);
     let audit = |outcome: &'static str| AuditEvent {
         company_id: found.as_ref().map(|u| u.company_id),
         actor_user_id: found.as_ref().map(|u| u.id),

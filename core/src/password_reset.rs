@@ -9,7 +9,7 @@ use std::net::IpAddr;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use latch_domain::{Email, NewPassword};
+use latch_domain::{Email, PasswordPolicy, PasswordProblem};
 use latch_i18n::Locale;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -22,6 +22,7 @@ use crate::audit::{self, AuditEvent};
 use crate::entities::{reset_token, user};
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::{HashError, Hasher};
+use crate::password_policy;
 use crate::secret_token::SecretToken;
 use crate::sessions;
 use crate::throttle::{self, Limit};
@@ -64,6 +65,8 @@ pub enum ResetError {
     /// The link was used, expired, replaced by a newer one, or never existed.
     #[error("the reset link cannot be used: {0:?}")]
     LinkUnusable(LinkState),
+    #[error("the new password is refused: {0}")]
+    PasswordRejected(PasswordProblem),
     #[error("the server is busy")]
     Busy,
     #[error(transparent)]
@@ -209,15 +212,19 @@ pub async fn link_state(
 pub async fn complete_reset(
     db: &DatabaseConnection,
     hasher: &Hasher,
+    policy: PasswordPolicy,
     token: &SecretToken,
-    new_password: NewPassword,
+    new_password: &str,
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> Result<(), ResetError> {
-    let state = link_state(db, token, now).await?;
-    if state != LinkState::Valid {
-        return Err(ResetError::LinkUnusable(state));
-    }
+    let Some(owner) = link_owner(db, token, now).await? else {
+        return Err(ResetError::LinkUnusable(link_state(db, token, now).await?));
+    };
+    let about = password_policy::personal_info(db, &owner).await?;
+    let new_password = password_policy::accept(policy, new_password, about)
+        .await?
+        .map_err(ResetError::PasswordRejected)?;
     // Hash before taking the token, so a busy hasher does not burn the link.
     let hash = hasher.hash(new_password).await?;
 
@@ -277,6 +284,31 @@ pub async fn complete_reset(
 }
 
 /// Voids every unused link of a user (a newer request, a password or email change).
+/// The user a link would reset, while the link is valid: for the policy's personal checks and
+/// the strength meter on the reset page (the link holder may already read the username in the
+/// email that carried it).
+pub async fn link_owner(
+    db: &impl ConnectionTrait,
+    token: &SecretToken,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<user::Model>> {
+    if link_state(db, token, now).await? != LinkState::Valid {
+        return Ok(None);
+    }
+    let Some(row) = reset_token::Entity::find()
+        .filter(reset_token::Column::TokenHash.eq(token.storage_key()))
+        .one(db)
+        .await
+        .context("looking up the reset link")?
+    else {
+        return Ok(None);
+    };
+    user::Entity::find_by_id(row.user_id)
+        .one(db)
+        .await
+        .context("looking up the link's user")
+}
+
 pub async fn revoke_tokens(
     db: &impl ConnectionTrait,
     user_id: Uuid,
@@ -293,7 +325,7 @@ pub async fn revoke_tokens(
     Ok(())
 }
 
-fn user_locale(user: &user::Model) -> Locale {
+pub(crate) fn user_locale(user: &user::Model) -> Locale {
     user.locale
         .as_deref()
         .and_then(Locale::from_tag)
@@ -324,7 +356,12 @@ mod tests {
             display_name: DisplayName::parse("Ana").unwrap(),
             role: Role::Member,
         };
-        let password = NewPassword::parse("an old passphrase").unwrap();
+        let password = latch_domain::NewPassword::parse(
+            "an old passphrase",
+            &PasswordPolicy::default(),
+            &latch_domain::PersonalInfo::default(),
+        )
+        .unwrap();
         accounts::add_user(&db, new_user, password, t0)
             .await
             .unwrap();
@@ -355,7 +392,6 @@ mod tests {
         let t0 = Utc::now();
         let (db, token) = requested_at(t0).await;
         let hasher = Hasher::new(1, std::time::Duration::from_secs(5)).unwrap();
-        let password = || NewPassword::parse("a brand new passphrase").unwrap();
 
         assert_eq!(
             link_state(&db, &token, t0 + Duration::minutes(29))
@@ -373,8 +409,9 @@ mod tests {
         let late = complete_reset(
             &db,
             &hasher,
+            PasswordPolicy::default(),
             &token,
-            password(),
+            "a brand new passphrase",
             None,
             t0 + Duration::minutes(31),
         )
@@ -386,8 +423,9 @@ mod tests {
         let in_time = complete_reset(
             &db,
             &hasher,
+            PasswordPolicy::default(),
             &token,
-            password(),
+            "a brand new passphrase",
             None,
             t0 + Duration::minutes(29),
         )

@@ -5,12 +5,17 @@ mod email;
 mod local_path;
 mod name;
 mod password;
+mod password_policy;
 mod role;
 mod username;
 
 pub use email::{Email, EmailError};
 pub use local_path::{is_local_path, local_path_or_home};
 pub use name::{CompanyName, DisplayName, NameError};
-pub use password::{CandidatePassword, NewPassword, PasswordError};
+pub use password::{CandidatePassword, NewPassword};
+pub use password_policy::{
+    PasswordCheck, PasswordPolicy, PasswordProblem, PersonalField, PersonalInfo, PolicySettingsError,
+    Weakness,
+};
 pub use role::{Role, UnknownRole};
 pub use username::{Username, UsernameError};

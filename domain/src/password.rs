@@ -1,8 +1,9 @@
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
-/// A password someone chose, accepted by the length policy and NFKC-normalised, so the same
+use crate::password_policy::{PasswordPolicy, PasswordProblem, PersonalInfo};
+
+/// A password someone chose, accepted by the [`PasswordPolicy`] and NFKC-normalised, so the same
 /// passphrase typed on two keyboards hashes the same. Never printed: `Debug` is redacted by
 /// [`SecretString`].
 #[derive(Debug)]
@@ -15,11 +16,11 @@ pub struct NewPassword(SecretString);
 pub struct CandidatePassword(SecretString);
 
 impl CandidatePassword {
-    pub fn parse(input: &str) -> Result<Self, PasswordError> {
+    pub fn parse(input: &str) -> Result<Self, PasswordProblem> {
         // Bound the work before normalising: NFKC can expand a string.
-        if input.chars().count() > NewPassword::MAX_LEN {
-            return Err(PasswordError::TooLong {
-                max: NewPassword::MAX_LEN,
+        if input.chars().count() > PasswordPolicy::MAX_LENGTH {
+            return Err(PasswordProblem::TooLong {
+                max: PasswordPolicy::MAX_LENGTH,
             });
         }
         Ok(Self(SecretString::from(input.nfkc().collect::<String>())))
@@ -30,29 +31,19 @@ impl CandidatePassword {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-pub enum PasswordError {
-    #[error("a password has at least {min} characters")]
-    TooShort { min: usize },
-    #[error("a password has at most {max} characters")]
-    TooLong { max: usize },
-}
-
 impl NewPassword {
-    /// NIST SP 800-63B: at least 8 characters, and allow at least 64; we allow 128.
-    pub const MIN_LEN: usize = 8;
-    pub const MAX_LEN: usize = 128;
-
-    pub fn parse(input: &str) -> Result<Self, PasswordError> {
-        let normalized: String = input.nfkc().collect();
-        let len = normalized.chars().count();
-        if len < Self::MIN_LEN {
-            return Err(PasswordError::TooShort { min: Self::MIN_LEN });
+    /// Accepts `input` only if the policy does (see [`PasswordPolicy::check`]), reporting the
+    /// most fundamental problem otherwise.
+    pub fn parse(
+        input: &str,
+        policy: &PasswordPolicy,
+        about: &PersonalInfo,
+    ) -> Result<Self, PasswordProblem> {
+        let check = policy.check(input, about);
+        if let Some(problem) = check.problems.first() {
+            return Err(*problem);
         }
-        if len > Self::MAX_LEN {
-            return Err(PasswordError::TooLong { max: Self::MAX_LEN });
-        }
-        Ok(Self(SecretString::from(normalized)))
+        Ok(Self(SecretString::from(input.nfkc().collect::<String>())))
     }
 
     /// The normalised password, for the hasher only.
@@ -66,25 +57,25 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn parse(input: &str) -> Result<NewPassword, PasswordProblem> {
+        NewPassword::parse(input, &PasswordPolicy::default(), &PersonalInfo::default())
+    }
+
     #[test]
-    fn length_is_counted_in_characters_after_normalisation() {
+    fn only_what_the_policy_accepts_becomes_a_new_password() {
         assert_eq!(
-            NewPassword::parse("short").unwrap_err(),
-            PasswordError::TooShort { min: 8 }
+            parse("short").unwrap_err(),
+            PasswordProblem::TooShort { min: 8 }
         );
-        // Eight emoji are eight characters, even though they are 32 bytes.
-        assert!(NewPassword::parse("🔒🔒🔒🔒🔒🔒🔒🔒").is_ok());
-        assert_eq!(
-            NewPassword::parse(&"a".repeat(129)).unwrap_err(),
-            PasswordError::TooLong { max: 128 }
-        );
+        assert_eq!(parse("password").unwrap_err(), PasswordProblem::Common);
+        assert!(parse("plum tractor whistle").is_ok());
     }
 
     #[test]
     fn compatible_forms_normalise_to_the_same_password() {
         // "ﬁ" (U+FB01 ligature) and "fi" are one password under NFKC.
-        let ligature = NewPassword::parse("ﬁxed passphrase").unwrap();
-        let plain = NewPassword::parse("fixed passphrase").unwrap();
+        let ligature = parse("ﬁxed passphrase").unwrap();
+        let plain = parse("fixed passphrase").unwrap();
         assert_eq!(ligature.expose(), plain.expose());
     }
 
@@ -93,7 +84,7 @@ mod tests {
         let candidate = CandidatePassword::parse("ﬁxed passphrase").unwrap();
         assert_eq!(
             candidate.expose(),
-            NewPassword::parse("fixed passphrase").unwrap().expose()
+            parse("fixed passphrase").unwrap().expose()
         );
         assert!(
             CandidatePassword::parse("").is_ok(),
@@ -104,15 +95,15 @@ mod tests {
 
     #[test]
     fn debug_output_never_shows_the_password() {
-        let password = NewPassword::parse("correct horse battery").unwrap();
+        let password = parse("correct horse battery").unwrap();
         assert!(!format!("{password:?}").contains("horse"));
     }
 
     proptest! {
         #[test]
         fn normalisation_is_idempotent(input in "\\PC{8,40}") {
-            if let Ok(once) = NewPassword::parse(&input) {
-                let twice = NewPassword::parse(once.expose()).unwrap();
+            if let Ok(once) = parse(&input) {
+                let twice = parse(once.expose()).unwrap();
                 prop_assert_eq!(once.expose(), twice.expose());
             }
         }

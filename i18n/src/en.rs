@@ -65,11 +65,8 @@ pub(crate) static MESSAGES: Messages = Messages {
     reset_intro: "Choose a new password for your account. You will log in with it afterwards.",
     new_password_label: "New password",
     confirm_password_label: "Confirm new password",
-    password_hint: "At least 8 characters; a longer passphrase (15 or more) is stronger and easier to remember.",
     set_password_button: "Set new password",
     saving: "Saving…",
-    password_too_short: |min| format!("The password is too short: use at least {min} characters."),
-    password_too_long: |max| format!("The password is too long: use at most {max} characters."),
     passwords_differ: "The two passwords are not the same. Type the new password again in both fields.",
     link_used_heading: "This link has already been used",
     link_used_body: "Each reset link works once. If you did not finish, ask for a new link.",
@@ -83,6 +80,45 @@ pub(crate) static MESSAGES: Messages = Messages {
     reset_done_title: "Your password was changed",
     reset_done_body: "You can now log in with your new password. For your security, you were signed out everywhere.",
     log_in_link: "Log in",
+
+    password_hint: |min, recommended| {
+        format!(
+            "At least {min} characters, any characters you like. A passphrase of {recommended} or more, a few unrelated words, is stronger and easier to remember."
+        )
+    },
+    password_too_short: |min| format!("The password is too short: use at least {min} characters."),
+    password_too_long: |max| format!("The password is too long: use at most {max} characters."),
+    password_common: "This is one of the most common passwords, the first ones attackers try. Choose another.",
+    password_contains_username: "The password contains your username. Choose one that does not.",
+    password_contains_email: "The password contains your email address. Choose one that does not.",
+    password_contains_name: "The password contains your name. Choose one that does not.",
+    password_contains_company: "The password contains your company's name. Choose one that does not.",
+    password_too_guessable: "This password is too easy to guess. Add a few more unrelated words.",
+    weakness_keyboard_pattern: "Keyboard patterns like qwerty are easy to guess. Add a few unrelated words.",
+    weakness_repetition: "Repeats like aaa or abcabc are easy to guess. Add a few unrelated words.",
+    weakness_sequence: "Sequences like abc or 6543 are easy to guess. Add a few unrelated words.",
+    weakness_recent_year: "Recent years are easy to guess. Add a few unrelated words.",
+    weakness_date: "Dates are easy to guess. Add a few unrelated words.",
+    weakness_single_word: "A single word is easy to guess. Add a few more unrelated words.",
+    weakness_names: "Names on their own are easy to guess. Add a few unrelated words.",
+    weakness_similar_to_common: "This is too close to a common password. Add a few unrelated words.",
+    strength_label: "Strength",
+    strength_levels: ["Very weak", "Weak", "Fair", "Strong", "Very strong"],
+    strength_acceptable: "This password meets the policy.",
+
+    settings_sections: "Settings",
+    profile_overview: "Profile",
+    account_settings: "Account Settings",
+    change_password_heading: "Change your password",
+    change_password_intro: "Enter your existing password, then choose a new one. You stay signed in on this device.",
+    existing_password_label: "Existing password",
+    sign_out_other_devices: "Sign out of other devices",
+    sign_out_other_devices_hint: "Recommended, especially if someone else may know your old password.",
+    update_button: "Update",
+    existing_password_wrong: "The existing password is not right. Check it and try again.",
+    password_same_as_existing: "The new password is the same as the existing one. Choose a different password.",
+    password_changed_signed_out_others: "Your password was changed. Your other devices were signed out; you stay signed in here.",
+    password_changed_kept_others: "Your password was changed. You stay signed in here and on your other devices.",
 
     mail_greeting: |name| format!("Hello {name},"),
     mail_signature: "Latch, sign-in for your company's CRM",
@@ -101,7 +137,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     changed_mail_subject: "Your password was changed",
     changed_mail_intro: |username| {
         format!(
-            "The password of your account (username {username}) was just changed, and every device signed in with the old one was signed out."
+            "The password of your account (username {username}) was just changed."
         )
     },
     changed_mail_not_you: "If you did not do this, contact your company's Admin or support right away: someone else may have access to your email.",

@@ -71,7 +71,20 @@ pub async fn add_user(
         ));
     }
     let password = read_password(stdin)?;
-    let password = NewPassword::parse(&password).map_err(|err| refuse("password", err))?;
+    let about = latch_domain::PersonalInfo {
+        username: new_user.username.as_str().to_owned(),
+        email: new_user.email.as_str().to_owned(),
+        display_name: new_user.display_name.as_str().to_owned(),
+        company: new_user.company.as_str().to_owned(),
+    };
+    let password =
+        NewPassword::parse(&password, &settings.password_policy, &about).map_err(|problem| {
+            let messages = latch_i18n::Locale::default().messages();
+            refuse(
+                "password",
+                latch_app::new_password::explain(&problem, messages),
+            )
+        })?;
 
     let db = open_database(settings).await?;
     let user = accounts::add_user(&db, new_user, password, Utc::now()).await?;

@@ -29,6 +29,8 @@ pub struct Settings {
     pub hash_concurrency: usize,
     /// How long a login may wait for a hashing slot before getting "busy, try again" (503).
     pub hash_max_wait: std::time::Duration,
+    /// What every new password must satisfy (reset, change, CLI).
+    pub password_policy: latch_domain::PasswordPolicy,
 }
 
 impl Settings {
@@ -143,7 +145,34 @@ impl Settings {
             60_000,
         )?;
 
+        use latch_domain::PasswordPolicy;
+        let min_length = parse_number(
+            &get(
+                "LATCH_PASSWORD_MIN_LENGTH",
+                &PasswordPolicy::LENGTH_FLOOR.to_string(),
+            ),
+            "LATCH_PASSWORD_MIN_LENGTH",
+            PasswordPolicy::LENGTH_FLOOR as u64,
+            PasswordPolicy::LENGTH_CEILING as u64,
+        )?;
+        let min_score = parse_number(
+            &get(
+                "LATCH_PASSWORD_MIN_SCORE",
+                &PasswordPolicy::default().min_score().to_string(),
+            ),
+            "LATCH_PASSWORD_MIN_SCORE",
+            0,
+            4,
+        )?;
+        // Both numbers are within the policy's bounds, checked just above.
+        let password_policy = PasswordPolicy::new(min_length as usize, min_score as u8)
+            .map_err(|err| SettingsError {
+                variable: "LATCH_PASSWORD_MIN_LENGTH",
+                problem: err.to_string(),
+            })?;
+
         Ok(Settings {
+            password_policy,
             hash_concurrency: hash_concurrency as usize,
             hash_max_wait: std::time::Duration::from_millis(hash_max_wait_ms),
             trusted_proxies,

@@ -71,6 +71,7 @@ impl Application {
                 link_valid_for: settings.reset_link_valid_for,
                 ..ResetPolicy::default()
             },
+            password_policy: settings.password_policy,
             public_url: settings.public_url.clone(),
             secure_cookies: settings.secure_cookies(),
         };

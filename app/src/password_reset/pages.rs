@@ -6,6 +6,8 @@ use leptos_meta::Title;
 
 use super::server_fns::{RequestReset, ResetPassword, reset_link_status};
 use crate::error::{AppError, ResetLinkState};
+use crate::forms::Field;
+use crate::new_password::{NewPasswordFields, PasswordRules};
 use crate::use_messages;
 
 /// `/forgot-password`: "Email" and "Send me reset password instructions".
@@ -26,31 +28,15 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             <h1>{t.forgot_title}</h1>
             <p>{t.forgot_intro}</p>
             <ActionForm action=action attr:class="form">
-                {move || {
-                    error()
-                        .map(|err| {
-                            view! {
-                                <p class="alert error" role="alert" id="email-error">
-                                    {err.message(t)}
-                                </p>
-                            }
-                        })
-                }}
-                <div class="field">
-                    <label for="email">{t.email_field_label}</label>
-                    <input
-                        id="email"
-                        name="email"
-                        type="email"
-                        autocomplete="email"
-                        autocapitalize="none"
-                        spellcheck="false"
-                        required
-                        value=typed_email
-                        aria-describedby=move || error().map(|_| "email-error")
-                        aria-invalid=move || error().map(|_| "true")
-                    />
-                </div>
+                <Field
+                    name="email"
+                    label=t.email_field_label
+                    kind="email"
+                    autocomplete="email"
+                    verbatim=true
+                    value=move || Some(typed_email())
+                    error=move || error().map(|err| err.message(t))
+                />
                 <button type="submit" class="button primary" disabled=move || pending.get()>
                     {move || if pending.get() { t.sending } else { t.send_reset_button }}
                 </button>
@@ -99,9 +85,9 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <section class="card narrow">
             <Suspense>
                 {move || Suspend::new(async move {
-                    match status.await.map(|s| s.state) {
-                        Ok(ResetLinkState::Valid) => view! { <ResetForm /> }.into_any(),
-                        Ok(state) => view! { <DeadLink state /> }.into_any(),
+                    match status.await.map(|s| (s.state, s.rules)) {
+                        Ok((ResetLinkState::Valid, Some(rules))) => view! { <ResetForm rules /> }.into_any(),
+                        Ok((state, _)) => view! { <DeadLink state /> }.into_any(),
                         Err(err) => view! { <p class="alert error" role="alert">{err.message(t)}</p> }.into_any(),
                     }
                 })}
@@ -111,7 +97,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 }
 
 #[component]
-fn ResetForm() -> impl IntoView {
+fn ResetForm(rules: PasswordRules) -> impl IntoView {
     let t = use_messages();
     let action = ServerAction::<ResetPassword>::new();
     let error = move || action.value().get().and_then(Result::err);
@@ -129,6 +115,8 @@ fn ResetForm() -> impl IntoView {
         })
     };
     let confirm_error = move || error().filter(|e| matches!(e, AppError::PasswordsDiffer));
+    let password_message = Signal::derive(move || password_error().map(|err| err.message(t)));
+    let confirm_message = Signal::derive(move || confirm_error().map(|err| err.message(t)));
     let link_error = move || match error() {
         Some(AppError::ResetLinkUnusable { state }) => Some(state),
         _ => None,
@@ -138,45 +126,16 @@ fn ResetForm() -> impl IntoView {
         {move || match link_error() {
             Some(state) => view! { <DeadLink state /> }.into_any(),
             None => {
+                let rules = rules.clone();
                 view! {
                     <h1>{t.reset_title}</h1>
                     <p>{t.reset_intro}</p>
                     <ActionForm action=action attr:class="form">
-                        <div class="field">
-                            <label for="password">{t.new_password_label}</label>
-                            <input
-                                id="password"
-                                name="password"
-                                type="password"
-                                autocomplete="new-password"
-                                required
-                                minlength="8"
-                                maxlength="128"
-                                aria-describedby=move || {
-                                    if password_error().is_some() { "password-error password-hint" } else { "password-hint" }
-                                }
-                                aria-invalid=move || password_error().map(|_| "true")
-                            />
-                            <p class="hint" id="password-hint">{t.password_hint}</p>
-                            {move || password_error().map(|err| view! {
-                                <p class="alert error" role="alert" id="password-error">{err.message(t)}</p>
-                            })}
-                        </div>
-                        <div class="field">
-                            <label for="confirm">{t.confirm_password_label}</label>
-                            <input
-                                id="confirm"
-                                name="confirm"
-                                type="password"
-                                autocomplete="new-password"
-                                required
-                                aria-describedby=move || confirm_error().map(|_| "confirm-error")
-                                aria-invalid=move || confirm_error().map(|_| "true")
-                            />
-                            {move || confirm_error().map(|err| view! {
-                                <p class="alert error" role="alert" id="confirm-error">{err.message(t)}</p>
-                            })}
-                        </div>
+                        <NewPasswordFields
+                            rules
+                            password_error=password_message
+                            confirm_error=confirm_message
+                        />
                         <button type="submit" class="button primary" disabled=move || pending.get()>
                             {move || if pending.get() { t.saving } else { t.set_password_button }}
                         </button>

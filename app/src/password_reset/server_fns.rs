@@ -3,12 +3,15 @@
 use leptos::prelude::*;
 
 use crate::error::{AppError, ResetLinkState};
+use crate::new_password::PasswordRules;
 
-/// What the reset page needs to know: the link's state and how long links last.
+/// What the reset page needs to know: the link's state, how long links last, and (while the
+/// link is valid) the rules its owner's new password must meet.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LinkStatus {
     pub state: ResetLinkState,
     pub valid_minutes: i64,
+    pub rules: Option<PasswordRules>,
 }
 
 /// "Send me reset password instructions". Answers the same for every well-formed address.
@@ -63,20 +66,37 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
 pub async fn reset_link_status() -> Result<LinkStatus, AppError> {
     use crate::server::*;
 
+    use latch_core::{password_policy, password_reset};
+
     let context = server_context()?;
     let valid_minutes = context.reset_policy.link_valid_for.num_minutes();
     let Some(token) = reset_token_from_cookie(context.secure_cookies) else {
         return Ok(LinkStatus {
             state: ResetLinkState::Invalid,
             valid_minutes,
+            rules: None,
         });
     };
-    let state = latch_core::password_reset::link_state(&context.db, &token, chrono::Utc::now())
+    let now = chrono::Utc::now();
+    let state = password_reset::link_state(&context.db, &token, now)
         .await
         .map_err(unexpected)?;
+    let owner = password_reset::link_owner(&context.db, &token, now)
+        .await
+        .map_err(unexpected)?;
+    let rules = match owner {
+        Some(owner) => Some(PasswordRules {
+            policy: context.password_policy,
+            about: password_policy::personal_info(&context.db, &owner)
+                .await
+                .map_err(unexpected)?,
+        }),
+        None => None,
+    };
     Ok(LinkStatus {
         state: wire_state(state),
         valid_minutes,
+        rules,
     })
 }
 
@@ -92,8 +112,6 @@ pub async fn reset_password(password: String, confirm: String) -> Result<(), App
             reset_token_from_cookie(context.secure_cookies).ok_or(AppError::ResetLinkUnusable {
                 state: ResetLinkState::Invalid,
             })?;
-        let new_password = latch_domain::NewPassword::parse(&password)
-            .map_err(|problem| AppError::PasswordRejected { problem })?;
         if password != confirm {
             return Err(AppError::PasswordsDiffer);
         }
@@ -102,8 +120,9 @@ pub async fn reset_password(password: String, confirm: String) -> Result<(), App
         password_reset::complete_reset(
             &context.db,
             &context.hasher,
+            context.password_policy,
             &token,
-            new_password,
+            &password,
             client_ip,
             now,
         )
@@ -112,6 +131,7 @@ pub async fn reset_password(password: String, confirm: String) -> Result<(), App
             ResetError::LinkUnusable(state) => AppError::ResetLinkUnusable {
                 state: wire_state(state),
             },
+            ResetError::PasswordRejected(problem) => AppError::PasswordRejected { problem },
             ResetError::Busy => AppError::Busy {
                 retry_after_secs: 2,
             },

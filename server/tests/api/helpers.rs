@@ -123,7 +123,12 @@ impl TestApp {
             display_name: DisplayName::parse(&user.display_name).unwrap(),
             role: Role::Member,
         };
-        let password = NewPassword::parse(&user.password).unwrap();
+        let password = NewPassword::parse(
+            &user.password,
+            &latch_domain::PasswordPolicy::default(),
+            &latch_domain::PersonalInfo::default(),
+        )
+        .unwrap();
         accounts::add_user(&self.db, new_user, password, chrono::Utc::now())
             .await
             .unwrap();

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod binary;
+mod change_password;
 mod cli;
 mod health;
 mod helpers;

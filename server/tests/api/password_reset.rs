@@ -284,6 +284,21 @@ async fn bad_input_is_refused_clearly_and_the_link_survives() {
     let short = app.set_password(&cookie, "short", "short").await;
     assert_eq!(short.status(), 422);
     assert!(short.text().await.unwrap().contains("TooShort"));
+    // The same policy as Account Settings, judged for the link's owner.
+    let common = app.set_password(&cookie, "iloveyou", "iloveyou").await;
+    assert_eq!(common.status(), 422);
+    assert!(common.text().await.unwrap().contains("Common"));
+    let personal = app
+        .set_password(&cookie, "putri jaya plums", "putri jaya plums")
+        .await;
+    assert_eq!(personal.status(), 422);
+    assert!(
+        personal
+            .text()
+            .await
+            .unwrap()
+            .contains("ContainsPersonalInfo")
+    );
     let differ = app
         .set_password(&cookie, NEW_PASSWORD, "something else entirely")
         .await;

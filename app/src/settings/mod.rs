@@ -1,0 +1,49 @@
+//! Profile Settings (`/settings`): the signed-in user's own account, with a left-side
+//! navigation between its sections.
+
+mod account;
+mod profile;
+mod server_fns;
+
+pub use account::AccountSettingsPage;
+pub use profile::ProfileSettingsPage;
+pub use server_fns::{ChangePassword, PasswordRulesForMe};
+
+use leptos::prelude::*;
+
+use crate::use_messages;
+
+/// Which section of Profile Settings is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Profile,
+    Account,
+}
+
+/// The settings frame: section navigation on the left, the open section on the right.
+#[component]
+pub fn SettingsFrame(current: Section, children: Children) -> impl IntoView {
+    let t = use_messages();
+    let link = move |section: Section, href: &'static str, label: &'static str| {
+        let current = (section == current).then_some("page");
+        view! {
+            <li>
+                <a href=href aria-current=current>
+                    {label}
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <div class="settings">
+            <nav class="settings-nav" aria-label=t.settings_sections>
+                <p class="settings-nav-title">{t.profile_settings}</p>
+                <ul>
+                    {link(Section::Profile, "/settings", t.profile_overview)}
+                    {link(Section::Account, "/settings/account", t.account_settings)}
+                </ul>
+            </nav>
+            <div class="settings-content">{children()}</div>
+        </div>
+    }
+}

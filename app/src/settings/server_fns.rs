@@ -1,0 +1,109 @@
+//! Thin shims over `latch_core::password_change`.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::new_password::PasswordRules;
+
+/// The rules the signed-in user's new password must meet (for the strength meter).
+#[server(name = PasswordRulesForMe, prefix = "/api", endpoint = "password_rules")]
+pub async fn password_rules() -> Result<PasswordRules, AppError> {
+    use crate::server::*;
+
+    let context = server_context()?;
+    let Some(session) = request_info().session else {
+        set_error_status(http::StatusCode::UNAUTHORIZED);
+        return Err(AppError::NotSignedIn);
+    };
+    let about = latch_core::password_policy::personal_info(&context.db, &session.user)
+        .await
+        .map_err(unexpected)?;
+    Ok(PasswordRules {
+        policy: context.password_policy,
+        about,
+    })
+}
+
+/// "Update" in Account Settings. `sign_out_others` is the checkbox: present when ticked.
+#[server(name = ChangePassword, prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    existing: String,
+    password: String,
+    confirm: String,
+    sign_out_others: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::*;
+    use http::StatusCode;
+    use latch_core::password_change::{self, ChangeError, PasswordChange};
+
+    let context = server_context()?;
+    let info = request_info();
+    let now = chrono::Utc::now();
+    let sign_out_other_devices = sign_out_others.is_some();
+    let outcome = match &info.session {
+        None => Err(AppError::NotSignedIn),
+        Some(_) if password != confirm => Err(AppError::PasswordsDiffer),
+        Some(session) => {
+            let change = PasswordChange {
+                session,
+                existing: &existing,
+                new: &password,
+                sign_out_other_devices,
+                client_ip: info.client_ip,
+            };
+            password_change::change_password(
+                &context.db,
+                &context.hasher,
+                &context.login_policy,
+                context.password_policy,
+                change,
+                now,
+            )
+            .await
+            .map_err(|err| match err {
+                ChangeError::Throttled { retry_at } => AppError::Throttled {
+                    retry_after_secs: (retry_at - now).num_seconds().max(1) as u64,
+                },
+                ChangeError::WrongExistingPassword => AppError::WrongExistingPassword,
+                ChangeError::Rejected(problem) => AppError::PasswordRejected { problem },
+                ChangeError::SameAsExisting => AppError::SameAsExisting,
+                ChangeError::Busy => AppError::Busy {
+                    retry_after_secs: 2,
+                },
+                ChangeError::Unexpected(err) => unexpected(err),
+            })
+        }
+    };
+    match outcome {
+        Ok(session_token) => {
+            set_session_cookie(session_token.expose(), context.secure_cookies);
+            let changed = if sign_out_other_devices {
+                "signed-out"
+            } else {
+                "kept"
+            };
+            leptos_axum::redirect(&format!("/settings/account?changed={changed}"));
+            Ok(())
+        }
+        Err(err) => {
+            match &err {
+                AppError::Throttled { retry_after_secs } => {
+                    retry_later(StatusCode::TOO_MANY_REQUESTS, *retry_after_secs);
+                }
+                AppError::Busy { retry_after_secs } => {
+                    retry_later(StatusCode::SERVICE_UNAVAILABLE, *retry_after_secs);
+                }
+                AppError::NotSignedIn => set_error_status(StatusCode::UNAUTHORIZED),
+                AppError::WrongExistingPassword => set_error_status(StatusCode::FORBIDDEN),
+                AppError::Unexpected => set_error_status(StatusCode::INTERNAL_SERVER_ERROR),
+                _ => set_error_status(StatusCode::UNPROCESSABLE_ENTITY),
+            }
+            return_to_form_with_error(
+                "/settings/account",
+                <ChangePassword as leptos::server_fn::ServerFn>::PATH,
+                &err,
+            );
+            Err(err)
+        }
+    }
+}
