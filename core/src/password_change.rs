@@ -151,7 +151,9 @@ pub async fn change_password(
         "sessions_ended": ended_elsewhere,
     });
     audit::record(&txn, audit("succeeded", Some(details)), now).await?;
-    txn.commit().await.context("committing the password change")?;
+    txn.commit()
+        .await
+        .context("committing the password change")?;
     tracing::info!(user_id = %user.id, "password changed");
     Ok(session_token)
 }

@@ -14,8 +14,8 @@ pub use local_path::{is_local_path, local_path_or_home};
 pub use name::{CompanyName, DisplayName, NameError};
 pub use password::{CandidatePassword, NewPassword};
 pub use password_policy::{
-    PasswordCheck, PasswordPolicy, PasswordProblem, PersonalField, PersonalInfo, PolicySettingsError,
-    Weakness,
+    PasswordCheck, PasswordPolicy, PasswordProblem, PersonalField, PersonalInfo,
+    PolicySettingsError, Weakness,
 };
 pub use role::{Role, UnknownRole};
 pub use username::{Username, UsernameError};

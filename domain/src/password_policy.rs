@@ -103,7 +103,10 @@ impl PasswordPolicy {
 
         let lowered = normalized.to_lowercase();
         let terms = about.terms();
-        if let Some(term) = terms.iter().find(|term| lowered.contains(term.text.as_str())) {
+        if let Some(term) = terms
+            .iter()
+            .find(|term| lowered.contains(term.text.as_str()))
+        {
             problems.push(PasswordProblem::ContainsPersonalInfo { what: term.field });
         }
 
@@ -301,7 +304,10 @@ mod tests {
                 .iter()
                 .any(|p| matches!(p, PasswordProblem::TooShort { .. }))
         );
-        assert_eq!(problems("🔒🐙🎲🌵🚲🧭🍋")[0], PasswordProblem::TooShort { min: 8 });
+        assert_eq!(
+            problems("🔒🐙🎲🌵🚲🧭🍋")[0],
+            PasswordProblem::TooShort { min: 8 }
+        );
         let longest = "é".repeat(128);
         assert!(
             !problems(&longest)
@@ -316,7 +322,14 @@ mod tests {
 
     #[test]
     fn common_passwords_are_refused_even_disguised() {
-        for common in ["password", "iloveyou", "Password", "P@ssw0rd", "drowssap", "qwertyuiop"] {
+        for common in [
+            "password",
+            "iloveyou",
+            "Password",
+            "P@ssw0rd",
+            "drowssap",
+            "qwertyuiop",
+        ] {
             assert!(
                 problems(common).contains(&PasswordProblem::Common),
                 "{common} should be on the common list: {:?}",

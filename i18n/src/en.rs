@@ -136,9 +136,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     reset_mail_not_you: "If you did not ask for this, ignore this email: your password stays as it is. If such emails keep coming, tell your company's Admin or support.",
     changed_mail_subject: "Your password was changed",
     changed_mail_intro: |username| {
-        format!(
-            "The password of your account (username {username}) was just changed."
-        )
+        format!("The password of your account (username {username}) was just changed.")
     },
     changed_mail_not_you: "If you did not do this, contact your company's Admin or support right away: someone else may have access to your email.",
 };

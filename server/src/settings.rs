@@ -165,10 +165,12 @@ impl Settings {
             4,
         )?;
         // Both numbers are within the policy's bounds, checked just above.
-        let password_policy = PasswordPolicy::new(min_length as usize, min_score as u8)
-            .map_err(|err| SettingsError {
-                variable: "LATCH_PASSWORD_MIN_LENGTH",
-                problem: err.to_string(),
+        let password_policy =
+            PasswordPolicy::new(min_length as usize, min_score as u8).map_err(|err| {
+                SettingsError {
+                    variable: "LATCH_PASSWORD_MIN_LENGTH",
+                    problem: err.to_string(),
+                }
             })?;
 
         Ok(Settings {

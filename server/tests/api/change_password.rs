@@ -99,7 +99,10 @@ async fn a_change_keeps_this_device_signed_in_with_a_fresh_session_and_ends_the_
     assert_ne!(fresh, here, "a fresh session id");
     assert!(app.is_signed_in(&fresh).await);
     assert!(!app.is_signed_in(&here).await, "the old id is dead");
-    assert!(!app.is_signed_in(&elsewhere).await, "other devices signed out");
+    assert!(
+        !app.is_signed_in(&elsewhere).await,
+        "other devices signed out"
+    );
     assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 1);
 
     assert_eq!(app.log_in(&ana.username, &ana.password).await.status(), 401);
@@ -152,7 +155,10 @@ async fn unticking_the_box_keeps_other_devices_signed_in() {
     );
     let fresh = session_cookie(&response).unwrap();
     assert!(app.is_signed_in(&fresh).await);
-    assert!(!app.is_signed_in(&here).await, "this device still gets a fresh id");
+    assert!(
+        !app.is_signed_in(&here).await,
+        "this device still gets a fresh id"
+    );
     assert!(app.is_signed_in(&elsewhere).await);
 }
 
@@ -163,14 +169,70 @@ async fn each_error_is_refused_with_its_reason_and_changes_nothing() {
     let cookie = app.signed_in(&ana).await;
 
     let cases = [
-        ("wrong existing", "not my password", NEW_PASSWORD, NEW_PASSWORD, 403, "WrongExistingPassword"),
-        ("confirmation differs", &ana.password, NEW_PASSWORD, "plum tractor whistle", 422, "PasswordsDiffer"),
-        ("too short", &ana.password, "short", "short", 422, "TooShort"),
-        ("common", &ana.password, "iloveyou", "iloveyou", 422, "Common"),
-        ("contains the username", &ana.password, "ana loves plums 77", "ana loves plums 77", 422, "ContainsPersonalInfo"),
-        ("contains the company", &ana.password, "maju jaya forever!", "maju jaya forever!", 422, "ContainsPersonalInfo"),
-        ("very guessable", &ana.password, "aaaaaaaaaaaa", "aaaaaaaaaaaa", 422, "TooGuessable"),
-        ("same as existing", &ana.password, &ana.password, &ana.password, 422, "SameAsExisting"),
+        (
+            "wrong existing",
+            "not my password",
+            NEW_PASSWORD,
+            NEW_PASSWORD,
+            403,
+            "WrongExistingPassword",
+        ),
+        (
+            "confirmation differs",
+            &ana.password,
+            NEW_PASSWORD,
+            "plum tractor whistle",
+            422,
+            "PasswordsDiffer",
+        ),
+        (
+            "too short",
+            &ana.password,
+            "short",
+            "short",
+            422,
+            "TooShort",
+        ),
+        (
+            "common",
+            &ana.password,
+            "iloveyou",
+            "iloveyou",
+            422,
+            "Common",
+        ),
+        (
+            "contains the username",
+            &ana.password,
+            "ana loves plums 77",
+            "ana loves plums 77",
+            422,
+            "ContainsPersonalInfo",
+        ),
+        (
+            "contains the company",
+            &ana.password,
+            "maju jaya forever!",
+            "maju jaya forever!",
+            422,
+            "ContainsPersonalInfo",
+        ),
+        (
+            "very guessable",
+            &ana.password,
+            "aaaaaaaaaaaa",
+            "aaaaaaaaaaaa",
+            422,
+            "TooGuessable",
+        ),
+        (
+            "same as existing",
+            &ana.password,
+            &ana.password,
+            &ana.password,
+            422,
+            "SameAsExisting",
+        ),
     ];
     for (case, existing, new, confirm, status, reason) in cases {
         let response = app
@@ -184,7 +246,12 @@ async fn each_error_is_refused_with_its_reason_and_changes_nothing() {
 
     assert!(app.is_signed_in(&cookie).await, "still signed in");
     assert_eq!(app.log_in(&ana.username, &ana.password).await.status(), 200);
-    assert!(app.smtp.wait_for(1, Duration::from_secs(1)).await.is_empty());
+    assert!(
+        app.smtp
+            .wait_for(1, Duration::from_secs(1))
+            .await
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -286,5 +353,8 @@ async fn without_javascript_a_failed_post_returns_to_the_form_with_the_error() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("The existing password is not right"), "{page}");
+    assert!(
+        page.contains("The existing password is not right"),
+        "{page}"
+    );
 }

@@ -136,6 +136,21 @@ async fn cli_refuses_clearly_and_changes_nothing() {
         stderr(&bad_email)
     );
 
+    // The same password policy as the web app, explained in the same words.
+    let common = latch.run(ADD_ANA, "iloveyou\n");
+    assert_eq!(common.status.code(), Some(1));
+    assert!(
+        stderr(&common).contains("password: This is one of the most common passwords"),
+        "{}",
+        stderr(&common)
+    );
+    let personal = latch.run(ADD_ANA, "ana putri sejahtera\n");
+    assert!(
+        stderr(&personal).contains("contains your"),
+        "{}",
+        stderr(&personal)
+    );
+
     let no_password = latch.run(&ADD_ANA[..ADD_ANA.len() - 1], "");
     assert_eq!(no_password.status.code(), Some(1));
     assert!(
