@@ -30,6 +30,24 @@ pub enum AppError {
     WrongExistingPassword,
     #[error("the new password is the existing one")]
     SameAsExisting,
+    #[error("only admins may do this")]
+    NotAdmin,
+    #[error("no such user")]
+    UnknownUser,
+    #[error("too many links sent to this user; retry in {retry_after_secs} s")]
+    UserMailThrottled { retry_after_secs: u64 },
+    #[error("the user is deactivated")]
+    UserInactive,
+    #[error("the company needs another active admin first")]
+    LastAdmin,
+    #[error("email address taken")]
+    EmailTaken { email: String },
+    #[error("username taken")]
+    UsernameTaken { username: String },
+    #[error("invalid username")]
+    InvalidUsername,
+    #[error("invalid name")]
+    InvalidName,
     #[error("reset link unusable: {state:?}")]
     ResetLinkUnusable { state: ResetLinkState },
     #[error("unexpected server error")]
@@ -87,6 +105,17 @@ impl AppError {
             AppError::PasswordsDiffer => t.passwords_differ.to_owned(),
             AppError::WrongExistingPassword => t.existing_password_wrong.to_owned(),
             AppError::SameAsExisting => t.password_same_as_existing.to_owned(),
+            AppError::NotAdmin => t.not_admin.to_owned(),
+            AppError::UnknownUser => t.unknown_user.to_owned(),
+            AppError::UserMailThrottled { retry_after_secs } => {
+                (t.user_mail_throttled)(minutes_rounded_up(*retry_after_secs))
+            }
+            AppError::UserInactive => t.user_inactive.to_owned(),
+            AppError::LastAdmin => t.last_admin.to_owned(),
+            AppError::EmailTaken { .. } => t.email_taken.to_owned(),
+            AppError::UsernameTaken { .. } => t.username_taken.to_owned(),
+            AppError::InvalidUsername => t.username_invalid.to_owned(),
+            AppError::InvalidName => t.name_invalid.to_owned(),
             AppError::ResetLinkUnusable { state } => state.explained(t).0.to_owned(),
             AppError::Unexpected | AppError::Request(_) => t.unexpected_error.to_owned(),
         }

@@ -5,10 +5,11 @@ use latch_i18n::Locale;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
+pub mod admin;
 pub mod auth;
 pub mod error;
 mod forms;
@@ -99,6 +100,31 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("account"))
                             view=settings::AccountSettingsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("activity"))
+                            view=admin::ActivityPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("users"), StaticSegment("new"))
+                            view=admin::InviteUserPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("users"), ParamSegment("id"))
+                            view=admin::ManageUserPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(
+                                StaticSegment("settings"),
+                                StaticSegment("users"),
+                                ParamSegment("id"),
+                                StaticSegment("reset"),
+                            )
+                            view=admin::ResetConfirmPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

@@ -22,6 +22,7 @@ pub struct ServerContext {
     pub login_policy: LoginPolicy,
     pub reset_policy: ResetPolicy,
     pub password_policy: latch_domain::PasswordPolicy,
+    pub admin_policy: latch_core::admin::AdminPolicy,
     /// Base of every emailed link (never the request's Host header).
     pub public_url: url::Url,
     /// Cookies get `Secure` (and the `__Host-` prefix) when the public URL is https.
@@ -95,6 +96,19 @@ pub fn return_to_form_with_error(page: &str, server_fn_path: &str, err: &AppErro
     ) {
         response.insert_header(http::header::LOCATION, value);
     }
+}
+
+/// The signed-in admin behind this request, or the refusal to send back (401 signed out,
+/// 403 not an admin).
+pub fn require_admin() -> Result<latch_core::admin::Admin, AppError> {
+    let Some(session) = request_info().session else {
+        set_error_status(http::StatusCode::UNAUTHORIZED);
+        return Err(AppError::NotSignedIn);
+    };
+    latch_core::admin::Admin::from_session(&session).map_err(|_| {
+        set_error_status(http::StatusCode::FORBIDDEN);
+        AppError::NotAdmin
+    })
 }
 
 /// Logs an unexpected failure once, with its context, and hides it from the browser.

@@ -5,7 +5,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -62,11 +63,12 @@ pub async fn add_company(
     })
 }
 
-/// Creates an active user with the given password.
+/// Creates an active user with the given password, or with none yet (an invited user chooses
+/// it through the emailed link).
 pub async fn add_user(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     new_user: NewUser,
-    password: NewPassword,
+    password: Option<NewPassword>,
     now: DateTime<Utc>,
 ) -> Result<user::Model, AccountError> {
     let company = find_company(db, &new_user.company)
@@ -74,9 +76,16 @@ pub async fn add_user(
         .ok_or_else(|| AccountError::UnknownCompany(new_user.company.as_str().to_owned()))?;
     ensure_identity_free(db, &new_user.username, &new_user.email).await?;
 
-    let hash = tokio::task::spawn_blocking(move || password_hash::hash(password.expose()))
-        .await
-        .context("joining the hashing thread")??;
+    let hash = match password {
+        Some(password) => Some(
+            tokio::task::spawn_blocking(move || password_hash::hash(password.expose()))
+                .await
+                .context("joining the hashing thread")??
+                .as_phc()
+                .to_owned(),
+        ),
+        None => None,
+    };
 
     let user = user::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -87,7 +96,7 @@ pub async fn add_user(
         email_key: Set(new_user.email.key()),
         display_name: Set(new_user.display_name.as_str().to_owned()),
         role: Set(new_user.role.as_str().to_owned()),
-        password_hash: Set(Some(hash.as_phc().to_owned())),
+        password_hash: Set(hash),
         active: Set(true),
         locale: Set(None),
         last_login_at: Set(None),
@@ -110,7 +119,7 @@ pub async fn add_user(
 }
 
 async fn find_company(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     name: &CompanyName,
 ) -> Result<Option<company::Model>, AccountError> {
     Ok(company::Entity::find()
@@ -121,7 +130,7 @@ async fn find_company(
 }
 
 async fn ensure_identity_free(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     username: &Username,
     email: &Email,
 ) -> Result<(), AccountError> {
@@ -192,7 +201,7 @@ mod tests {
     #[tokio::test]
     async fn a_user_needs_an_existing_company() {
         let db = fresh_db().await;
-        let err = add_user(&db, ana("Nowhere Ltd"), password(), Utc::now()).await;
+        let err = add_user(&db, ana("Nowhere Ltd"), Some(password()), Utc::now()).await;
         assert!(
             matches!(err, Err(AccountError::UnknownCompany(_))),
             "{err:?}"
@@ -207,7 +216,7 @@ mod tests {
                 .await
                 .unwrap();
         }
-        let created = add_user(&db, ana("PT Maju"), password(), Utc::now())
+        let created = add_user(&db, ana("PT Maju"), Some(password()), Utc::now())
             .await
             .unwrap();
         assert!(created.password_hash.unwrap().starts_with("$argon2id$"));
@@ -215,7 +224,7 @@ mod tests {
         let mut same_username = ana("CV Sejahtera");
         same_username.username = Username::parse("ANA.PUTRI").unwrap();
         same_username.email = Email::parse("other@example.com").unwrap();
-        let err = add_user(&db, same_username, password(), Utc::now()).await;
+        let err = add_user(&db, same_username, Some(password()), Utc::now()).await;
         assert!(
             matches!(err, Err(AccountError::UsernameTaken(_))),
             "{err:?}"
@@ -224,7 +233,7 @@ mod tests {
         let mut same_email = ana("CV Sejahtera");
         same_email.username = Username::parse("ana2").unwrap();
         same_email.email = Email::parse("ANA@example.co.id").unwrap();
-        let err = add_user(&db, same_email, password(), Utc::now()).await;
+        let err = add_user(&db, same_email, Some(password()), Utc::now()).await;
         assert!(matches!(err, Err(AccountError::EmailTaken(_))), "{err:?}");
     }
 }

@@ -2,6 +2,7 @@
 //! compiles this crate (it pulls in sea-orm, argon2 and lettre).
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod db;

@@ -362,7 +362,7 @@ mod tests {
             &latch_domain::PersonalInfo::default(),
         )
         .unwrap();
-        accounts::add_user(&db, new_user, password, t0)
+        accounts::add_user(&db, new_user, Some(password), t0)
             .await
             .unwrap();
         let public_url = url::Url::parse("https://latch.example").unwrap();

@@ -120,6 +120,128 @@ pub(crate) static MESSAGES: Messages = Messages {
     password_changed_signed_out_others: "Your password was changed. Your other devices were signed out; you stay signed in here.",
     password_changed_kept_others: "Your password was changed. You stay signed in here and on your other devices.",
 
+    users_heading: "Users",
+    users_intro: |company| {
+        format!(
+            "Everyone who signs in for {company}. Admins never see or choose a user's password: \"Reset Password\" emails the user a link to choose one."
+        )
+    },
+    users_search_label: "Search by name, username or email",
+    users_search_button: "Search",
+    users_count: |total| {
+        let unit = if total == 1 { "user" } else { "users" };
+        format!("{total} {unit}")
+    },
+    users_none: "No user matches this search.",
+    column_last_login: "Last login",
+    column_status: "Status",
+    column_last_email: "Last email",
+    column_actions: "Actions",
+    status_active: "Active",
+    status_deactivated: "Deactivated",
+    status_invited: "Invited",
+    never: "Never",
+    sorted_ascending: "sorted ascending",
+    sorted_descending: "sorted descending",
+    page_of: |page, pages| format!("Page {page} of {pages}"),
+    previous_page: "Previous page",
+    next_page: "Next page",
+    mail_kind: |template| match template {
+        "password_reset" => "Forgot Password link",
+        "admin_reset" => "Reset Password link",
+        "invitation" => "Invitation",
+        "password_changed" => "Password changed notice",
+        "email_changed" => "Email changed notice",
+        _ => "Email",
+    },
+    mail_status: |status| match status {
+        "queued" | "sending" => "queued",
+        "sent" => "delivered",
+        "retrying" => "not delivered yet, retrying",
+        "failed" => "failed",
+        _ => "unknown",
+    },
+    reset_password_button: "Reset Password",
+    manage_user: |name| format!("Manage {name}"),
+    reset_confirm_heading: "Send a password reset email?",
+    reset_confirm_body: |name, email, hours| {
+        format!(
+            "{name} will get an email at {email} with a link to choose a new password, valid for {hours} hours. Their current password keeps working until they choose a new one. You will not see the link or the password."
+        )
+    },
+    reset_confirm_button: "Send reset email",
+    cancel: "Cancel",
+    reset_queued: |name, email| {
+        format!(
+            "A password reset email to {name} ({email}) is on its way. Its delivery shows in the list."
+        )
+    },
+    mail_failed_help: "The email could not be delivered. Check the address: correct it and send again, or ask the user for another address.",
+    add_user: "Add user",
+    add_user_intro: "The new user gets an email with a link to choose their own password. Admins never see or choose passwords.",
+    role_field_label: "Role",
+    invite_button: "Add user and send invitation",
+    user_invited: "The user was added and an invitation is on its way. Its delivery shows in the list of users.",
+    edit_email_heading: "Email address",
+    save_email_button: "Save email address",
+    email_changed_notice: |email| {
+        format!(
+            "The email address is now {email}. Earlier links no longer work; the old address was told. Send a new reset link if the user needs one."
+        )
+    },
+    access_heading: "Access",
+    deactivate_button: "Deactivate user",
+    reactivate_button: "Reactivate user",
+    deactivate_hint: "A deactivated user cannot log in, is signed out everywhere, and gets no reset emails.",
+    user_deactivated_notice: "The user was deactivated and signed out everywhere.",
+    user_reactivated_notice: "The user was reactivated and can log in again.",
+    make_admin_button: "Make admin",
+    make_member_button: "Make member",
+    role_changed_notice: "The role was changed.",
+    back_to_users: "Back to the users",
+    activity: "Activity",
+    activity_intro: "What happened in your company's accounts, newest first: who did what, to whom, when, and from which address.",
+    activity_filter_label: "Show",
+    activity_all_kinds: "All events",
+    activity_filter_button: "Filter",
+    activity_none: "Nothing to show.",
+    column_when: "When (UTC)",
+    column_event: "Event",
+    column_outcome: "Outcome",
+    column_by: "By",
+    column_for: "For",
+    column_address: "Address",
+    event_kind: |kind| match kind {
+        "login" => "Log in",
+        "logout" => "Log out",
+        "password_reset_requested" => "Forgot Password request",
+        "password_reset_completed" => "Password set with a link",
+        "password_changed" => "Password change",
+        "admin_password_reset" => "Reset Password by an admin",
+        "user_invited" => "User added",
+        "user_deactivated" => "User deactivated",
+        "user_reactivated" => "User reactivated",
+        "role_changed" => "Role change",
+        "email_changed" => "Email address change",
+        _ => "Other",
+    },
+    operator: "Operator (command line)",
+    users_nav: "Users",
+    not_admin: "Only your company's Admins can do this.",
+    unknown_user: "This user does not exist in your company.",
+    user_mail_throttled: |minutes| {
+        let unit = if minutes == 1 { "minute" } else { "minutes" };
+        format!(
+            "This user was sent several emails recently. To protect their inbox, try again in {minutes} {unit}."
+        )
+    },
+    user_inactive: "This user is deactivated. Reactivate them first.",
+    last_admin: "Your company needs at least one active Admin. Make someone else an Admin first.",
+    email_taken: "Another user already has this email address.",
+    username_taken: "This username is already taken. Choose another.",
+    username_invalid: "A username has 3 to 32 characters: letters, digits, dots, dashes and underscores, starting with a letter or digit.",
+    name_invalid: "Enter a name of at most 100 characters, without control characters.",
+
     mail_greeting: |name| format!("Hello {name},"),
     mail_signature: "Latch, sign-in for your company's CRM",
     mail_automatic: "This email was sent automatically; replies are not read.",
@@ -139,4 +261,28 @@ pub(crate) static MESSAGES: Messages = Messages {
         format!("The password of your account (username {username}) was just changed.")
     },
     changed_mail_not_you: "If you did not do this, contact your company's Admin or support right away: someone else may have access to your email.",
+    admin_reset_mail_intro: |username| {
+        format!(
+            "Your company's Admin asked for a new password to be set for your account. Your username is {username}."
+        )
+    },
+    admin_reset_mail_not_you: "Your current password keeps working until you set a new one. If you did not expect this, ask your company's Admin.",
+    link_validity_hours: |hours| {
+        let unit = if hours == 1 { "hour" } else { "hours" };
+        format!("The link works once and stays valid for {hours} {unit}.")
+    },
+    invitation_mail_subject: "You have been invited to sign in",
+    invitation_mail_intro: |company, username| {
+        format!(
+            "An Admin of {company} created an account for you. Your username is {username}. Choose your password to start."
+        )
+    },
+    invitation_mail_action: "Choose your password",
+    invitation_mail_not_you: "If you did not expect this invitation, ignore this email or tell the company's Admin.",
+    email_changed_mail_subject: "Your email address was changed",
+    email_changed_mail_intro: |username, new_address| {
+        format!(
+            "Your company's Admin changed the email address of your account (username {username}) to {new_address}. Emails for this account now go there."
+        )
+    },
 };

@@ -52,8 +52,24 @@ pub enum CompanyCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Create a user in an existing company.
+    /// Create a user in an existing company (and email them an invitation, unless
+    /// --password-stdin gives their password).
     Add(UserAdd),
+    /// Email a user a link to choose a new password (as an admin's "Reset Password").
+    Reset {
+        /// The user's login name.
+        username: String,
+    },
+    /// Stop a user from logging in: their sessions end, their links die.
+    Deactivate {
+        /// The user's login name.
+        username: String,
+    },
+    /// Let a deactivated user log in again.
+    Reactivate {
+        /// The user's login name.
+        username: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ use std::io::BufRead;
 
 use chrono::Utc;
 use latch_core::accounts::{self, AccountError, NewUser};
+use latch_core::admin::{self, Actor, AdminError};
 use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
 
 use crate::cli::UserAdd;
@@ -17,6 +18,18 @@ pub enum CommandError {
     Refused(String),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+impl From<AdminError> for CommandError {
+    fn from(err: AdminError) -> Self {
+        match err {
+            AdminError::Unexpected(err) => CommandError::Unexpected(err),
+            AdminError::UnknownUser => {
+                CommandError::Refused("no user with this username".to_owned())
+            }
+            refused => CommandError::Refused(refused.to_string()),
+        }
+    }
 }
 
 impl From<AccountError> for CommandError {
@@ -64,10 +77,24 @@ pub async fn add_user(
         },
     };
     if !args.password_stdin {
-        return Err(CommandError::Refused(
-            "invitation emails are not available yet; pass --password-stdin and pipe the \
-             user's password in"
-                .to_owned(),
+        let db = open_database(settings).await?;
+        let user = admin::invite_user(
+            &db,
+            &settings.admin_policy(),
+            Actor::Operator,
+            new_user,
+            &settings.public_url,
+            None,
+            Utc::now(),
+        )
+        .await?;
+        return Ok(format!(
+            "Created {} {:?} ({}) in {:?}; an invitation to choose a password is on its way to {}.",
+            user.role,
+            user.username,
+            user.id,
+            args.company.trim(),
+            user.email
         ));
     }
     let password = read_password(stdin)?;
@@ -87,7 +114,7 @@ pub async fn add_user(
         })?;
 
     let db = open_database(settings).await?;
-    let user = accounts::add_user(&db, new_user, password, Utc::now()).await?;
+    let user = accounts::add_user(&db, new_user, Some(password), Utc::now()).await?;
     Ok(format!(
         "Created {} {:?} ({}) in {:?}.",
         user.role,
@@ -95,6 +122,47 @@ pub async fn add_user(
         user.id,
         args.company.trim()
     ))
+}
+
+/// `latch user reset USERNAME`: the same email as an admin's "Reset Password".
+pub async fn reset_user(settings: &Settings, username: &str) -> Result<String, CommandError> {
+    let username = Username::parse(username).map_err(|err| refuse("USERNAME", err))?;
+    let db = open_database(settings).await?;
+    let target = Actor::Operator.find_by_username(&db, &username).await?;
+    admin::send_reset_link(
+        &db,
+        &settings.admin_policy(),
+        Actor::Operator,
+        &target,
+        &settings.public_url,
+        None,
+        Utc::now(),
+    )
+    .await?;
+    Ok(format!(
+        "A reset email to {} is queued (see `latch mail status`).",
+        target.user().email
+    ))
+}
+
+/// `latch user deactivate|reactivate USERNAME`.
+pub async fn set_user_active(
+    settings: &Settings,
+    username: &str,
+    active: bool,
+) -> Result<String, CommandError> {
+    let username = Username::parse(username).map_err(|err| refuse("USERNAME", err))?;
+    let db = open_database(settings).await?;
+    let target = Actor::Operator.find_by_username(&db, &username).await?;
+    admin::set_active(&db, Actor::Operator, &target, active, None, Utc::now()).await?;
+    Ok(if active {
+        format!("{:?} can log in again.", target.user().username)
+    } else {
+        format!(
+            "{:?} is deactivated: signed out everywhere, links voided.",
+            target.user().username
+        )
+    })
 }
 
 /// `latch mail status [--failed]`: the 50 most recent emails, newest first, with totals.

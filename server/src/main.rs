@@ -39,6 +39,15 @@ async fn main() -> ExitCode {
             }
             commands::add_user(&settings, &args, std::io::stdin().lock()).await
         }
+        Command::User(UserCommand::Reset { username }) => {
+            commands::reset_user(&settings, &username).await
+        }
+        Command::User(UserCommand::Deactivate { username }) => {
+            commands::set_user_active(&settings, &username, false).await
+        }
+        Command::User(UserCommand::Reactivate { username }) => {
+            commands::set_user_active(&settings, &username, true).await
+        }
     };
     match outcome {
         Ok(message) => {

@@ -29,6 +29,10 @@ pub struct Settings {
     pub hash_concurrency: usize,
     /// How long a login may wait for a hashing slot before getting "busy, try again" (503).
     pub hash_max_wait: std::time::Duration,
+    /// How long a company admin's "Reset Password" link works.
+    pub admin_reset_link_valid_for: chrono::Duration,
+    /// How long an "Add user" invitation link works.
+    pub invitation_valid_for: chrono::Duration,
     /// What every new password must satisfy (reset, change, CLI).
     pub password_policy: latch_domain::PasswordPolicy,
 }
@@ -37,6 +41,15 @@ impl Settings {
     /// Cookies are `Secure` when Latch is served over https.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.scheme() == "https"
+    }
+
+    /// Link lifetimes for admin resets and invitations.
+    pub fn admin_policy(&self) -> latch_core::admin::AdminPolicy {
+        latch_core::admin::AdminPolicy {
+            reset_link_valid_for: self.admin_reset_link_valid_for,
+            invitation_valid_for: self.invitation_valid_for,
+            ..Default::default()
+        }
     }
 
     /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
@@ -173,7 +186,22 @@ impl Settings {
                 }
             })?;
 
+        let admin_reset_hours = parse_number(
+            &get("LATCH_ADMIN_RESET_LINK_HOURS", "24"),
+            "LATCH_ADMIN_RESET_LINK_HOURS",
+            1,
+            24 * 14,
+        )?;
+        let invitation_hours = parse_number(
+            &get("LATCH_INVITATION_LINK_HOURS", "72"),
+            "LATCH_INVITATION_LINK_HOURS",
+            1,
+            24 * 30,
+        )?;
+
         Ok(Settings {
+            admin_reset_link_valid_for: chrono::Duration::hours(admin_reset_hours as i64),
+            invitation_valid_for: chrono::Duration::hours(invitation_hours as i64),
             password_policy,
             hash_concurrency: hash_concurrency as usize,
             hash_max_wait: std::time::Duration::from_millis(hash_max_wait_ms),

@@ -72,6 +72,7 @@ impl Application {
                 ..ResetPolicy::default()
             },
             password_policy: settings.password_policy,
+            admin_policy: settings.admin_policy(),
             public_url: settings.public_url.clone(),
             secure_cookies: settings.secure_cookies(),
         };

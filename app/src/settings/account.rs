@@ -19,9 +19,9 @@ pub fn AccountSettingsPage() -> impl IntoView {
     let rules = Resource::new_blocking(|| (), |_| password_rules());
     view! {
         <Title text=t.account_settings />
-        <RequireUser children=move |_user| {
+        <RequireUser children=move |user| {
             view! {
-                <SettingsFrame current=Section::Account>
+                <SettingsFrame current=Section::Account is_admin=user.is_admin>
                     <section class="card">
                         <h1>{t.account_settings}</h1>
                         <h2>{t.change_password_heading}</h2>

@@ -18,14 +18,26 @@ use crate::use_messages;
 pub enum Section {
     Profile,
     Account,
+    /// An admin managing one user (reached from the list on the Profile section).
+    Users,
+    AddUser,
+    Activity,
 }
 
 /// The settings frame: section navigation on the left, the open section on the right.
 #[component]
-pub fn SettingsFrame(current: Section, children: Children) -> impl IntoView {
+pub fn SettingsFrame(
+    current: Section,
+    /// Admins also get their company's sections.
+    #[prop(optional)]
+    is_admin: bool,
+    children: Children,
+) -> impl IntoView {
     let t = use_messages();
     let link = move |section: Section, href: &'static str, label: &'static str| {
-        let current = (section == current).then_some("page");
+        // Managing one user belongs to the list, which is on the Profile section.
+        let open = current == section || (current == Section::Users && section == Section::Profile);
+        let current = open.then_some("page");
         view! {
             <li>
                 <a href=href aria-current=current>
@@ -41,6 +53,13 @@ pub fn SettingsFrame(current: Section, children: Children) -> impl IntoView {
                 <ul>
                     {link(Section::Profile, "/settings", t.profile_overview)}
                     {link(Section::Account, "/settings/account", t.account_settings)}
+                    {is_admin
+                        .then(|| {
+                            view! {
+                                {link(Section::AddUser, "/settings/users/new", t.add_user)}
+                                {link(Section::Activity, "/settings/activity", t.activity)}
+                            }
+                        })}
                 </ul>
             </nav>
             <div class="settings-content">{children()}</div>

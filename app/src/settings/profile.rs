@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{Section, SettingsFrame};
+use crate::admin::CompanyUsers;
 use crate::layout::RequireUser;
 use crate::use_messages;
 
@@ -13,8 +14,10 @@ pub fn ProfileSettingsPage() -> impl IntoView {
         <Title text=t.profile_settings />
         <RequireUser children=move |user| {
             let role = if user.is_admin { t.role_admin } else { t.role_member };
+            let company = user.company.clone();
+            let is_admin = user.is_admin;
             view! {
-                <SettingsFrame current=Section::Profile>
+                <SettingsFrame current=Section::Profile is_admin>
                     <section class="card">
                         <h1>{t.profile_settings}</h1>
                         <dl class="details">
@@ -30,6 +33,7 @@ pub fn ProfileSettingsPage() -> impl IntoView {
                             <dd>{role}</dd>
                         </dl>
                     </section>
+                    {is_admin.then(|| view! { <CompanyUsers company /> })}
                 </SettingsFrame>
             }
         } />

@@ -18,6 +18,24 @@ pub enum MailTemplate {
     },
     /// Sent after a password change or reset, in case it was not the account's owner.
     PasswordChanged { username: String },
+    /// A company admin's "Reset Password": a link valid for hours, not minutes.
+    AdminReset {
+        username: String,
+        link: String,
+        valid_hours: i64,
+    },
+    /// "Add user": a link to choose a first password.
+    Invitation {
+        username: String,
+        company: String,
+        link: String,
+        valid_hours: i64,
+    },
+    /// To the old address, when an admin changes a user's email address.
+    EmailChanged {
+        username: String,
+        new_address: String,
+    },
 }
 
 impl MailTemplate {
@@ -25,14 +43,19 @@ impl MailTemplate {
         match self {
             MailTemplate::PasswordReset { .. } => "password_reset",
             MailTemplate::PasswordChanged { .. } => "password_changed",
+            MailTemplate::AdminReset { .. } => "admin_reset",
+            MailTemplate::Invitation { .. } => "invitation",
+            MailTemplate::EmailChanged { .. } => "email_changed",
         }
     }
 
     /// The action link, if the mail has one.
     pub fn link(&self) -> Option<&str> {
         match self {
-            MailTemplate::PasswordReset { link, .. } => Some(link),
-            MailTemplate::PasswordChanged { .. } => None,
+            MailTemplate::PasswordReset { link, .. }
+            | MailTemplate::AdminReset { link, .. }
+            | MailTemplate::Invitation { link, .. } => Some(link),
+            MailTemplate::PasswordChanged { .. } | MailTemplate::EmailChanged { .. } => None,
         }
     }
 }
@@ -99,6 +122,42 @@ pub fn render(
         MailTemplate::PasswordChanged { username } => (
             t.changed_mail_subject,
             (t.changed_mail_intro)(username),
+            "",
+            None,
+            String::new(),
+            t.changed_mail_not_you,
+        ),
+        MailTemplate::AdminReset {
+            username,
+            link,
+            valid_hours,
+        } => (
+            t.reset_mail_subject,
+            (t.admin_reset_mail_intro)(username),
+            t.reset_mail_action,
+            Some(link.as_str()),
+            (t.link_validity_hours)(*valid_hours),
+            t.admin_reset_mail_not_you,
+        ),
+        MailTemplate::Invitation {
+            username,
+            company,
+            link,
+            valid_hours,
+        } => (
+            t.invitation_mail_subject,
+            (t.invitation_mail_intro)(company, username),
+            t.invitation_mail_action,
+            Some(link.as_str()),
+            (t.link_validity_hours)(*valid_hours),
+            t.invitation_mail_not_you,
+        ),
+        MailTemplate::EmailChanged {
+            username,
+            new_address,
+        } => (
+            t.email_changed_mail_subject,
+            (t.email_changed_mail_intro)(username, new_address),
             "",
             None,
             String::new(),

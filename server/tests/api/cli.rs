@@ -151,14 +151,6 @@ async fn cli_refuses_clearly_and_changes_nothing() {
         stderr(&personal)
     );
 
-    let no_password = latch.run(&ADD_ANA[..ADD_ANA.len() - 1], "");
-    assert_eq!(no_password.status.code(), Some(1));
-    assert!(
-        stderr(&no_password).contains("--password-stdin"),
-        "{}",
-        stderr(&no_password)
-    );
-
     assert!(
         latch
             .run(ADD_ANA, "a long enough passphrase\n")
@@ -221,5 +213,91 @@ async fn a_bad_setting_stops_start_up_naming_the_variable() {
         stderr(&output).contains("LATCH_PUBLIC_URL"),
         "{}",
         stderr(&output)
+    );
+}
+
+#[tokio::test]
+async fn operators_invite_reset_and_deactivate_users_by_username() {
+    use latch_core::entities::{outbox_message, reset_token, user};
+    use sea_orm::{Database, EntityTrait};
+
+    let database = TestDatabase::create().await;
+    let latch = Latch {
+        database: &database,
+    };
+    assert!(
+        latch
+            .run(&["company", "add", "PT Maju"], "")
+            .status
+            .success()
+    );
+
+    // Without --password-stdin: an invitation to choose a password.
+    let member: Vec<&str> = ADD_ANA
+        .iter()
+        .copied()
+        .filter(|arg| !matches!(*arg, "--admin" | "--password-stdin"))
+        .collect();
+    let invited = latch.run(&member, "");
+    assert!(invited.status.success(), "{}", stderr(&invited));
+    assert!(
+        stdout(&invited).contains("invitation"),
+        "{}",
+        stdout(&invited)
+    );
+
+    let reset = latch.run(&["user", "reset", "ana"], "");
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    let unknown = latch.run(&["user", "reset", "nobody"], "");
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(stderr(&unknown).contains("no user"), "{}", stderr(&unknown));
+
+    let deactivated = latch.run(&["user", "deactivate", "ana"], "");
+    assert!(deactivated.status.success(), "{}", stderr(&deactivated));
+
+    // The company's last active admin stays, even for the operator.
+    let budi = [
+        "user",
+        "add",
+        "--company",
+        "PT Maju",
+        "--email",
+        "budi@example.com",
+        "--name",
+        "Budi",
+        "--username",
+        "budi",
+        "--admin",
+        "--password-stdin",
+    ];
+    assert!(latch.run(&budi, "plum tractor whistle\n").status.success());
+    let last_admin = latch.run(&["user", "deactivate", "budi"], "");
+    assert_eq!(last_admin.status.code(), Some(1));
+    assert!(
+        stderr(&last_admin).contains("at least one active admin"),
+        "{}",
+        stderr(&last_admin)
+    );
+
+    let db = Database::connect(database.url()).await.unwrap();
+    let users = user::Entity::find().all(&db).await.unwrap();
+    let ana = users.iter().find(|u| u.username == "ana").unwrap();
+    assert!(!ana.active);
+    let mails: Vec<String> = outbox_message::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.template)
+        .collect();
+    assert_eq!(mails, ["invitation", "admin_reset"]);
+    let tokens = reset_token::Entity::find().all(&db).await.unwrap();
+    assert!(
+        tokens.iter().all(|t| t.revoked_at.is_some()),
+        "links void after deactivation"
+    );
+    assert!(
+        ana.password_hash.is_none(),
+        "an invited user has no password yet"
     );
 }

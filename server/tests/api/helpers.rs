@@ -105,10 +105,21 @@ impl TestApp {
 
     /// Creates a company (once) and a member with a known password.
     pub async fn create_user(&self, username: &str) -> TestUser {
-        use latch_core::accounts::{self, NewUser};
-        use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
+        self.create_user_in("PT Maju Jaya", username, latch_domain::Role::Member)
+            .await
+    }
 
-        let company = CompanyName::parse("PT Maju Jaya").unwrap();
+    /// Creates `company` (once) and a user of it with a known password.
+    pub async fn create_user_in(
+        &self,
+        company: &str,
+        username: &str,
+        role: latch_domain::Role,
+    ) -> TestUser {
+        use latch_core::accounts::{self, NewUser};
+        use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Username};
+
+        let company = CompanyName::parse(company).unwrap();
         let _ = accounts::add_company(&self.db, &company, chrono::Utc::now()).await;
         let user = TestUser {
             username: username.to_owned(),
@@ -121,7 +132,7 @@ impl TestApp {
             username: Username::parse(&user.username).unwrap(),
             email: Email::parse(&user.email).unwrap(),
             display_name: DisplayName::parse(&user.display_name).unwrap(),
-            role: Role::Member,
+            role,
         };
         let password = NewPassword::parse(
             &user.password,
@@ -129,7 +140,7 @@ impl TestApp {
             &latch_domain::PersonalInfo::default(),
         )
         .unwrap();
-        accounts::add_user(&self.db, new_user, password, chrono::Utc::now())
+        accounts::add_user(&self.db, new_user, Some(password), chrono::Utc::now())
             .await
             .unwrap();
         user

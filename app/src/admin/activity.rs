@@ -1,0 +1,150 @@
+//! `/settings/activity`: the company's audit trail, filterable by kind, newest first.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::server_fns::list_activity;
+use super::types::ActivityPage;
+use crate::layout::RequireUser;
+use crate::settings::{Section, SettingsFrame};
+use crate::use_messages;
+
+const KINDS: [&str; 11] = [
+    "login",
+    "logout",
+    "password_reset_requested",
+    "password_reset_completed",
+    "password_changed",
+    "admin_password_reset",
+    "user_invited",
+    "user_deactivated",
+    "user_reactivated",
+    "role_changed",
+    "email_changed",
+];
+
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let t = use_messages();
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        let kind = query
+            .get("kind")
+            .filter(|k| KINDS.contains(&k.as_str()))
+            .unwrap_or_default();
+        let page = query
+            .get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1u64);
+        (kind, page)
+    });
+    let events = Resource::new_blocking(
+        move || filter.get(),
+        |(kind, page)| list_activity(kind, page),
+    );
+    view! {
+        <Title text=t.activity />
+        <RequireUser children=move |me| {
+            view! {
+                <SettingsFrame current=Section::Activity is_admin=me.is_admin>
+                    <section class="card">
+                        <h1>{t.activity}</h1>
+                        <p>{t.activity_intro}</p>
+                        <form method="get" action="/settings/activity" class="search">
+                            <label for="kind">{t.activity_filter_label}</label>
+                            <div class="search-row">
+                                <select id="kind" name="kind">
+                                    <option value="" selected=move || filter.read().0.is_empty()>
+                                        {t.activity_all_kinds}
+                                    </option>
+                                    {KINDS
+                                        .iter()
+                                        .map(|kind| {
+                                            view! {
+                                                <option value=*kind selected=move || filter.read().0 == *kind>
+                                                    {(t.event_kind)(kind)}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                                <button type="submit" class="button">{t.activity_filter_button}</button>
+                            </div>
+                        </form>
+                        <Suspense>
+                            {move || Suspend::new(async move {
+                                match events.await {
+                                    Ok(page) => view! { <ActivityTable page kind=filter.get().0 /> }.into_any(),
+                                    Err(err) => view! { <p class="alert error" role="alert">{err.message(t)}</p> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    </section>
+                </SettingsFrame>
+            }
+        } />
+    }
+}
+
+#[component]
+fn ActivityTable(page: ActivityPage, kind: String) -> impl IntoView {
+    let t = use_messages();
+    let link_to = move |target: u64| {
+        let mut href = format!("/settings/activity?page={target}");
+        if !kind.is_empty() {
+            href.push_str(&format!("&kind={kind}"));
+        }
+        href
+    };
+    let previous = (page.page > 1).then(|| link_to(page.page - 1));
+    let next = (page.page < page.page_count).then(|| link_to(page.page + 1));
+    let (current, pages) = (page.page, page.page_count);
+    view! {
+        {if page.rows.is_empty() {
+            view! { <p>{t.activity_none}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                    <table class="activity-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.column_when}</th>
+                                <th scope="col">{t.column_event}</th>
+                                <th scope="col">{t.column_outcome}</th>
+                                <th scope="col">{t.column_by}</th>
+                                <th scope="col">{t.column_for}</th>
+                                <th scope="col">{t.column_address}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {page
+                                .rows
+                                .into_iter()
+                                .map(|row| {
+                                    view! {
+                                        <tr>
+                                            <td>{row.at}</td>
+                                            <td>{(t.event_kind)(&row.kind)}</td>
+                                            <td>{row.outcome.replace('_', " ")}</td>
+                                            <td>{row.actor.unwrap_or_else(|| t.operator.to_owned())}</td>
+                                            <td>{row.target.unwrap_or_default()}</td>
+                                            <td>{row.client_ip.unwrap_or_default()}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+                .into_any()
+        }}
+        <nav class="pagination" aria-label=(t.page_of)(current, pages)>
+            {previous.map(|href| view! { <a href=href rel="prev">{t.previous_page}</a> })}
+            <span>{(t.page_of)(current, pages)}</span>
+            {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
+        </nav>
+    }
+}

@@ -1,0 +1,93 @@
+//! `/settings/users/new`: "Add user" — name, username, email, role; the user gets an
+//! invitation to choose their own password.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::server_fns::AdminInviteUser;
+use crate::error::AppError;
+use crate::forms::Field;
+use crate::layout::RequireUser;
+use crate::settings::{Section, SettingsFrame};
+use crate::use_messages;
+
+#[component]
+pub fn InviteUserPage() -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <Title text=t.add_user />
+        <RequireUser children=move |me| {
+            view! {
+                <SettingsFrame current=Section::AddUser is_admin=me.is_admin>
+                    <section class="card">
+                        <h1>{t.add_user}</h1>
+                        <InviteForm />
+                    </section>
+                </SettingsFrame>
+            }
+        } />
+    }
+}
+
+#[component]
+fn InviteForm() -> impl IntoView {
+    let t = use_messages();
+    let action = ServerAction::<AdminInviteUser>::new();
+    let pending = action.pending();
+    let query = use_query_map();
+    let error = move || action.value().get().and_then(Result::err);
+    let error_for = move |wanted: fn(&AppError) -> bool| {
+        Signal::derive(move || error().filter(&wanted).map(|e| e.message(t)))
+    };
+    let name_error = error_for(|e| matches!(e, AppError::InvalidName));
+    let username_error = error_for(|e| {
+        matches!(
+            e,
+            AppError::InvalidUsername | AppError::UsernameTaken { .. }
+        )
+    });
+    let email_error = error_for(|e| {
+        matches!(
+            e,
+            AppError::InvalidEmail { .. } | AppError::EmailTaken { .. }
+        )
+    });
+    let other_error = move || {
+        error()
+            .filter(|e| {
+                !matches!(
+                    e,
+                    AppError::InvalidName
+                        | AppError::InvalidUsername
+                        | AppError::UsernameTaken { .. }
+                        | AppError::InvalidEmail { .. }
+                        | AppError::EmailTaken { .. }
+                )
+            })
+            .map(|e| e.message(t))
+    };
+    let invited =
+        move || query.read().get("notice").as_deref() == Some("invited") && error().is_none();
+    view! {
+        {move || invited().then(|| view! { <p class="alert success" role="status">{t.user_invited}</p> })}
+        <p>{t.add_user_intro}</p>
+        {move || other_error().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
+        <ActionForm action=action attr:class="form">
+            <Field name="name" label=t.name_label autocomplete="off" error=name_error />
+            <Field name="username" label=t.username_label autocomplete="off" verbatim=true error=username_error />
+            <Field name="email" label=t.email_field_label kind="email" autocomplete="off" verbatim=true error=email_error />
+            <div class="field">
+                <label for="role">{t.role_field_label}</label>
+                <select id="role" name="role">
+                    <option value="member" selected>{t.role_member}</option>
+                    <option value="admin">{t.role_admin}</option>
+                </select>
+            </div>
+            <button type="submit" class="button primary" disabled=move || pending.get()>
+                {move || if pending.get() { t.sending } else { t.invite_button }}
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,20 @@
+//! Company admins, in Profile Settings: the list of their company's users with "Reset
+//! Password", managing one user, "Add user", and the company's activity.
+
+mod activity;
+mod invite;
+mod reset_confirm;
+mod server_fns;
+pub mod types;
+mod user_list;
+mod user_page;
+
+pub use activity::ActivityPage;
+pub use invite::InviteUserPage;
+pub use reset_confirm::ResetConfirmPage;
+pub use server_fns::{
+    AdminChangeEmail, AdminGetUser, AdminInviteUser, AdminResetPassword, AdminSetActive,
+    AdminSetRole, ListActivity, ListUsers,
+};
+pub use user_list::CompanyUsers;
+pub use user_page::ManageUserPage;

@@ -1,0 +1,192 @@
+//! `/settings/users/:id`: one user of the admin's company: their details and last email, and
+//! what the admin can change: "Reset Password", the email address, access, role.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::reset_confirm::ResetDialog;
+use super::server_fns::{AdminChangeEmail, AdminSetActive, AdminSetRole, get_user};
+use super::types::UserRow;
+use super::user_list::MailState;
+use crate::error::AppError;
+use crate::forms::Field;
+use crate::layout::RequireUser;
+use crate::settings::{Section, SettingsFrame};
+use crate::use_messages;
+
+#[component]
+pub fn ManageUserPage() -> impl IntoView {
+    let t = use_messages();
+    let params = use_params_map();
+    let query = use_query_map();
+    let user_id = move || params.read().get("id").unwrap_or_default();
+    // Refetched after every action: each one comes back here with a new `notice`.
+    let user = Resource::new_blocking(
+        move || (user_id(), query.read().get("notice")),
+        |(id, _)| get_user(id),
+    );
+    view! {
+        <Title text=t.users_heading />
+        <RequireUser children=move |me| {
+            view! {
+                <SettingsFrame current=Section::Users is_admin=me.is_admin>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            match user.await {
+                                Ok(user) => view! { <ManageUser user /> }.into_any(),
+                                Err(err) => {
+                                    view! {
+                                        <section class="card">
+                                            <p class="alert error" role="alert">{err.message(t)}</p>
+                                            <p><a href="/settings">{t.back_to_users}</a></p>
+                                        </section>
+                                    }
+                                        .into_any()
+                                }
+                            }
+                        })}
+                    </Suspense>
+                </SettingsFrame>
+            }
+        } />
+    }
+}
+
+#[component]
+fn ManageUser(user: UserRow) -> impl IntoView {
+    let t = use_messages();
+    let query = use_query_map();
+    let here = format!("/settings/users/{}", user.id);
+    let return_to = Signal::stored(here.clone());
+    let email_notice = {
+        let email = user.email.clone();
+        let name = user.display_name.clone();
+        move || {
+            query
+                .read()
+                .get("notice")
+                .and_then(|notice| match notice.as_str() {
+                    "email-changed" => Some((t.email_changed_notice)(&email)),
+                    n if n.starts_with("reset-sent:") => Some((t.reset_queued)(&name, &email)),
+                    _ => None,
+                })
+        }
+    };
+    let role = if user.is_admin {
+        t.role_admin
+    } else {
+        t.role_member
+    };
+    let status = if !user.active {
+        t.status_deactivated
+    } else if !user.has_password {
+        t.status_invited
+    } else {
+        t.status_active
+    };
+
+    let email_action = ServerAction::<AdminChangeEmail>::new();
+    let email_error = Signal::derive(move || {
+        email_action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|err| err.message(t))
+    });
+    let typed_email = {
+        let current = user.email.clone();
+        Signal::derive(move || match email_action.value().get() {
+            Some(Err(AppError::InvalidEmail { email })) => Some(email),
+            Some(Err(AppError::EmailTaken { email })) => Some(email),
+            _ => Some(current.clone()),
+        })
+    };
+    let access_action = ServerAction::<AdminSetActive>::new();
+    let role_action = ServerAction::<AdminSetRole>::new();
+    let access_error = move || {
+        access_action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| role_action.value().get().and_then(Result::err))
+            .map(|err| err.message(t))
+    };
+    let simple_notice = move || {
+        query
+            .read()
+            .get("notice")
+            .and_then(|notice| match notice.as_str() {
+                "deactivated" => Some(t.user_deactivated_notice),
+                "reactivated" => Some(t.user_reactivated_notice),
+                "role-changed" => Some(t.role_changed_notice),
+                _ => None,
+            })
+    };
+
+    let (email_form_id, access_form_id, role_form_id) =
+        (user.id.clone(), user.id.clone(), user.id.clone());
+    let (email_return, access_return, role_return) = (here.clone(), here.clone(), here);
+    view! {
+        <section class="card">
+            <p><a href="/settings">{t.back_to_users}</a></p>
+            <h1>{user.display_name.clone()}</h1>
+            {move || email_notice().map(|text| view! { <p class="alert success" role="status">{text}</p> })}
+            {move || simple_notice().map(|text| view! { <p class="alert success" role="status">{text}</p> })}
+            <dl class="details">
+                <dt>{t.username_label}</dt>
+                <dd>{user.username.clone()}</dd>
+                <dt>{t.email_label}</dt>
+                <dd>{user.email.clone()}</dd>
+                <dt>{t.role_label}</dt>
+                <dd>{role}</dd>
+                <dt>{t.column_status}</dt>
+                <dd>{status}</dd>
+                <dt>{t.column_last_login}</dt>
+                <dd>{user.last_login_at.clone().unwrap_or_else(|| t.never.to_owned())}</dd>
+                <dt>{t.column_last_email}</dt>
+                <dd><MailState row=user.clone() /></dd>
+            </dl>
+            {user.active.then(|| view! { <p class="actions"><ResetDialog user=user.clone() return_to /></p> })}
+
+            <h2>{t.edit_email_heading}</h2>
+            <ActionForm action=email_action attr:class="form">
+                <input type="hidden" name="user_id" value=email_form_id />
+                <input type="hidden" name="return_to" value=email_return />
+                <Field
+                    name="email"
+                    label=t.email_field_label
+                    kind="email"
+                    autocomplete="off"
+                    verbatim=true
+                    value=typed_email
+                    error=email_error
+                />
+                <button type="submit" class="button">{t.save_email_button}</button>
+            </ActionForm>
+
+            <h2>{t.access_heading}</h2>
+            {move || access_error().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
+            <div class="access-actions">
+                <ActionForm action=access_action>
+                    <input type="hidden" name="user_id" value=access_form_id />
+                    <input type="hidden" name="active" value=(!user.active).to_string() />
+                    <input type="hidden" name="return_to" value=access_return />
+                    <button type="submit" class="button" aria-describedby="deactivate-hint">
+                        {if user.active { t.deactivate_button } else { t.reactivate_button }}
+                    </button>
+                </ActionForm>
+                <ActionForm action=role_action>
+                    <input type="hidden" name="user_id" value=role_form_id />
+                    <input type="hidden" name="admin" value=(!user.is_admin).to_string() />
+                    <input type="hidden" name="return_to" value=role_return />
+                    <button type="submit" class="button">
+                        {if user.is_admin { t.make_member_button } else { t.make_admin_button }}
+                    </button>
+                </ActionForm>
+            </div>
+            <p class="hint" id="deactivate-hint">{t.deactivate_hint}</p>
+        </section>
+    }
+}

@@ -1,0 +1,361 @@
+//! What an admin (or the operator) may do to a user: send a reset link, invite, deactivate or
+//! reactivate, change role or email address. Each is one transaction with its audit event.
+
+use std::net::IpAddr;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use latch_domain::{Email, Role};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::{Actor, AdminError, AdminPolicy, Target};
+use crate::accounts::{self, AccountError, NewUser};
+use crate::audit::{self, AuditEvent};
+use crate::entities::{company, reset_token, user};
+use crate::outbox::{self, MailTemplate, NewMail};
+use crate::password_reset::{revoke_tokens, user_locale};
+use crate::secret_token::SecretToken;
+use crate::sessions;
+use crate::throttle;
+
+fn event(
+    actor: Actor<'_>,
+    target: &user::Model,
+    kind: &'static str,
+    outcome: &'static str,
+    client_ip: Option<IpAddr>,
+    details: Option<serde_json::Value>,
+) -> AuditEvent {
+    AuditEvent {
+        company_id: Some(target.company_id),
+        actor_user_id: actor.user_id(),
+        target_user_id: Some(target.id),
+        kind,
+        outcome,
+        client_ip: client_ip.map(|ip| ip.to_string()),
+        details,
+    }
+}
+
+/// "Reset Password": emails the user a link to choose a new password (valid
+/// [`AdminPolicy::reset_link_valid_for`]). Their current password keeps working until then.
+pub async fn send_reset_link(
+    db: &DatabaseConnection,
+    policy: &AdminPolicy,
+    actor: Actor<'_>,
+    target: &Target,
+    public_url: &url::Url,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let user = target.user();
+    if !user.active {
+        return Err(AdminError::Inactive);
+    }
+    let key = format!("admin_reset:user:{}", user.id);
+    let mut blocked = throttle::blocked_until(db, &key, now).await?;
+    if blocked.is_none() {
+        blocked = throttle::record_failure(db, &key, policy.resets_per_user, now).await?;
+    }
+    if let Some(retry_at) = blocked {
+        let refused = event(
+            actor,
+            user,
+            "admin_password_reset",
+            "throttled",
+            client_ip,
+            None,
+        );
+        audit::record(db, refused, now).await?;
+        return Err(AdminError::Throttled { retry_at });
+    }
+
+    let txn = db.begin().await.context("starting the admin reset")?;
+    let link = new_link(
+        &txn,
+        user,
+        "admin_reset",
+        actor,
+        policy.reset_link_valid_for,
+        public_url,
+        now,
+    )
+    .await?;
+    let mail = NewMail {
+        user_id: Some(user.id),
+        to_address: user.email.clone(),
+        to_name: user.display_name.clone(),
+        locale: user_locale(user),
+        template: MailTemplate::AdminReset {
+            username: user.username.clone(),
+            link,
+            valid_hours: policy.reset_link_valid_for.num_hours(),
+        },
+    };
+    outbox::enqueue(&txn, mail, now).await?;
+    let queued = event(
+        actor,
+        user,
+        "admin_password_reset",
+        "mail_queued",
+        client_ip,
+        None,
+    );
+    audit::record(&txn, queued, now).await?;
+    txn.commit().await.context("committing the admin reset")?;
+    Ok(())
+}
+
+/// "Add user": creates the user without a password and emails them an invitation to choose
+/// one (valid [`AdminPolicy::invitation_valid_for`]).
+pub async fn invite_user(
+    db: &DatabaseConnection,
+    policy: &AdminPolicy,
+    actor: Actor<'_>,
+    new_user: NewUser,
+    public_url: &url::Url,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<user::Model, AdminError> {
+    if let Actor::Admin(admin) = actor {
+        let company = company::Entity::find_by_id(admin.company_id())
+            .one(db)
+            .await
+            .context("loading the admin's company")?
+            .context("the admin's company is gone")?;
+        // An admin adds users to their own company, whatever the form said.
+        if company.name_key != new_user.company.key() {
+            return Err(AdminError::NotAdmin);
+        }
+    }
+    let company_name = new_user.company.as_str().to_owned();
+    let txn = db.begin().await.context("starting the invitation")?;
+    let user = accounts::add_user(&txn, new_user, None, now)
+        .await
+        .map_err(|err| match err {
+            AccountError::UsernameTaken(name) => AdminError::UsernameTaken(name),
+            AccountError::EmailTaken(email) => AdminError::EmailTaken(email),
+            other => AdminError::Unexpected(anyhow::Error::new(other)),
+        })?;
+    let link = new_link(
+        &txn,
+        &user,
+        "invitation",
+        actor,
+        policy.invitation_valid_for,
+        public_url,
+        now,
+    )
+    .await?;
+    let mail = NewMail {
+        user_id: Some(user.id),
+        to_address: user.email.clone(),
+        to_name: user.display_name.clone(),
+        locale: user_locale(&user),
+        template: MailTemplate::Invitation {
+            username: user.username.clone(),
+            company: company_name,
+            link,
+            valid_hours: policy.invitation_valid_for.num_hours(),
+        },
+    };
+    outbox::enqueue(&txn, mail, now).await?;
+    let details = serde_json::json!({ "role": user.role });
+    let invited = event(
+        actor,
+        &user,
+        "user_invited",
+        "mail_queued",
+        client_ip,
+        Some(details),
+    );
+    audit::record(&txn, invited, now).await?;
+    txn.commit().await.context("committing the invitation")?;
+    Ok(user)
+}
+
+/// Deactivates (sessions end, links die, no more mail) or reactivates a user.
+pub async fn set_active(
+    db: &DatabaseConnection,
+    actor: Actor<'_>,
+    target: &Target,
+    active: bool,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let user = target.user();
+    let txn = db.begin().await.context("starting the status change")?;
+    if !active && user.role == Role::Admin.as_str() {
+        ensure_another_active_admin(&txn, user).await?;
+    }
+    let mut row: user::ActiveModel = user.clone().into();
+    row.active = Set(active);
+    row.updated_at = Set(now);
+    row.update(&txn).await.context("updating the user")?;
+    if !active {
+        sessions::end_all_for_user(&txn, user.id, None).await?;
+        revoke_tokens(&txn, user.id, now).await?;
+    }
+    let kind = if active {
+        "user_reactivated"
+    } else {
+        "user_deactivated"
+    };
+    audit::record(
+        &txn,
+        event(actor, user, kind, "succeeded", client_ip, None),
+        now,
+    )
+    .await?;
+    txn.commit().await.context("committing the status change")?;
+    Ok(())
+}
+
+/// Makes a user an admin or a member.
+pub async fn set_role(
+    db: &DatabaseConnection,
+    actor: Actor<'_>,
+    target: &Target,
+    role: Role,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let user = target.user();
+    let txn = db.begin().await.context("starting the role change")?;
+    if role != Role::Admin && user.role == Role::Admin.as_str() && user.active {
+        ensure_another_active_admin(&txn, user).await?;
+    }
+    let mut row: user::ActiveModel = user.clone().into();
+    row.role = Set(role.as_str().to_owned());
+    row.updated_at = Set(now);
+    row.update(&txn).await.context("updating the role")?;
+    let details = serde_json::json!({ "from": user.role, "to": role.as_str() });
+    let changed = event(
+        actor,
+        user,
+        "role_changed",
+        "succeeded",
+        client_ip,
+        Some(details),
+    );
+    audit::record(&txn, changed, now).await?;
+    txn.commit().await.context("committing the role change")?;
+    Ok(())
+}
+
+/// Corrects a user's email address: outstanding links die (they went to the old address),
+/// and the old address is told where the account's mail goes now.
+pub async fn change_email(
+    db: &DatabaseConnection,
+    actor: Actor<'_>,
+    target: &Target,
+    new_email: &Email,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let user = target.user();
+    if user.email_key == new_email.key() {
+        return Ok(());
+    }
+    let taken = user::Entity::find()
+        .filter(user::Column::EmailKey.eq(new_email.key()))
+        .count(db)
+        .await
+        .context("checking the address is free")?;
+    if taken > 0 {
+        return Err(AdminError::EmailTaken(new_email.as_str().to_owned()));
+    }
+    let txn = db.begin().await.context("starting the email change")?;
+    let mut row: user::ActiveModel = user.clone().into();
+    row.email = Set(new_email.as_str().to_owned());
+    row.email_key = Set(new_email.key());
+    row.updated_at = Set(now);
+    row.update(&txn).await.map_err(|err| {
+        match err.sql_err() {
+            // A concurrent change took the address between the check and the write.
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                AdminError::EmailTaken(new_email.as_str().to_owned())
+            }
+            _ => AdminError::Unexpected(anyhow::Error::new(err).context("changing the email")),
+        }
+    })?;
+    revoke_tokens(&txn, user.id, now).await?;
+    let mail = NewMail {
+        user_id: Some(user.id),
+        to_address: user.email.clone(),
+        to_name: user.display_name.clone(),
+        locale: user_locale(user),
+        template: MailTemplate::EmailChanged {
+            username: user.username.clone(),
+            new_address: new_email.as_str().to_owned(),
+        },
+    };
+    outbox::enqueue(&txn, mail, now).await?;
+    let details = serde_json::json!({ "from": user.email, "to": new_email.as_str() });
+    let changed = event(
+        actor,
+        user,
+        "email_changed",
+        "succeeded",
+        client_ip,
+        Some(details),
+    );
+    audit::record(&txn, changed, now).await?;
+    txn.commit().await.context("committing the email change")?;
+    Ok(())
+}
+
+async fn ensure_another_active_admin(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+) -> Result<(), AdminError> {
+    let others = user::Entity::find()
+        .filter(user::Column::CompanyId.eq(user.company_id))
+        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Id.ne(user.id))
+        .count(db)
+        .await
+        .context("counting the company's admins")?;
+    if others == 0 {
+        return Err(AdminError::LastAdmin);
+    }
+    Ok(())
+}
+
+/// Voids the user's older links and stores a new one; returns the URL to email.
+async fn new_link(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+    purpose: &str,
+    actor: Actor<'_>,
+    valid_for: chrono::Duration,
+    public_url: &url::Url,
+    now: DateTime<Utc>,
+) -> Result<String, AdminError> {
+    revoke_tokens(db, user.id, now).await?;
+    let token = SecretToken::generate().context("generating a token")?;
+    reset_token::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user.id),
+        token_hash: Set(token.storage_key()),
+        purpose: Set(purpose.to_owned()),
+        created_by: Set(actor.user_id()),
+        created_at: Set(now),
+        expires_at: Set(now + valid_for),
+        used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await
+    .context("storing the token")?;
+    let mut link = public_url
+        .join("reset-password")
+        .context("building the link")?;
+    link.query_pairs_mut().append_pair("token", token.expose());
+    Ok(link.to_string())
+}

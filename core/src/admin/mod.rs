@@ -1,0 +1,145 @@
+//! Company admins: the users of their own company, and what they may do to them.
+//!
+//! Authorization is in the types. An [`Actor`] is either an [`Admin`] (made only from the
+//! session of an active admin) or the operator at the command line; a [`Target`] can only be
+//! found through an actor, and an admin finds only users of their own company. A user of
+//! another company is "unknown", exactly like an id that does not exist, so nothing is done and
+//! nothing is revealed.
+
+mod actions;
+mod activity;
+mod list;
+
+pub use actions::{change_email, invite_user, send_reset_link, set_active, set_role};
+pub use activity::{ActivityPage, ActivityQuery, ActivityRow, list_activity};
+pub use list::{LastMail, UserPage, UserQuery, UserRow, UserSort, list_users, user_row};
+
+use anyhow::Context;
+use chrono::{DateTime, Duration, Utc};
+use latch_domain::{Role, Username};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use crate::entities::user;
+use crate::sessions::SessionUser;
+use crate::throttle::Limit;
+
+/// How long admin-sent links last, and how often one user may be sent one.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminPolicy {
+    pub reset_link_valid_for: Duration,
+    pub invitation_valid_for: Duration,
+    /// Per target user, so no admin (or stolen admin session) can mail-bomb an inbox.
+    pub resets_per_user: Limit,
+}
+
+impl Default for AdminPolicy {
+    fn default() -> Self {
+        Self {
+            reset_link_valid_for: Duration::hours(24),
+            invitation_valid_for: Duration::hours(72),
+            resets_per_user: Limit {
+                free_failures: 3,
+                window: Duration::hours(1),
+                first_block: Duration::minutes(20),
+                max_block: Duration::hours(1),
+            },
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("only an active admin may do this")]
+    NotAdmin,
+    /// No such user in the actor's company (or at all).
+    #[error("no such user")]
+    UnknownUser,
+    #[error("this user was sent several links recently; try again at {retry_at}")]
+    Throttled { retry_at: DateTime<Utc> },
+    #[error("the user is deactivated")]
+    Inactive,
+    #[error("the company must keep at least one active admin")]
+    LastAdmin,
+    #[error("the email address {0:?} already belongs to a user")]
+    EmailTaken(String),
+    #[error("the username {0:?} is already taken")]
+    UsernameTaken(String),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// An active admin, checked when the session was turned into this value.
+#[derive(Debug, Clone)]
+pub struct Admin(user::Model);
+
+impl Admin {
+    pub fn from_session(session: &SessionUser) -> Result<Self, AdminError> {
+        let user = &session.user;
+        if user.active && user.role == Role::Admin.as_str() {
+            Ok(Self(user.clone()))
+        } else {
+            Err(AdminError::NotAdmin)
+        }
+    }
+
+    pub fn user(&self) -> &user::Model {
+        &self.0
+    }
+
+    pub fn company_id(&self) -> Uuid {
+        self.0.company_id
+    }
+}
+
+/// Who performs an admin action.
+#[derive(Debug, Clone, Copy)]
+pub enum Actor<'a> {
+    Admin(&'a Admin),
+    /// `latch user …` at the command line: whoever holds the server's database settings.
+    Operator,
+}
+
+impl Actor<'_> {
+    /// For the audit trail: `None` is the operator.
+    fn user_id(&self) -> Option<Uuid> {
+        match self {
+            Actor::Admin(admin) => Some(admin.0.id),
+            Actor::Operator => None,
+        }
+    }
+
+    /// The user `id`, if this actor may act on them.
+    pub async fn find(&self, db: &impl ConnectionTrait, id: Uuid) -> Result<Target, AdminError> {
+        let mut query = user::Entity::find_by_id(id);
+        if let Actor::Admin(admin) = self {
+            query = query.filter(user::Column::CompanyId.eq(admin.company_id()));
+        }
+        let found = query.one(db).await.context("looking up the user")?;
+        found.map(Target).ok_or(AdminError::UnknownUser)
+    }
+
+    /// The user with this username (for the command line).
+    pub async fn find_by_username(
+        &self,
+        db: &impl ConnectionTrait,
+        username: &Username,
+    ) -> Result<Target, AdminError> {
+        let mut query = user::Entity::find().filter(user::Column::UsernameKey.eq(username.key()));
+        if let Actor::Admin(admin) = self {
+            query = query.filter(user::Column::CompanyId.eq(admin.company_id()));
+        }
+        let found = query.one(db).await.context("looking up the user")?;
+        found.map(Target).ok_or(AdminError::UnknownUser)
+    }
+}
+
+/// A user an actor may act on; only [`Actor::find`] makes one.
+#[derive(Debug, Clone)]
+pub struct Target(user::Model);
+
+impl Target {
+    pub fn user(&self) -> &user::Model {
+        &self.0
+    }
+}
