@@ -1,5 +1,5 @@
-//! Indexes for the admin's user list: every sort order it offers is an index walk within one
-//! company, so page N of 100,000 users never sorts the whole company.
+//! Indexes for the admin's user list: every sort order it offers (with the id as tie-breaker)
+//! is an index walk within one company, so page N of 100,000 users never sorts the company.
 
 use sea_orm_migration::prelude::*;
 
@@ -17,6 +17,7 @@ impl MigrationTrait for Migration {
                         .table(Users::Table)
                         .col(Users::CompanyId)
                         .col(column.clone())
+                        .col(Users::Id)
                         .to_owned(),
                 )
                 .await?;
@@ -35,6 +36,7 @@ impl MigrationTrait for Migration {
 }
 
 const INDEXES: &[(&str, Users)] = &[
+    ("idx_users_company_name_id", Users::DisplayName),
     ("idx_users_company_username", Users::UsernameKey),
     ("idx_users_company_email", Users::EmailKey),
     ("idx_users_company_role", Users::Role),
@@ -44,7 +46,9 @@ const INDEXES: &[(&str, Users)] = &[
 #[derive(DeriveIden, Clone)]
 enum Users {
     Table,
+    Id,
     CompanyId,
+    DisplayName,
     UsernameKey,
     EmailKey,
     Role,
