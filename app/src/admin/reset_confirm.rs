@@ -86,6 +86,12 @@ fn ResetConfirmation(
     let action = ServerAction::<AdminResetPassword>::new();
     let pending = action.pending();
     let error = move || action.value().get().and_then(Result::err);
+    // Sent: the dialog closes (the page then shows the notice the server redirected to).
+    Effect::new(move || {
+        if let (Some(Ok(())), Some(close)) = (action.value().get(), on_cancel) {
+            close.run(());
+        }
+    });
     let hours = user.reset_link_hours;
     let heading = if as_page {
         view! { <h1 id=heading_id>{t.reset_confirm_heading}</h1> }.into_any()

@@ -64,11 +64,12 @@ pub fn CompanyUsers(company: String) -> impl IntoView {
     });
     // After an action on a row, the admin lands back on this very view.
     let return_to = Signal::derive(move || view_state.read().href());
-    let users = Resource::new_blocking(
-        move || view_state.get(),
-        |v| list_users(v.search, v.sort, v.descending, v.page),
-    );
     let notice = move || query.read().get("notice");
+    // An action's notice also refreshes the list, so the new email's state shows at once.
+    let users = Resource::new_blocking(
+        move || (view_state.get(), notice()),
+        |(v, _)| list_users(v.search, v.sort, v.descending, v.page),
+    );
 
     view! {
         <section class="card users" aria-labelledby="users-heading">
@@ -98,7 +99,8 @@ pub fn CompanyUsers(company: String) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match users.await {
                         Ok(page) => {
-                            view! { <UserTable page view_state=view_state.get() return_to notice=notice() /> }
+                            let notice = notice();
+                            view! { <UserTable page view_state=view_state.get() return_to notice /> }
                                 .into_any()
                         }
                         Err(err) => view! { <p class="alert error" role="alert">{err.message(t)}</p> }.into_any(),
