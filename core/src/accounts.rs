@@ -95,6 +95,11 @@ pub async fn add_user(
         email: Set(new_user.email.as_str().to_owned()),
         email_key: Set(new_user.email.key()),
         display_name: Set(new_user.display_name.as_str().to_owned()),
+        search_key: Set(user::search_key(
+            new_user.display_name.as_str(),
+            &new_user.username.key(),
+            &new_user.email.key(),
+        )),
         role: Set(new_user.role.as_str().to_owned()),
         password_hash: Set(hash),
         active: Set(true),

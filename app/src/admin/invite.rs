@@ -23,7 +23,11 @@ pub fn InviteUserPage() -> impl IntoView {
                 <SettingsFrame current=Section::AddUser is_admin=me.is_admin>
                     <section class="card">
                         <h1>{t.add_user}</h1>
-                        <InviteForm />
+                        {if me.is_admin {
+                            view! { <InviteForm /> }.into_any()
+                        } else {
+                            view! { <p class="alert error" role="alert">{t.not_admin}</p> }.into_any()
+                        }}
                     </section>
                 </SettingsFrame>
             }

@@ -273,6 +273,11 @@ pub async fn change_email(
     let mut row: user::ActiveModel = user.clone().into();
     row.email = Set(new_email.as_str().to_owned());
     row.email_key = Set(new_email.key());
+    row.search_key = Set(user::search_key(
+        &user.display_name,
+        &user.username_key,
+        &new_email.key(),
+    ));
     row.updated_at = Set(now);
     row.update(&txn).await.map_err(|err| {
         match err.sql_err() {

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -135,13 +135,8 @@ fn matching(company_id: Uuid, query: &UserQuery) -> Condition {
     let search = query.search.trim().to_lowercase();
     if !search.is_empty() {
         let pattern = format!("%{}%", escape_like(&search));
-        let like = || LikeExpr::new(pattern.clone()).escape('\\');
-        filter = filter.add(
-            Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(user::Column::DisplayName))).like(like()))
-                .add(Expr::col(user::Column::UsernameKey).like(like()))
-                .add(Expr::col(user::Column::EmailKey).like(like())),
-        );
+        let like = LikeExpr::new(pattern).escape('\\');
+        filter = filter.add(Expr::col(user::Column::SearchKey).like(like));
     }
     filter
 }
@@ -285,6 +280,11 @@ mod tests {
             email: Set(format!("user{n:06}@example.co.id")),
             email_key: Set(format!("user{n:06}@example.co.id")),
             display_name: Set(format!("Pengguna {:06}", (n * 7919) % 1_000_003)),
+            search_key: Set(user::search_key(
+                &format!("Pengguna {:06}", (n * 7919) % 1_000_003),
+                &format!("user{n:06}"),
+                &format!("user{n:06}@example.co.id"),
+            )),
             role: Set(role.to_owned()),
             password_hash: Set(None),
             active: Set(true),

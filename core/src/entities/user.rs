@@ -15,6 +15,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub email_key: String,
     pub display_name: String,
+    /// Lowercased "display name, username, email": what the admin's search matches.
+    pub search_key: String,
     pub role: String,
     pub password_hash: Option<String>,
     pub active: bool,
@@ -22,6 +24,11 @@ pub struct Model {
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+}
+
+/// The value of `search_key` for these details.
+pub fn search_key(display_name: &str, username_key: &str, email_key: &str) -> String {
+    format!("{display_name} {username_key} {email_key}").to_lowercase()
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
