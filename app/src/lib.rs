@@ -1,6 +1,9 @@
 //! Latch's user interface: Leptos components rendered on the server and hydrated in the
 //! browser, plus the server functions the forms post to.
 
+// Leptos views are deeply nested types; the admin tables go past the default limit of 128.
+#![recursion_limit = "256"]
+
 use latch_i18n::Locale;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

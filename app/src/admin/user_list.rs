@@ -147,6 +147,7 @@ fn UserTable(
                 <a href=next.href()>{label}<span aria-hidden="true">{arrow}</span></a>
             </th>
         }
+        .into_any()
     };
     let pages = page.page_count;
     let current = page.page;
@@ -185,7 +186,7 @@ fn UserTable(
                             {page
                                 .rows
                                 .into_iter()
-                                .map(|row| view! { <UserTableRow row return_to /> })
+                                .map(|row| view! { <UserTableRow row return_to /> }.into_any())
                                 .collect_view()}
                         </tbody>
                     </table>
