@@ -34,6 +34,7 @@ pub async fn list_users(
         page,
         ..UserQuery::default()
     };
+    let reset_hours = context.admin_policy.reset_link_valid_for.num_hours();
     let found = admin::list_users(&context.db, &admin, &query)
         .await
         .map_err(unexpected)?;
@@ -41,7 +42,11 @@ pub async fn list_users(
         total: found.total,
         page: found.page,
         page_count: found.page_count(),
-        rows: found.rows.into_iter().map(wire_row).collect(),
+        rows: found
+            .rows
+            .into_iter()
+            .map(|row| wire_row(row, reset_hours))
+            .collect(),
     })
 }
 
@@ -57,7 +62,10 @@ pub async fn get_user(user_id: String) -> Result<UserRow, AppError> {
     let row = admin::user_row(&context.db, &target)
         .await
         .map_err(unexpected)?;
-    Ok(wire_row(row))
+    Ok(wire_row(
+        row,
+        context.admin_policy.reset_link_valid_for.num_hours(),
+    ))
 }
 
 /// "Reset Password" on a row: emails the user a link; the admin never sees it.
@@ -67,6 +75,8 @@ pub async fn admin_reset_password(user_id: String, return_to: String) -> Result<
     use latch_core::admin::{self, Actor};
 
     let context = server_context()?;
+    // Read before any await: the request's context is only certain until then.
+    let client_ip = request_info().client_ip;
     let result = async {
         let admin = require_admin()?;
         let actor = Actor::Admin(&admin);
@@ -78,7 +88,7 @@ pub async fn admin_reset_password(user_id: String, return_to: String) -> Result<
             actor,
             &target,
             &context.public_url,
-            request_info().client_ip,
+            client_ip,
             now,
         )
         .await
@@ -100,21 +110,16 @@ pub async fn set_active(user_id: String, active: bool, return_to: String) -> Res
     use latch_core::admin::{self, Actor};
 
     let context = server_context()?;
+    // Read before any await: the request's context is only certain until then.
+    let client_ip = request_info().client_ip;
     let result = async {
         let admin = require_admin()?;
         let actor = Actor::Admin(&admin);
         let target = find_target(&context, actor, &user_id).await?;
         let now = chrono::Utc::now();
-        admin::set_active(
-            &context.db,
-            actor,
-            &target,
-            active,
-            request_info().client_ip,
-            now,
-        )
-        .await
-        .map_err(|err| admin_error(err, now))
+        admin::set_active(&context.db, actor, &target, active, client_ip, now)
+            .await
+            .map_err(|err| admin_error(err, now))
     }
     .await;
     let notice = if active { "reactivated" } else { "deactivated" };
@@ -134,22 +139,17 @@ pub async fn set_role(user_id: String, admin: bool, return_to: String) -> Result
     use latch_domain::Role;
 
     let context = server_context()?;
+    // Read before any await: the request's context is only certain until then.
+    let client_ip = request_info().client_ip;
     let result = async {
         let caller = require_admin()?;
         let actor = Actor::Admin(&caller);
         let target = find_target(&context, actor, &user_id).await?;
         let role = if admin { Role::Admin } else { Role::Member };
         let now = chrono::Utc::now();
-        admin::set_role(
-            &context.db,
-            actor,
-            &target,
-            role,
-            request_info().client_ip,
-            now,
-        )
-        .await
-        .map_err(|err| admin_error(err, now))
+        admin::set_role(&context.db, actor, &target, role, client_ip, now)
+            .await
+            .map_err(|err| admin_error(err, now))
     }
     .await;
     finish(
@@ -171,6 +171,8 @@ pub async fn change_email(
     use latch_core::admin::{self, Actor};
 
     let context = server_context()?;
+    // Read before any await: the request's context is only certain until then.
+    let client_ip = request_info().client_ip;
     let result = async {
         let admin = require_admin()?;
         let actor = Actor::Admin(&admin);
@@ -179,16 +181,9 @@ pub async fn change_email(
             email: email.clone(),
         })?;
         let now = chrono::Utc::now();
-        admin::change_email(
-            &context.db,
-            actor,
-            &target,
-            &address,
-            request_info().client_ip,
-            now,
-        )
-        .await
-        .map_err(|err| admin_error(err, now))
+        admin::change_email(&context.db, actor, &target, &address, client_ip, now)
+            .await
+            .map_err(|err| admin_error(err, now))
     }
     .await;
     finish(
@@ -215,6 +210,8 @@ pub async fn invite_user(
     use sea_orm::EntityTrait;
 
     let context = server_context()?;
+    // Read before any await: the request's context is only certain until then.
+    let client_ip = request_info().client_ip;
     let result = async {
         let admin = require_admin()?;
         let company = company::Entity::find_by_id(admin.company_id())
@@ -242,7 +239,7 @@ pub async fn invite_user(
             Actor::Admin(&admin),
             new_user,
             &context.public_url,
-            request_info().client_ip,
+            client_ip,
             now,
         )
         .await
@@ -423,10 +420,7 @@ fn strip_notice(page: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-fn wire_row(row: latch_core::admin::UserRow) -> UserRow {
-    let reset_link_hours = crate::server::server_context()
-        .map(|context| context.admin_policy.reset_link_valid_for.num_hours())
-        .unwrap_or(24);
+fn wire_row(row: latch_core::admin::UserRow, reset_link_hours: i64) -> UserRow {
     UserRow {
         reset_link_hours,
         id: row.id.to_string(),

@@ -192,6 +192,11 @@ async fn reset_password_queues_a_mail_with_a_working_link_the_admin_never_sees()
         app.user_id(&admin.username).await
     );
     assert_eq!(audited.target_user_id.unwrap().to_string(), member_id);
+    assert_eq!(
+        audited.client_ip.as_deref(),
+        Some("127.0.0.1"),
+        "from which address"
+    );
 }
 
 #[tokio::test]
