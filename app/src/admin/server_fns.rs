@@ -95,10 +95,17 @@ pub async fn admin_reset_password(user_id: String, return_to: String) -> Result<
         .map_err(|err| admin_error(err, now))
     }
     .await;
+    // Without JavaScript the form was on the confirmation page: a refusal is shown there.
+    let confirmation_page = format!(
+        "/settings/users/{}/reset?return_to={}",
+        crate::urlencode(user_id.trim()),
+        crate::urlencode(latch_domain::local_path_or_home(Some(&return_to)))
+    );
     finish(
         result,
         <AdminResetPassword as leptos::server_fn::ServerFn>::PATH,
         &return_to,
+        Some(&confirmation_page),
         &format!("reset-sent:{user_id}"),
     )
 }
@@ -127,6 +134,7 @@ pub async fn set_active(user_id: String, active: bool, return_to: String) -> Res
         result,
         <AdminSetActive as leptos::server_fn::ServerFn>::PATH,
         &return_to,
+        None,
         notice,
     )
 }
@@ -156,6 +164,7 @@ pub async fn set_role(user_id: String, admin: bool, return_to: String) -> Result
         result,
         <AdminSetRole as leptos::server_fn::ServerFn>::PATH,
         &return_to,
+        None,
         "role-changed",
     )
 }
@@ -190,6 +199,7 @@ pub async fn change_email(
         result,
         <AdminChangeEmail as leptos::server_fn::ServerFn>::PATH,
         &return_to,
+        None,
         "email-changed",
     )
 }
@@ -251,6 +261,7 @@ pub async fn invite_user(
         result,
         <AdminInviteUser as leptos::server_fn::ServerFn>::PATH,
         "/settings/users/new",
+        None,
         "invited",
     )
 }
@@ -368,6 +379,8 @@ fn finish(
     result: Result<(), AppError>,
     server_fn_path: &str,
     return_to: &str,
+    // Where the form was, if not at `return_to` (a failed plain form post goes back there).
+    error_page: Option<&str>,
     notice: &str,
 ) -> Result<(), AppError> {
     use crate::server::*;
@@ -394,7 +407,8 @@ fn finish(
             ) {
                 set_error_status(http::StatusCode::UNPROCESSABLE_ENTITY);
             }
-            return_to_form_with_error(&strip_notice(page), server_fn_path, &err);
+            let form_page = error_page.map_or_else(|| strip_notice(page), str::to_owned);
+            return_to_form_with_error(&form_page, server_fn_path, &err);
             Err(err)
         }
     }

@@ -723,3 +723,48 @@ async fn a_failed_delivery_shows_its_reason_in_the_list_and_can_be_fixed() {
         "{mails:?}"
     );
 }
+
+#[tokio::test]
+async fn without_javascript_a_refused_reset_returns_to_its_confirmation_page() {
+    let app = spawn_app().await;
+    let (admin, member, _) = two_companies(&app).await;
+    let cookie = app.cookie_for(&admin).await;
+    let member_id = app.user_id(&member.username).await;
+    let plain_post = || {
+        app.client
+            .post(format!("{}/api/admin/reset_password", app.address))
+            .header("cookie", &cookie)
+            .header("accept", "text/html")
+            .form(&[
+                ("user_id", member_id.as_str()),
+                ("return_to", "/settings?q=budi"),
+            ])
+            .send()
+    };
+    for _ in 0..3 {
+        let sent = plain_post().await.unwrap();
+        assert_eq!(sent.status(), 302);
+        assert!(
+            sent.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/settings?q=budi&notice=")
+        );
+    }
+    let refused = plain_post().await.unwrap();
+    assert_eq!(refused.status(), 302);
+    let location = refused.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with(&format!(
+            "/settings/users/{member_id}/reset?return_to=/settings%3Fq%3Dbudi"
+        )),
+        "{location}"
+    );
+    let page = app
+        .get_with_cookie(&location, Some(&cookie))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("sent several emails recently"), "{page}");
+}
