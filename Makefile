@@ -44,7 +44,7 @@ postgres-up:
 	@scripts/postgres-up
 
 build-release: ## the release binary and site (target/release/latch + target/site)
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 
 e2e: build-release ## Playwright in Debian's Chromium against the release build, maildev as SMTP server
 	cd end2end && npx playwright test
