@@ -276,6 +276,9 @@ mod tests {
         assert_eq!(settings.public_url.as_str(), "http://127.0.0.1:3000/");
         assert!(settings.mail.smtp_url.is_none());
         assert_eq!(settings.mail.from.email.to_string(), "latch@localhost");
+        assert_eq!(settings.password_policy, latch_domain::PasswordPolicy::default());
+        assert_eq!(settings.admin_reset_link_valid_for, chrono::Duration::hours(24));
+        assert_eq!(settings.invitation_valid_for, chrono::Duration::hours(72));
     }
 
     #[test]
@@ -291,6 +294,11 @@ mod tests {
             ("LATCH_RESET_LINK_MINUTES", "half an hour"),
             ("LATCH_HASH_CONCURRENCY", "0"),
             ("LATCH_HASH_MAX_WAIT_MS", "soon"),
+            ("LATCH_PASSWORD_MIN_LENGTH", "7"),
+            ("LATCH_PASSWORD_MIN_LENGTH", "65"),
+            ("LATCH_PASSWORD_MIN_SCORE", "5"),
+            ("LATCH_ADMIN_RESET_LINK_HOURS", "0"),
+            ("LATCH_INVITATION_LINK_HOURS", "a week"),
         ];
         for (variable, value) in cases {
             let err = parse(&[(variable, value)]).unwrap_err();
