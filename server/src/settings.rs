@@ -276,8 +276,14 @@ mod tests {
         assert_eq!(settings.public_url.as_str(), "http://127.0.0.1:3000/");
         assert!(settings.mail.smtp_url.is_none());
         assert_eq!(settings.mail.from.email.to_string(), "latch@localhost");
-        assert_eq!(settings.password_policy, latch_domain::PasswordPolicy::default());
-        assert_eq!(settings.admin_reset_link_valid_for, chrono::Duration::hours(24));
+        assert_eq!(
+            settings.password_policy,
+            latch_domain::PasswordPolicy::default()
+        );
+        assert_eq!(
+            settings.admin_reset_link_valid_for,
+            chrono::Duration::hours(24)
+        );
         assert_eq!(settings.invitation_valid_for, chrono::Duration::hours(72));
     }
 
