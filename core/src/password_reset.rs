@@ -145,25 +145,17 @@ pub async fn request_reset(
         return Ok(());
     };
     let txn = db.begin().await.context("starting the reset request")?;
-    revoke_tokens(&txn, user.id, now).await?;
-    reset_token::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        user_id: Set(user.id),
-        token_hash: Set(token.storage_key()),
-        purpose: Set("forgot_password".to_owned()),
-        created_by: Set(None),
-        created_at: Set(now),
-        expires_at: Set(now + policy.link_valid_for),
-        used_at: Set(None),
-        revoked_at: Set(None),
-    }
-    .insert(&txn)
-    .await
-    .context("storing the reset token")?;
-    let mut link = public_url
-        .join("reset-password")
-        .context("building the reset link")?;
-    link.query_pairs_mut().append_pair("token", token.expose());
+    let link = issue_link(
+        &txn,
+        user.id,
+        &token,
+        "forgot_password",
+        None,
+        policy.link_valid_for,
+        public_url,
+        now,
+    )
+    .await?;
     let mail = NewMail {
         user_id: Some(user.id),
         to_address: user.email.clone(),
@@ -171,7 +163,7 @@ pub async fn request_reset(
         locale: user_locale(&user),
         template: MailTemplate::PasswordReset {
             username: user.username.clone(),
-            link: link.to_string(),
+            link,
             valid_minutes: policy.link_valid_for.num_minutes(),
         },
     };
@@ -307,6 +299,41 @@ pub async fn link_owner(
         .one(db)
         .await
         .context("looking up the link's user")
+}
+
+/// Makes `token` the user's one valid link (older ones are voided) and returns the URL to
+/// email. Every link goes to the same page, whatever its purpose.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn issue_link(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    token: &SecretToken,
+    purpose: &str,
+    created_by: Option<Uuid>,
+    valid_for: Duration,
+    public_url: &url::Url,
+    now: DateTime<Utc>,
+) -> anyhow::Result<String> {
+    revoke_tokens(db, user_id, now).await?;
+    reset_token::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user_id),
+        token_hash: Set(token.storage_key()),
+        purpose: Set(purpose.to_owned()),
+        created_by: Set(created_by),
+        created_at: Set(now),
+        expires_at: Set(now + valid_for),
+        used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await
+    .context("storing the link's token")?;
+    let mut link = public_url
+        .join("reset-password")
+        .context("building the link")?;
+    link.query_pairs_mut().append_pair("token", token.expose());
+    Ok(link.to_string())
 }
 
 pub async fn revoke_tokens(

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::pagination::Pagination;
 use super::server_fns::list_activity;
 use super::types::ActivityPage;
 use crate::layout::RequireUser;
@@ -98,8 +99,6 @@ fn ActivityTable(page: ActivityPage, kind: String) -> impl IntoView {
         }
         href
     };
-    let previous = (page.page > 1).then(|| link_to(page.page - 1));
-    let next = (page.page < page.page_count).then(|| link_to(page.page + 1));
     let (current, pages) = (page.page, page.page_count);
     view! {
         {if page.rows.is_empty() {
@@ -141,10 +140,6 @@ fn ActivityTable(page: ActivityPage, kind: String) -> impl IntoView {
             }
                 .into_any()
         }}
-        <nav class="pagination" aria-label=(t.page_of)(current, pages)>
-            {previous.map(|href| view! { <a href=href rel="prev">{t.previous_page}</a> })}
-            <span>{(t.page_of)(current, pages)}</span>
-            {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
-        </nav>
+        <Pagination current pages href=link_to />
     }
 }

@@ -3,6 +3,7 @@
 
 mod activity;
 mod invite;
+mod pagination;
 mod reset_confirm;
 mod server_fns;
 pub mod types;

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::pagination::Pagination;
 use super::reset_confirm::ResetDialog;
 use super::server_fns::list_users;
 use super::types::{SORT_KEYS, UserPage, UserRow};
@@ -149,17 +150,17 @@ fn UserTable(
         }
         .into_any()
     };
-    let pages = page.page_count;
-    let current = page.page;
-    let link_to = |target: u64| {
-        ListView {
-            page: target,
-            ..view_state.clone()
+    let (current, pages) = (page.page, page.page_count);
+    let link_to = {
+        let view_state = view_state.clone();
+        move |target: u64| {
+            ListView {
+                page: target,
+                ..view_state.clone()
+            }
+            .href()
         }
-        .href()
     };
-    let previous = (current > 1).then(|| link_to(current - 1));
-    let next = (current < pages).then(|| link_to(current + 1));
 
     view! {
         {notice_text.map(|text| view! { <p class="alert success" role="status">{text}</p> })}
@@ -194,11 +195,7 @@ fn UserTable(
             }
                 .into_any()
         }}
-        <nav class="pagination" aria-label=(t.page_of)(current, pages)>
-            {previous.map(|href| view! { <a href=href rel="prev">{t.previous_page}</a> })}
-            <span>{(t.page_of)(current, pages)}</span>
-            {next.map(|href| view! { <a href=href rel="next">{t.next_page}</a> })}
-        </nav>
+        <Pagination current pages href=link_to />
     }
 }
 

@@ -60,18 +60,19 @@ fn ManageUser(user: UserRow) -> impl IntoView {
     let query = use_query_map();
     let here = format!("/settings/users/{}", user.id);
     let return_to = Signal::stored(here.clone());
-    let email_notice = {
-        let email = user.email.clone();
-        let name = user.display_name.clone();
+    // What the last action did, from the address the server sent the browser back to.
+    let notice = {
+        let (email, name) = (user.email.clone(), user.display_name.clone());
         move || {
-            query
-                .read()
-                .get("notice")
-                .and_then(|notice| match notice.as_str() {
-                    "email-changed" => Some((t.email_changed_notice)(&email)),
-                    n if n.starts_with("reset-sent:") => Some((t.reset_queued)(&name, &email)),
-                    _ => None,
-                })
+            let notice = query.read().get("notice")?;
+            Some(match notice.as_str() {
+                "email-changed" => (t.email_changed_notice)(&email),
+                "deactivated" => t.user_deactivated_notice.to_owned(),
+                "reactivated" => t.user_reactivated_notice.to_owned(),
+                "role-changed" => t.role_changed_notice.to_owned(),
+                n if n.starts_with("reset-sent:") => (t.reset_queued)(&name, &email),
+                _ => return None,
+            })
         }
     };
     let role = if user.is_admin {
@@ -113,18 +114,6 @@ fn ManageUser(user: UserRow) -> impl IntoView {
             .or_else(|| role_action.value().get().and_then(Result::err))
             .map(|err| err.message(t))
     };
-    let simple_notice = move || {
-        query
-            .read()
-            .get("notice")
-            .and_then(|notice| match notice.as_str() {
-                "deactivated" => Some(t.user_deactivated_notice),
-                "reactivated" => Some(t.user_reactivated_notice),
-                "role-changed" => Some(t.role_changed_notice),
-                _ => None,
-            })
-    };
-
     let (email_form_id, access_form_id, role_form_id) =
         (user.id.clone(), user.id.clone(), user.id.clone());
     let (email_return, access_return, role_return) = (here.clone(), here.clone(), here);
@@ -132,8 +121,7 @@ fn ManageUser(user: UserRow) -> impl IntoView {
         <section class="card">
             <p><a href="/settings">{t.back_to_users}</a></p>
             <h1>{user.display_name.clone()}</h1>
-            {move || email_notice().map(|text| view! { <p class="alert success" role="status">{text}</p> })}
-            {move || simple_notice().map(|text| view! { <p class="alert success" role="status">{text}</p> })}
+            {move || notice().map(|text| view! { <p class="alert success" role="status">{text}</p> })}
             <dl class="details">
                 <dt>{t.username_label}</dt>
                 <dd>{user.username.clone()}</dd>

@@ -10,14 +10,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
-use uuid::Uuid;
 
 use super::{Actor, AdminError, AdminPolicy, Target};
 use crate::accounts::{self, AccountError, NewUser};
 use crate::audit::{self, AuditEvent};
-use crate::entities::{company, reset_token, user};
+use crate::entities::{company, user};
 use crate::outbox::{self, MailTemplate, NewMail};
-use crate::password_reset::{revoke_tokens, user_locale};
+use crate::password_reset::{issue_link, revoke_tokens, user_locale};
 use crate::secret_token::SecretToken;
 use crate::sessions;
 use crate::throttle;
@@ -332,7 +331,7 @@ async fn ensure_another_active_admin(
     Ok(())
 }
 
-/// Voids the user's older links and stores a new one; returns the URL to email.
+/// A fresh token as the user's one valid link; returns the URL to email.
 async fn new_link(
     db: &impl ConnectionTrait,
     user: &user::Model,
@@ -342,25 +341,16 @@ async fn new_link(
     public_url: &url::Url,
     now: DateTime<Utc>,
 ) -> Result<String, AdminError> {
-    revoke_tokens(db, user.id, now).await?;
     let token = SecretToken::generate().context("generating a token")?;
-    reset_token::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        user_id: Set(user.id),
-        token_hash: Set(token.storage_key()),
-        purpose: Set(purpose.to_owned()),
-        created_by: Set(actor.user_id()),
-        created_at: Set(now),
-        expires_at: Set(now + valid_for),
-        used_at: Set(None),
-        revoked_at: Set(None),
-    }
-    .insert(db)
-    .await
-    .context("storing the token")?;
-    let mut link = public_url
-        .join("reset-password")
-        .context("building the link")?;
-    link.query_pairs_mut().append_pair("token", token.expose());
-    Ok(link.to_string())
+    Ok(issue_link(
+        db,
+        user.id,
+        &token,
+        purpose,
+        actor.user_id(),
+        valid_for,
+        public_url,
+        now,
+    )
+    .await?)
 }

@@ -71,6 +71,22 @@ pub struct UserRow {
     pub last_mail: Option<LastMail>,
 }
 
+impl UserRow {
+    fn new(user: user::Model, last_mail: Option<LastMail>) -> Self {
+        Self {
+            id: user.id,
+            display_name: user.display_name,
+            username: user.username,
+            email: user.email,
+            role: user.role,
+            active: user.active,
+            has_password: user.password_hash.is_some(),
+            last_login_at: user.last_login_at,
+            last_mail,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserPage {
     pub rows: Vec<UserRow>,
@@ -109,16 +125,9 @@ pub async fn list_users(
     let mut last_mails = latest_mail_per_user(db, users.iter().map(|u| u.id).collect()).await?;
     let rows = users
         .into_iter()
-        .map(|user| UserRow {
-            last_mail: last_mails.remove(&user.id),
-            id: user.id,
-            display_name: user.display_name,
-            username: user.username,
-            email: user.email,
-            role: user.role,
-            active: user.active,
-            has_password: user.password_hash.is_some(),
-            last_login_at: user.last_login_at,
+        .map(|user| {
+            let last_mail = last_mails.remove(&user.id);
+            UserRow::new(user, last_mail)
         })
         .collect();
     Ok(UserPage {
@@ -237,17 +246,8 @@ pub async fn user_row(
 ) -> anyhow::Result<UserRow> {
     let user = target.user().clone();
     let mut last_mails = latest_mail_per_user(db, vec![user.id]).await?;
-    Ok(UserRow {
-        last_mail: last_mails.remove(&user.id),
-        id: user.id,
-        display_name: user.display_name,
-        username: user.username,
-        email: user.email,
-        role: user.role,
-        active: user.active,
-        has_password: user.password_hash.is_some(),
-        last_login_at: user.last_login_at,
-    })
+    let last_mail = last_mails.remove(&user.id);
+    Ok(UserRow::new(user, last_mail))
 }
 
 #[cfg(test)]
