@@ -10,6 +10,8 @@ use crate::migration::Migrator;
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
+    // A request waits at most this long for a connection, then fails instead of hanging.
+    options.acquire_timeout(std::time::Duration::from_secs(5));
     let db = Database::connect(options).await?;
     if db.get_database_backend() == DbBackend::Sqlite && !url.contains(":memory:") {
         db.execute_unprepared("PRAGMA journal_mode = WAL").await?;

@@ -48,6 +48,8 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // A request that hangs fails its test with a location instead of stalling CI.
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .unwrap(),
         db,
