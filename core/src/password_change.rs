@@ -16,7 +16,7 @@ use crate::entities::user;
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::{HashError, Hasher};
 use crate::password_policy;
-use crate::password_reset::{revoke_tokens, user_locale};
+use crate::password_reset::revoke_tokens;
 use crate::secret_token::SecretToken;
 use crate::sessions::{self, SessionUser};
 use crate::throttle;
@@ -136,15 +136,12 @@ pub async fn change_password(
     sessions::end(&txn, &change.session.session_key).await?;
     let session_token = sessions::start(&txn, user.id, login_policy.session, now).await?;
     throttle::clear(&txn, &account_key).await?;
-    let mail = NewMail {
-        user_id: Some(user.id),
-        to_address: user.email.clone(),
-        to_name: user.display_name.clone(),
-        locale: user_locale(user),
-        template: MailTemplate::PasswordChanged {
+    let mail = NewMail::for_user(
+        user,
+        MailTemplate::PasswordChanged {
             username: user.username.clone(),
         },
-    };
+    );
     outbox::enqueue(&txn, mail, now).await?;
     let details = serde_json::json!({
         "signed_out_other_devices": change.sign_out_other_devices,

@@ -156,17 +156,14 @@ pub async fn request_reset(
         now,
     )
     .await?;
-    let mail = NewMail {
-        user_id: Some(user.id),
-        to_address: user.email.clone(),
-        to_name: user.display_name.clone(),
-        locale: user_locale(&user),
-        template: MailTemplate::PasswordReset {
+    let mail = NewMail::for_user(
+        &user,
+        MailTemplate::PasswordReset {
             username: user.username.clone(),
             link,
             valid_minutes: policy.link_valid_for.num_minutes(),
         },
-    };
+    );
     outbox::enqueue(&txn, mail, now).await?;
     audit::record(&txn, event(Some(&user), "mail_queued"), now).await?;
     txn.commit().await.context("committing the reset request")?;
@@ -250,15 +247,12 @@ pub async fn complete_reset(
         .context("storing the new password")?;
     revoke_tokens(&txn, user.id, now).await?;
     sessions::end_all_for_user(&txn, user.id, None).await?;
-    let mail = NewMail {
-        user_id: Some(user.id),
-        to_address: user.email.clone(),
-        to_name: user.display_name.clone(),
-        locale: user_locale(&user),
-        template: MailTemplate::PasswordChanged {
+    let mail = NewMail::for_user(
+        &user,
+        MailTemplate::PasswordChanged {
             username: user.username.clone(),
         },
-    };
+    );
     outbox::enqueue(&txn, mail, now).await?;
     let event = AuditEvent {
         company_id: Some(user.company_id),

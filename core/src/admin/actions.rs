@@ -16,7 +16,7 @@ use crate::accounts::{self, AccountError, NewUser};
 use crate::audit::{self, AuditEvent};
 use crate::entities::{company, user};
 use crate::outbox::{self, MailTemplate, NewMail};
-use crate::password_reset::{issue_link, revoke_tokens, user_locale};
+use crate::password_reset::{issue_link, revoke_tokens};
 use crate::secret_token::SecretToken;
 use crate::sessions;
 use crate::throttle;
@@ -84,17 +84,14 @@ pub async fn send_reset_link(
         now,
     )
     .await?;
-    let mail = NewMail {
-        user_id: Some(user.id),
-        to_address: user.email.clone(),
-        to_name: user.display_name.clone(),
-        locale: user_locale(user),
-        template: MailTemplate::AdminReset {
+    let mail = NewMail::for_user(
+        user,
+        MailTemplate::AdminReset {
             username: user.username.clone(),
             link,
             valid_hours: policy.reset_link_valid_for.num_hours(),
         },
-    };
+    );
     outbox::enqueue(&txn, mail, now).await?;
     let queued = event(
         actor,
@@ -150,18 +147,15 @@ pub async fn invite_user(
         now,
     )
     .await?;
-    let mail = NewMail {
-        user_id: Some(user.id),
-        to_address: user.email.clone(),
-        to_name: user.display_name.clone(),
-        locale: user_locale(&user),
-        template: MailTemplate::Invitation {
+    let mail = NewMail::for_user(
+        &user,
+        MailTemplate::Invitation {
             username: user.username.clone(),
             company: company_name,
             link,
             valid_hours: policy.invitation_valid_for.num_hours(),
         },
-    };
+    );
     outbox::enqueue(&txn, mail, now).await?;
     let details = serde_json::json!({ "role": user.role });
     let invited = event(
@@ -288,16 +282,13 @@ pub async fn change_email(
         }
     })?;
     revoke_tokens(&txn, user.id, now).await?;
-    let mail = NewMail {
-        user_id: Some(user.id),
-        to_address: user.email.clone(),
-        to_name: user.display_name.clone(),
-        locale: user_locale(user),
-        template: MailTemplate::EmailChanged {
+    let mail = NewMail::for_user(
+        user,
+        MailTemplate::EmailChanged {
             username: user.username.clone(),
             new_address: new_email.as_str().to_owned(),
         },
-    };
+    );
     outbox::enqueue(&txn, mail, now).await?;
     let details = serde_json::json!({ "from": user.email, "to": new_email.as_str() });
     let changed = event(

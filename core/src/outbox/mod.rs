@@ -54,6 +54,19 @@ pub struct NewMail {
     pub template: MailTemplate,
 }
 
+impl NewMail {
+    /// `template` to `user`'s current address, in their language.
+    pub fn for_user(user: &crate::entities::user::Model, template: MailTemplate) -> Self {
+        Self {
+            user_id: Some(user.id),
+            to_address: user.email.clone(),
+            to_name: user.display_name.clone(),
+            locale: crate::password_reset::user_locale(user),
+            template,
+        }
+    }
+}
+
 /// Queues `mail`. Pass the transaction of the change that causes the mail, so both commit or
 /// neither does.
 pub async fn enqueue(
