@@ -65,7 +65,7 @@ export default defineConfig({
     {
       command: '../target/release/latch serve',
       env: latchEnv,
-      url: `${latchUrl}/healthz`,
+      url: `${latchUrl}/ready`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: 'pipe',

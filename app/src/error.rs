@@ -52,6 +52,9 @@ pub enum AppError {
     ResetLinkUnusable { state: ResetLinkState },
     #[error("unexpected server error")]
     Unexpected,
+    /// The database could not be reached (503): try again shortly.
+    #[error("service temporarily unavailable")]
+    Unavailable,
     /// The request itself failed (network, malformed request...).
     #[error("request failed: {0}")]
     Request(String),
@@ -117,6 +120,7 @@ impl AppError {
             AppError::InvalidUsername => t.username_invalid.to_owned(),
             AppError::InvalidName => t.name_invalid.to_owned(),
             AppError::ResetLinkUnusable { state } => state.explained(t).0.to_owned(),
+            AppError::Unavailable => t.database_unavailable.to_owned(),
             AppError::Unexpected | AppError::Request(_) => t.unexpected_error.to_owned(),
         }
     }

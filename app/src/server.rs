@@ -27,6 +27,7 @@ pub struct ServerContext {
     pub public_url: url::Url,
     /// Cookies get `Secure` (and the `__Host-` prefix) when the public URL is https.
     pub secure_cookies: bool,
+    pub metrics: latch_core::metrics::Metrics,
 }
 
 /// What the server's middleware learned about this request before the app saw it.
@@ -37,7 +38,8 @@ pub struct RequestInfo {
 }
 
 pub fn server_context() -> Result<ServerContext, AppError> {
-    use_context::<ServerContext>().ok_or_else(|| unexpected("no ServerContext in context"))
+    use_context::<ServerContext>()
+        .ok_or_else(|| unexpected(anyhow::anyhow!("no ServerContext in context")))
 }
 
 pub fn request_info() -> RequestInfo {
@@ -111,11 +113,25 @@ pub fn require_admin() -> Result<latch_core::admin::Admin, AppError> {
     })
 }
 
-/// Logs an unexpected failure once, with its context, and hides it from the browser.
-pub fn unexpected(err: impl std::fmt::Display) -> AppError {
+/// Logs an unexpected failure once, with its context, and hides it from the browser. When the
+/// cause is that the database cannot be reached, the answer is 503 "try again shortly"
+/// instead: that is not a bug, and it passes by itself.
+pub fn unexpected(err: impl Into<anyhow::Error>) -> AppError {
+    let err = err.into();
+    if latch_core::db::is_unreachable(err.as_ref()) {
+        tracing::warn!("database unreachable: {err:#}");
+        retry_later(
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            DATABASE_RETRY_AFTER_SECS,
+        );
+        return AppError::Unavailable;
+    }
     tracing::error!("{err:#}");
     AppError::Unexpected
 }
+
+/// `Retry-After` when the database is unreachable: long enough for a restart or failover.
+pub const DATABASE_RETRY_AFTER_SECS: u64 = 5;
 
 /// Session cookie name: with `Secure`, the `__Host-` prefix also pins it to this host and `/`.
 pub fn session_cookie_name(secure: bool) -> &'static str {

@@ -30,3 +30,93 @@ pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, DbErr> {
     use sea_orm::{EntityTrait, PaginatorTrait};
     Ok(crate::entities::company::Entity::find().count(db).await? == 0)
 }
+
+/// Migrations this binary knows but the database has not applied (0 when the schema is
+/// current). Read-only: never creates the migrations table.
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    Ok(Migrator::get_pending_migrations_read_only(db).await?.len())
+}
+
+/// True when `err` (or anything it wraps) says the database could not be reached: no
+/// connection available, the connection broke, or the server is shutting down or starting.
+/// Such a request deserves "try again shortly" (503), not "something went wrong" (500).
+pub fn is_unreachable(err: &(dyn std::error::Error + 'static)) -> bool {
+    use sea_orm::RuntimeErr;
+    let mut current = Some(err);
+    while let Some(err) = current {
+        let unreachable = match (
+            err.downcast_ref::<DbErr>(),
+            err.downcast_ref::<RuntimeErr>(),
+            err.downcast_ref::<sea_orm::sqlx::Error>(),
+        ) {
+            (Some(DbErr::ConnectionAcquire(_) | DbErr::Conn(_)), _, _) => true,
+            (
+                Some(
+                    DbErr::Exec(RuntimeErr::SqlxError(sqlx))
+                    | DbErr::Query(RuntimeErr::SqlxError(sqlx)),
+                ),
+                _,
+                _,
+            )
+            | (_, Some(RuntimeErr::SqlxError(sqlx)), _) => connection_lost(sqlx),
+            (_, _, Some(sqlx)) => connection_lost(sqlx),
+            _ => false,
+        };
+        if unreachable {
+            return true;
+        }
+        current = err.source();
+    }
+    false
+}
+
+fn connection_lost(err: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match err {
+        Error::Io(_)
+        | Error::Tls(_)
+        | Error::PoolTimedOut
+        | Error::PoolClosed
+        | Error::WorkerCrashed => true,
+        // SQLSTATE class 08: connection exception; 57P01–57P03: the server is shutting down or
+        // not yet accepting connections.
+        Error::Database(db_err) => {
+            let code = db_err.code().unwrap_or_default();
+            code.starts_with("08") || code.starts_with("57P0")
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_refused_connection_is_unreachable_and_a_bad_query_is_not() {
+        // Nothing listens on port 1: the connection is refused at once.
+        let mut options = ConnectOptions::new("postgres://latch@127.0.0.1:1/latch");
+        options.acquire_timeout(std::time::Duration::from_millis(500));
+        let refused = Database::connect(options).await.unwrap_err();
+        let db = connect("sqlite::memory:").await.unwrap();
+        let bad_query = db
+            .execute_unprepared("SELECT * FROM no_such_table")
+            .await
+            .unwrap_err();
+
+        assert!(is_unreachable(&refused), "{refused:?}");
+        let wrapped = anyhow::Error::new(refused).context("logging in");
+        assert!(is_unreachable(wrapped.as_ref()));
+        assert!(!is_unreachable(&bad_query), "{bad_query:?}");
+    }
+
+    #[tokio::test]
+    async fn a_migrated_database_has_no_pending_migrations() {
+        let db = connect("sqlite::memory:").await.unwrap();
+        assert!(pending_migrations(&db).await.unwrap() > 0);
+
+        migrate(&db).await.unwrap();
+
+        assert_eq!(pending_migrations(&db).await.unwrap(), 0);
+    }
+}

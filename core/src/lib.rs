@@ -8,6 +8,7 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod mail;
+pub mod metrics;
 pub mod migration;
 pub mod outbox;
 pub mod password_change;

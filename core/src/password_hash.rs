@@ -3,6 +3,7 @@
 //! away, instead of exhausting memory (each hash holds 19 MiB).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -75,6 +76,18 @@ pub struct Hasher {
     max_wait: Duration,
     /// Verified against when the user is unknown, so unknown and known users cost the same.
     dummy_hash: Arc<str>,
+    /// Callers waiting for a slot right now (for `/metrics`).
+    waiting: Arc<AtomicUsize>,
+    concurrency: usize,
+}
+
+/// How busy the hasher is at one instant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HasherLoad {
+    /// Waiting for a slot.
+    pub waiting: usize,
+    /// Holding a slot (hashing).
+    pub running: usize,
 }
 
 /// The hasher was saturated for longer than its wait bound: answer 503 and ask to retry.
@@ -105,7 +118,16 @@ impl Hasher {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             max_wait,
             dummy_hash: dummy.0.into(),
+            waiting: Arc::default(),
+            concurrency: concurrency.max(1),
         })
+    }
+
+    pub fn load(&self) -> HasherLoad {
+        HasherLoad {
+            waiting: self.waiting.load(Ordering::Relaxed),
+            running: self.concurrency - self.permits.available_permits(),
+        }
     }
 
     /// Checks `password` against `stored` (None or unreadable: against the dummy hash, and
@@ -153,8 +175,11 @@ impl Hasher {
         &self,
         work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, HashError> {
-        let permit = tokio::time::timeout(self.max_wait, self.permits.clone().acquire_owned())
-            .await
+        let permit = {
+            let _counted = Waiting::count(&self.waiting);
+            tokio::time::timeout(self.max_wait, self.permits.clone().acquire_owned()).await
+        };
+        let permit = permit
             .map_err(|_| HashError::Busy)?
             .map_err(|_| HashError::Busy)?;
         let result = tokio::task::spawn_blocking(move || {
@@ -165,6 +190,23 @@ impl Hasher {
         .await
         .context("joining a hashing thread")?;
         Ok(result?)
+    }
+}
+
+/// Counts one waiting caller for as long as it lives, also when the caller gives up (its
+/// request was dropped) mid-wait.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn count(waiting: &'a AtomicUsize) -> Self {
+        waiting.fetch_add(1, Ordering::Relaxed);
+        Self(waiting)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

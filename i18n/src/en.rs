@@ -28,6 +28,9 @@ pub(crate) static MESSAGES: Messages = Messages {
     not_signed_in: "Your session has ended. Please log in again.",
     unexpected_error: "Something went wrong on our side. Please try again; if it keeps happening, contact your company's Admin or support.",
     database_unavailable: "Latch cannot reach its database right now. Please try again in a moment; if it keeps happening, contact your company's Admin or support.",
+    unavailable_title: "Temporarily unavailable",
+    unavailable_retrying: "This page tries again by itself every few seconds.",
+    try_again: "Try again now",
     cross_origin_refused: "This request came from another website and was refused. Please use the form on this site.",
 
     profile_settings: "Profile Settings",

@@ -67,6 +67,9 @@ pub struct Messages {
     pub not_signed_in: &'static str,
     pub unexpected_error: &'static str,
     pub database_unavailable: &'static str,
+    pub unavailable_title: &'static str,
+    pub unavailable_retrying: &'static str,
+    pub try_again: &'static str,
     pub cross_origin_refused: &'static str,
 
     // Signed-in shell

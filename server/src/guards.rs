@@ -17,9 +17,9 @@ fn needs_session(path: &str) -> bool {
     path == "/" || path == "/settings" || path.starts_with("/settings/")
 }
 
-/// Static files need neither a session lookup nor a client address.
+/// Static files and the operations endpoints need neither a session lookup nor a client address.
 fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/") || path == "/favicon.svg" || path == "/healthz"
+    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/health" | "/ready" | "/metrics")
 }
 
 /// Resolves the client address and session once per request and hands them to the app.
@@ -51,8 +51,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
             {
                 Ok(session) => session,
                 Err(err) => {
-                    tracing::error!("{err:#}");
-                    return service_unavailable();
+                    tracing::warn!("cannot check the session: {err:#}");
+                    return service_unavailable(request.headers());
                 }
             }
         }
@@ -112,13 +112,46 @@ pub async fn refuse_cross_origin(
     next.run(request).await
 }
 
-fn service_unavailable() -> Response {
+/// The database is unreachable: say so in plain words, and that it is worth trying again.
+/// Browsers get a small page that retries by itself; other clients get the sentence.
+fn service_unavailable(headers: &header::HeaderMap) -> Response {
+    let t = latch_i18n::Locale::default().messages();
+    let retry_after = latch_app::server::DATABASE_RETRY_AFTER_SECS.to_string();
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !wants_html {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, retry_after)],
+            t.database_unavailable,
+        )
+            .into_response();
+    }
+    let page = format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="{retry_after}"><title>{title} · Latch</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#1f2937}}h1{{font-size:1.5rem}}</style>
+</head><body><main><h1>{title}</h1><p role="alert">{body}</p><p>{retrying}</p><p><a href="">{again}</a></p></main></body></html>"#,
+        title = t.unavailable_title,
+        body = t.database_unavailable,
+        retrying = t.unavailable_retrying,
+        again = t.try_again,
+    );
     (
         StatusCode::SERVICE_UNAVAILABLE,
-        [(header::RETRY_AFTER, "5")],
-        latch_i18n::Locale::default()
-            .messages()
-            .database_unavailable,
+        [
+            (header::RETRY_AFTER, retry_after),
+            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'".to_owned(),
+            ),
+        ],
+        page,
     )
         .into_response()
 }

@@ -35,6 +35,22 @@ pub struct Settings {
     pub invitation_valid_for: chrono::Duration,
     /// What every new password must satisfy (reset, change, CLI).
     pub password_policy: latch_domain::PasswordPolicy,
+    /// How long a claimed mail stays reserved for the instance sending it; after a crash the
+    /// mail is sent by any instance once this has passed.
+    pub outbox_lease: chrono::Duration,
+    pub log_format: LogFormat,
+    /// Bearer token that lets a remote Prometheus read `/metrics`. Without it, only requests
+    /// made directly from this machine may.
+    pub metrics_token: Option<SecretString>,
+}
+
+/// How log lines are written (`LATCH_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
 }
 
 impl Settings {
@@ -199,7 +215,38 @@ impl Settings {
             24 * 30,
         )?;
 
+        let outbox_lease_seconds = parse_number(
+            &get("LATCH_OUTBOX_LEASE_SECONDS", "300"),
+            "LATCH_OUTBOX_LEASE_SECONDS",
+            1,
+            3600,
+        )?;
+
+        let log_format = match get("LATCH_LOG_FORMAT", "text").trim() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(SettingsError {
+                    variable: "LATCH_LOG_FORMAT",
+                    problem: format!("{other:?} is neither \"text\" nor \"json\""),
+                });
+            }
+        };
+
+        let metrics_token = lookup("LATCH_METRICS_TOKEN")
+            .map(|token| token.trim().to_owned())
+            .filter(|token| !token.is_empty());
+        if metrics_token.as_ref().is_some_and(|token| token.len() < 16) {
+            return Err(SettingsError {
+                variable: "LATCH_METRICS_TOKEN",
+                problem: "too short to be secret: use at least 16 random characters".to_owned(),
+            });
+        }
+
         Ok(Settings {
+            outbox_lease: chrono::Duration::seconds(outbox_lease_seconds as i64),
+            log_format,
+            metrics_token: metrics_token.map(SecretString::from),
             admin_reset_link_valid_for: chrono::Duration::hours(admin_reset_hours as i64),
             invitation_valid_for: chrono::Duration::hours(invitation_hours as i64),
             password_policy,
@@ -285,6 +332,22 @@ mod tests {
             chrono::Duration::hours(24)
         );
         assert_eq!(settings.invitation_valid_for, chrono::Duration::hours(72));
+        assert_eq!(settings.outbox_lease, chrono::Duration::minutes(5));
+        assert_eq!(settings.log_format, LogFormat::Text);
+        assert!(settings.metrics_token.is_none());
+    }
+
+    #[test]
+    fn operations_settings_are_read() {
+        let settings = parse(&[
+            ("LATCH_LOG_FORMAT", "json"),
+            ("LATCH_OUTBOX_LEASE_SECONDS", "30"),
+            ("LATCH_METRICS_TOKEN", "0123456789abcdef0123"),
+        ])
+        .unwrap();
+        assert_eq!(settings.log_format, LogFormat::Json);
+        assert_eq!(settings.outbox_lease, chrono::Duration::seconds(30));
+        assert!(!format!("{settings:?}").contains("0123456789abcdef"));
     }
 
     #[test]
@@ -305,6 +368,9 @@ mod tests {
             ("LATCH_PASSWORD_MIN_SCORE", "5"),
             ("LATCH_ADMIN_RESET_LINK_HOURS", "0"),
             ("LATCH_INVITATION_LINK_HOURS", "a week"),
+            ("LATCH_OUTBOX_LEASE_SECONDS", "0"),
+            ("LATCH_LOG_FORMAT", "xml"),
+            ("LATCH_METRICS_TOKEN", "short"),
         ];
         for (variable, value) in cases {
             let err = parse(&[(variable, value)]).unwrap_err();

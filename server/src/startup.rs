@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::{Router, extract::State, http::StatusCode, middleware, routing::get};
+use axum::{Router, middleware, routing::get};
 use latch_app::server::ServerContext;
 use latch_app::{App, shell};
 use latch_core::auth::LoginPolicy;
+use latch_core::metrics::Metrics;
 use latch_core::outbox::{self, OutboxPolicy};
 use latch_core::password_hash::Hasher;
 use latch_core::password_reset::ResetPolicy;
@@ -17,11 +18,12 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::guards;
 use crate::settings::Settings;
+use crate::{guards, operations};
 
 /// Largest request body accepted. Forms here carry a few short fields; a 1 MB "password" is
 /// refused before anything reads it, let alone hashes it.
@@ -75,6 +77,7 @@ impl Application {
             admin_policy: settings.admin_policy(),
             public_url: settings.public_url.clone(),
             secure_cookies: settings.secure_cookies(),
+            metrics: Metrics::default(),
         };
         let state = AppState {
             leptos_options,
@@ -93,22 +96,44 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves requests and sends queued mail until a shutdown signal arrives.
+    /// Serves requests and sends queued mail until SIGTERM or Ctrl-C. Then it stops accepting
+    /// connections, finishes the requests in flight, gives mail being sent a few seconds, and
+    /// hands the rest back to the queue for the next start or another instance.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let policy = outbox_policy(&self.state.settings);
+        let (stop, stopped) = watch::channel(false);
         let worker = tokio::spawn(outbox::run_worker(
             self.state.db.clone(),
             mail_sender(&self.state),
-            OutboxPolicy::default(),
+            policy,
+            self.state.metrics.clone(),
+            stopped,
         ));
+        let signal = async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests and mail in flight");
+            let _ = stop.send(true);
+        };
         let service = self
             .router
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
         axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(signal)
             .await?;
-        // Mail not yet sent stays queued in the database for the next start.
-        worker.abort();
+        // The worker's own grace bounds this; the margin only covers releasing its claims.
+        let bound = policy.shutdown_grace + std::time::Duration::from_secs(5);
+        if tokio::time::timeout(bound, worker).await.is_err() {
+            tracing::warn!("outbox worker did not stop in time; its claims expire by lease");
+        }
+        tracing::info!("stopped");
         Ok(())
+    }
+}
+
+pub fn outbox_policy(settings: &Settings) -> OutboxPolicy {
+    OutboxPolicy {
+        lease: settings.outbox_lease,
+        ..OutboxPolicy::default()
     }
 }
 
@@ -155,7 +180,9 @@ fn router(state: AppState) -> Router {
     let shell_options = state.leptos_options.clone();
 
     Router::new()
-        .route("/healthz", get(health))
+        .route("/health", get(operations::health))
+        .route("/ready", get(operations::ready))
+        .route("/metrics", get(operations::metrics))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || {
             shell(shell_options.clone())
         })
@@ -163,6 +190,7 @@ fn router(state: AppState) -> Router {
             AppState,
             _,
         >(provide_state, shell))
+        .route_layer(middleware::from_fn(operations::label_route))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guards::identify,
@@ -176,6 +204,10 @@ fn router(state: AppState) -> Router {
             guards::refuse_cross_origin,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            operations::record_request,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,
             axum::http::HeaderValue::from_static("nosniff"),
@@ -189,17 +221,6 @@ fn router(state: AppState) -> Router {
             axum::http::HeaderValue::from_static("no-referrer"),
         ))
         .with_state(state)
-}
-
-/// Liveness and readiness for load balancers: 200 when the database answers, 503 otherwise.
-async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ok"),
-        Err(err) => {
-            tracing::warn!(error = %err, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
-        }
-    }
 }
 
 async fn shutdown_signal() {

@@ -228,7 +228,7 @@ pub async fn invite_user(
             .one(&context.db)
             .await
             .map_err(unexpected)?
-            .ok_or_else(|| unexpected("the admin's company is gone"))?;
+            .ok_or_else(|| unexpected(anyhow::anyhow!("the admin's company is gone")))?;
         let new_user = NewUser {
             company: CompanyName::parse(&company.name).map_err(unexpected)?,
             display_name: DisplayName::parse(&name).map_err(|_| AppError::InvalidName)?,

@@ -24,6 +24,7 @@ pub async fn log_in(
 ) -> Result<(), AppError> {
     use crate::server::*;
     use latch_core::auth::{self, LoginAttempt, LoginError};
+    use latch_core::metrics::LoginOutcome;
 
     let context = server_context()?;
     let attempt = LoginAttempt {
@@ -40,6 +41,13 @@ pub async fn log_in(
         now,
     )
     .await;
+    context.metrics.record_login(match &outcome {
+        Ok(_) => LoginOutcome::Ok,
+        Err(LoginError::InvalidCredentials) => LoginOutcome::Failed,
+        Err(LoginError::Throttled { .. }) => LoginOutcome::Throttled,
+        Err(LoginError::Busy) => LoginOutcome::Busy,
+        Err(LoginError::Unexpected(_)) => LoginOutcome::Error,
+    });
     let next = latch_domain::local_path_or_home(next.as_deref());
     let err = match outcome {
         Ok(logged_in) => {

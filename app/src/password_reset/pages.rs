@@ -110,6 +110,7 @@ fn ResetForm(rules: PasswordRules) -> impl IntoView {
                 AppError::PasswordRejected { .. }
                     | AppError::Busy { .. }
                     | AppError::Unexpected
+                    | AppError::Unavailable
                     | AppError::Request(_)
             )
         })

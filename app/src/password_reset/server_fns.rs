@@ -150,6 +150,7 @@ pub async fn reset_password(password: String, confirm: String) -> Result<(), App
                 AppError::Busy { .. } => http::StatusCode::SERVICE_UNAVAILABLE,
                 AppError::ResetLinkUnusable { .. } => http::StatusCode::GONE,
                 AppError::Unexpected => http::StatusCode::INTERNAL_SERVER_ERROR,
+                AppError::Unavailable => http::StatusCode::SERVICE_UNAVAILABLE,
                 _ => http::StatusCode::UNPROCESSABLE_ENTITY,
             };
             set_error_status(status);

@@ -95,6 +95,7 @@ fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
                         | AppError::SameAsExisting
                         | AppError::Busy { .. }
                         | AppError::Unexpected
+                        | AppError::Unavailable
                         | AppError::Request(_)
                 )
             })

@@ -96,6 +96,8 @@ pub async fn change_password(
                 AppError::NotSignedIn => set_error_status(StatusCode::UNAUTHORIZED),
                 AppError::WrongExistingPassword => set_error_status(StatusCode::FORBIDDEN),
                 AppError::Unexpected => set_error_status(StatusCode::INTERNAL_SERVER_ERROR),
+                // `unexpected()` already answered 503 with Retry-After.
+                AppError::Unavailable => {}
                 _ => set_error_status(StatusCode::UNPROCESSABLE_ENTITY),
             }
             return_to_form_with_error(

@@ -106,6 +106,39 @@ pub(super) async fn mark_failed(
     .await
 }
 
+/// Hands claimed messages back unsent (this process is stopping): due again at once, for any
+/// instance, as if never claimed. Messages already recorded as sent or failed are left alone.
+/// Returns how many were released.
+pub(super) async fn release(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let result = outbox_message::Entity::update_many()
+        .col_expr(
+            outbox_message::Column::Status,
+            Expr::cust("CASE WHEN attempts > 1 THEN 'retrying' ELSE 'queued' END"),
+        )
+        .col_expr(outbox_message::Column::Attempts, Expr::cust("attempts - 1"))
+        .col_expr(
+            outbox_message::Column::ClaimedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(outbox_message::Column::NextAttemptAt, Expr::value(now))
+        .col_expr(outbox_message::Column::UpdatedAt, Expr::value(now))
+        .filter(outbox_message::Column::Id.is_in(ids.iter().copied()))
+        .filter(outbox_message::Column::Status.eq(Status::Sending.as_str()))
+        .exec(db)
+        .await
+        .context("releasing claimed mail")?;
+    Ok(result.rows_affected as usize)
+}
+
 async fn update(
     db: &impl ConnectionTrait,
     id: Uuid,

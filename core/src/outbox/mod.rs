@@ -110,6 +110,45 @@ struct Payload {
     template: MailTemplate,
 }
 
+/// How many messages are in each status (for `/metrics`), every status listed.
+pub async fn count_by_status(
+    db: &impl ConnectionTrait,
+) -> anyhow::Result<Vec<(&'static str, u64)>> {
+    use sea_orm::FromQueryResult;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    #[derive(FromQueryResult)]
+    struct Count {
+        status: String,
+        count: i64,
+    }
+    let counts = outbox_message::Entity::find()
+        .select_only()
+        .column(outbox_message::Column::Status)
+        .column_as(Expr::col(outbox_message::Column::Id).count(), "count")
+        .group_by(outbox_message::Column::Status)
+        .into_model::<Count>()
+        .all(db)
+        .await
+        .context("counting mail by status")?;
+    let statuses = [
+        Status::Queued,
+        Status::Sending,
+        Status::Retrying,
+        Status::Sent,
+        Status::Failed,
+    ];
+    Ok(statuses
+        .into_iter()
+        .map(|status| {
+            let count = counts
+                .iter()
+                .find(|row| row.status == status.as_str())
+                .map_or(0, |row| u64::try_from(row.count).unwrap_or(0));
+            (status.as_str(), count)
+        })
+        .collect())
+}
+
 /// The most recent messages, newest first (for `latch mail status` and the admin view).
 pub async fn recent(
     db: &impl ConnectionTrait,

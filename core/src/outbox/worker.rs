@@ -10,10 +10,17 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use sea_orm::DatabaseConnection;
 
-use super::claim::{claim_due, mark_failed, mark_retrying, mark_sent};
+use std::collections::HashSet;
+use std::future::Future;
+
+use tokio::sync::watch;
+use uuid::Uuid;
+
+use super::claim::{claim_due, mark_failed, mark_retrying, mark_sent, release};
 use super::{Payload, render};
 use crate::entities::outbox_message;
 use crate::mail::{MailError, Mailer, Message};
+use crate::metrics::Metrics;
 
 /// How the outbox retries.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +36,8 @@ pub struct OutboxPolicy {
     pub give_up_after: Duration,
     /// Pause between rounds when nothing is due.
     pub poll_interval: StdDuration,
+    /// On shutdown, sends in flight get this long to finish; the rest are handed back.
+    pub shutdown_grace: StdDuration,
 }
 
 impl Default for OutboxPolicy {
@@ -40,6 +49,7 @@ impl Default for OutboxPolicy {
             max_retry: Duration::hours(1),
             give_up_after: Duration::hours(24),
             poll_interval: StdDuration::from_secs(1),
+            shutdown_grace: StdDuration::from_secs(10),
         }
     }
 }
@@ -73,6 +83,8 @@ pub struct DeliveryReport {
     pub sent: usize,
     pub retrying: usize,
     pub failed: usize,
+    /// Claimed but handed back unsent because the process is stopping.
+    pub released: usize,
 }
 
 /// Claims what is due at `now` and sends it, the batch concurrently (the SMTP transport pools
@@ -83,21 +95,49 @@ pub async fn deliver_due(
     policy: &OutboxPolicy,
     now: DateTime<Utc>,
 ) -> anyhow::Result<DeliveryReport> {
+    deliver_round(db, sender, policy, now, std::future::pending()).await
+}
+
+/// [`deliver_due`], cut short when `give_up` completes: unfinished sends are abandoned and
+/// their messages released, so no message stays claimed by a process that is gone.
+async fn deliver_round(
+    db: &DatabaseConnection,
+    sender: &Sender,
+    policy: &OutboxPolicy,
+    now: DateTime<Utc>,
+    give_up: impl Future<Output = ()>,
+) -> anyhow::Result<DeliveryReport> {
     let claimed = claim_due(db, now, policy.lease, policy.batch).await?;
     let mut report = DeliveryReport {
         claimed: claimed.len(),
         ..Default::default()
     };
+    let mut unfinished: HashSet<Uuid> = claimed.iter().map(|row| row.id).collect();
     let mut sends = tokio::task::JoinSet::new();
     for row in claimed {
-        let (db, sender, policy) = (db.clone(), sender.clone(), *policy);
-        sends.spawn(async move { deliver_one(&db, &sender, &policy, row, now).await });
+        let (db, sender, policy, id) = (db.clone(), sender.clone(), *policy, row.id);
+        sends.spawn(async move { (id, deliver_one(&db, &sender, &policy, row, now).await) });
     }
-    while let Some(outcome) = sends.join_next().await {
-        match outcome.context("joining a send")?? {
-            Outcome::Sent => report.sent += 1,
-            Outcome::Retrying => report.retrying += 1,
-            Outcome::Failed => report.failed += 1,
+    tokio::pin!(give_up);
+    loop {
+        tokio::select! {
+            joined = sends.join_next() => {
+                let Some(joined) = joined else { break };
+                let (id, outcome) = joined.context("joining a send")?;
+                unfinished.remove(&id);
+                match outcome? {
+                    Outcome::Sent => report.sent += 1,
+                    Outcome::Retrying => report.retrying += 1,
+                    Outcome::Failed => report.failed += 1,
+                }
+            }
+            () = &mut give_up => {
+                sends.abort_all();
+                while sends.join_next().await.is_some() {}
+                let ids: Vec<Uuid> = unfinished.into_iter().collect();
+                report.released = release(db, &ids, Utc::now()).await?;
+                break;
+            }
         }
     }
     Ok(report)
@@ -150,17 +190,44 @@ async fn deliver_one(
     }
 }
 
-/// Sends due mail until the process ends. Errors (database briefly away...) are logged and
-/// the loop carries on: queued mail stays queued.
-pub async fn run_worker(db: DatabaseConnection, sender: Sender, policy: OutboxPolicy) {
-    loop {
-        match deliver_due(&db, &sender, &policy, Utc::now()).await {
-            // A full batch: there may be more waiting right away.
-            Ok(report) if report.claimed as u64 >= policy.batch => continue,
-            Ok(_) => {}
+/// Sends due mail until `stop` turns true. Then the sends in flight get
+/// `policy.shutdown_grace` to finish; what is left is released for any instance to send.
+/// Errors (database briefly away...) are logged and the loop carries on: queued mail stays
+/// queued.
+pub async fn run_worker(
+    db: DatabaseConnection,
+    sender: Sender,
+    policy: OutboxPolicy,
+    metrics: Metrics,
+    mut stop: watch::Receiver<bool>,
+) {
+    while !*stop.borrow() {
+        let mut stopping = stop.clone();
+        let give_up = async move {
+            // An error means the sender is gone: that is a stop too.
+            let _ = stopping.wait_for(|stopped| *stopped).await;
+            tokio::time::sleep(policy.shutdown_grace).await;
+        };
+        match deliver_round(&db, &sender, &policy, Utc::now(), give_up).await {
+            Ok(report) => {
+                metrics.record_deliveries(&report);
+                if report.released > 0 {
+                    tracing::warn!(
+                        released = report.released,
+                        "outbox: stopping; unsent mail handed back to the queue"
+                    );
+                }
+                // A full batch: there may be more waiting right away.
+                if report.claimed as u64 >= policy.batch {
+                    continue;
+                }
+            }
             Err(err) => tracing::error!("outbox: {err:#}"),
         }
-        tokio::time::sleep(policy.poll_interval).await;
+        tokio::select! {
+            () = tokio::time::sleep(policy.poll_interval) => {}
+            changed = stop.changed() => if changed.is_err() { break },
+        }
     }
 }
 

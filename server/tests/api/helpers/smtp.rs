@@ -1,6 +1,7 @@
 //! A real SMTP server on loopback that records every message it accepts. Latch talks to it
 //! exactly as it would to Postfix: over TCP, with lettre's SMTP client.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,6 +24,8 @@ pub struct SmtpServer {
     port: u16,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
     running: Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>,
+    /// How long the server takes to accept a message after its data (a slow server), in ms.
+    delay_ms: Arc<AtomicU64>,
 }
 
 impl SmtpServer {
@@ -34,18 +37,19 @@ impl SmtpServer {
             port: listener.local_addr().unwrap().port(),
             received: Arc::new(Mutex::new(Vec::new())),
             running: Arc::new(Mutex::new(None)),
+            delay_ms: Arc::default(),
         };
         server.serve(listener);
         server
     }
 
     fn serve(&self, listener: TcpListener) {
-        let sink = self.received.clone();
+        let (sink, delay) = (self.received.clone(), self.delay_ms.clone());
         let task = tokio::spawn(async move {
             // Sessions live in this set: stopping the server drops them all.
             let mut sessions = tokio::task::JoinSet::new();
             while let Ok((stream, _)) = listener.accept().await {
-                sessions.spawn(serve_session(stream, sink.clone()));
+                sessions.spawn(serve_session(stream, sink.clone(), delay.clone()));
             }
         });
         *self.running.lock().unwrap() = Some(task);
@@ -65,6 +69,12 @@ impl SmtpServer {
             .await
             .expect("rebinding the SMTP port");
         self.serve(listener);
+    }
+
+    /// From now on, each message is accepted only `delay` after its data arrived.
+    pub fn set_delay(&self, delay: Duration) {
+        self.delay_ms
+            .store(delay.as_millis() as u64, Ordering::Relaxed);
     }
 
     pub fn url(&self) -> String {
@@ -91,6 +101,7 @@ impl SmtpServer {
 async fn serve_session(
     stream: TcpStream,
     sink: Arc<Mutex<Vec<ReceivedMail>>>,
+    delay_ms: Arc<AtomicU64>,
 ) -> std::io::Result<()> {
     // Reply at once, as real servers do (Nagle's delay would dominate every timing here).
     stream.set_nodelay(true)?;
@@ -130,6 +141,8 @@ async fn serve_session(
                 mail.data.push_str(unstuffed);
                 mail.data.push('\n');
             }
+            let delay = delay_ms.load(Ordering::Relaxed);
+            tokio::time::sleep(Duration::from_millis(delay)).await;
             sink.lock().unwrap().push(mail.clone());
             b"250 OK: queued\r\n"
         } else if upper == "QUIT" {

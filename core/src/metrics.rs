@@ -1,0 +1,266 @@
+//! What this process counts for `/metrics` (Prometheus text format 0.0.4).
+//!
+//! Counters and latencies are per process (Prometheus sums them over instances); the outbox's
+//! message counts are read from the shared database at scrape time, so every instance reports
+//! the same, whole-system figures for them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+use crate::outbox::DeliveryReport;
+use crate::password_hash::HasherLoad;
+
+/// `Content-Type` of [`Metrics::render`]'s output.
+pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+
+/// How a login attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginOutcome {
+    Ok,
+    Failed,
+    Throttled,
+    /// Turned away because every hashing slot stayed taken (503).
+    Busy,
+    Error,
+}
+
+impl LoginOutcome {
+    const ALL: [LoginOutcome; 5] = [
+        LoginOutcome::Ok,
+        LoginOutcome::Failed,
+        LoginOutcome::Throttled,
+        LoginOutcome::Busy,
+        LoginOutcome::Error,
+    ];
+
+    fn label(self) -> &'static str {
+        match self {
+            LoginOutcome::Ok => "ok",
+            LoginOutcome::Failed => "failed",
+            LoginOutcome::Throttled => "throttled",
+            LoginOutcome::Busy => "busy",
+            LoginOutcome::Error => "error",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LoginLabels {
+    outcome: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    /// The route pattern (`/settings/users/{id}`), never the raw path: ids would make every
+    /// request a new time series.
+    route: String,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ResponseLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabels {
+    status: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DeliveryLabels {
+    outcome: &'static str,
+}
+
+/// Cheap to clone; every clone records into the same registry.
+#[derive(Clone)]
+pub struct Metrics(Arc<Inner>);
+
+struct Inner {
+    registry: Registry,
+    responses: Family<ResponseLabels, Counter>,
+    latency: Family<RouteLabels, Histogram>,
+    logins: Family<LoginLabels, Counter>,
+    hashes_waiting: Gauge,
+    hashes_running: Gauge,
+    outbox_messages: Family<StatusLabels, Gauge>,
+    deliveries: Family<DeliveryLabels, Counter>,
+}
+
+fn latency_histogram() -> Histogram {
+    // 1 ms … ~16 s: a static file, an SSR page, a login (argon2), a login that queued.
+    Histogram::new(prometheus_client::metrics::histogram::exponential_buckets(
+        0.001, 2.0, 15,
+    ))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("latch");
+        let responses = Family::<ResponseLabels, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests answered, by route and status",
+            responses.clone(),
+        );
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request, by route",
+            latency.clone(),
+        );
+        let logins = Family::<LoginLabels, Counter>::default();
+        registry.register("logins", "Login attempts, by outcome", logins.clone());
+        let hashes_waiting = Gauge::default();
+        registry.register(
+            "password_hash_queue_depth",
+            "Password checks waiting for a hashing slot",
+            hashes_waiting.clone(),
+        );
+        let hashes_running = Gauge::default();
+        registry.register(
+            "password_hashes_running",
+            "Password hashes being computed now",
+            hashes_running.clone(),
+        );
+        let outbox_messages = Family::<StatusLabels, Gauge>::default();
+        registry.register(
+            "outbox_messages",
+            "Mail in the outbox (all instances), by status",
+            outbox_messages.clone(),
+        );
+        let deliveries = Family::<DeliveryLabels, Counter>::default();
+        registry.register(
+            "outbox_deliveries",
+            "Delivery attempts made by this instance, by outcome",
+            deliveries.clone(),
+        );
+        // Every outcome appears from the start, so a rate() never misses its first increment.
+        for outcome in LoginOutcome::ALL {
+            let _ = logins.get_or_create(&LoginLabels {
+                outcome: outcome.label(),
+            });
+        }
+        for outcome in ["sent", "retrying", "failed"] {
+            let _ = deliveries.get_or_create(&DeliveryLabels { outcome });
+        }
+        Self(Arc::new(Inner {
+            registry,
+            responses,
+            latency,
+            logins,
+            hashes_waiting,
+            hashes_running,
+            outbox_messages,
+            deliveries,
+        }))
+    }
+}
+
+impl Metrics {
+    pub fn record_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
+        let (method, route) = (method.to_owned(), route.to_owned());
+        self.0
+            .latency
+            .get_or_create(&RouteLabels {
+                method: method.clone(),
+                route: route.clone(),
+            })
+            .observe(elapsed.as_secs_f64());
+        self.0
+            .responses
+            .get_or_create(&ResponseLabels {
+                method,
+                route,
+                status,
+            })
+            .inc();
+    }
+
+    pub fn record_login(&self, outcome: LoginOutcome) {
+        let outcome = outcome.label();
+        self.0.logins.get_or_create(&LoginLabels { outcome }).inc();
+    }
+
+    pub fn record_deliveries(&self, report: &DeliveryReport) {
+        for (outcome, count) in [
+            ("sent", report.sent),
+            ("retrying", report.retrying),
+            ("failed", report.failed),
+        ] {
+            self.0
+                .deliveries
+                .get_or_create(&DeliveryLabels { outcome })
+                .inc_by(count as u64);
+        }
+    }
+
+    /// The text a Prometheus server scrapes, with the gauges read now.
+    pub fn render(&self, hasher: HasherLoad, outbox: &[(&'static str, u64)]) -> String {
+        self.0.hashes_waiting.set(hasher.waiting as i64);
+        self.0.hashes_running.set(hasher.running as i64);
+        for (status, count) in outbox {
+            self.0
+                .outbox_messages
+                .get_or_create(&StatusLabels { status })
+                .set(*count as i64);
+        }
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &self.0.registry);
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_every_family_in_prometheus_text_format() {
+        let metrics = Metrics::default();
+        metrics.record_request("GET", "/login", 200, Duration::from_millis(3));
+        metrics.record_login(LoginOutcome::Failed);
+        metrics.record_deliveries(&DeliveryReport {
+            claimed: 2,
+            sent: 2,
+            ..Default::default()
+        });
+
+        let text = metrics.render(
+            HasherLoad {
+                waiting: 3,
+                running: 2,
+            },
+            &[("queued", 5), ("failed", 1)],
+        );
+
+        for line in [
+            "# TYPE latch_http_requests_total counter",
+            r#"latch_http_requests_total{method="GET",route="/login",status="200"} 1"#,
+            r#"latch_http_request_duration_seconds_bucket{method="GET",route="/login",le="0.004"} 1"#,
+            r#"latch_logins_total{outcome="failed"} 1"#,
+            r#"latch_logins_total{outcome="ok"} 0"#,
+            "latch_password_hash_queue_depth 3",
+            "latch_password_hashes_running 2",
+            r#"latch_outbox_messages{status="queued"} 5"#,
+            r#"latch_outbox_deliveries_total{outcome="sent"} 2"#,
+        ] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "missing {line:?} in\n{text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! For the people and machines that run Latch: liveness, readiness, metrics, and the
+//! per-request measurements behind them.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use latch_core::{db, metrics, outbox};
+use secrecy::ExposeSecret;
+
+use crate::startup::AppState;
+
+/// Liveness: the process answers. Deliberately touches nothing else, so a database outage
+/// never gets healthy instances restarted.
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers and its schema is the one this binary expects. A load
+/// balancer sends traffic only to ready instances.
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, String) {
+    if let Err(err) = state.db.ping().await {
+        tracing::warn!(error = %err, "not ready: database unreachable");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database unreachable".to_owned(),
+        );
+    }
+    match db::pending_migrations(&state.db).await {
+        Ok(0) => (StatusCode::OK, "ready".to_owned()),
+        Ok(pending) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("{pending} database migration(s) not applied yet"),
+        ),
+        Err(err) => {
+            tracing::warn!(error = %err, "not ready: cannot read the migrations table");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database unreachable".to_owned(),
+            )
+        }
+    }
+}
+
+/// Prometheus scrape endpoint. Readable with `Authorization: Bearer $LATCH_METRICS_TOKEN`, or
+/// without a token by a client on this machine talking to Latch directly (not through a
+/// proxy, which would make every visitor look local).
+pub async fn metrics(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    if !may_read_metrics(&state, peer, &headers) {
+        return (StatusCode::FORBIDDEN, "forbidden").into_response();
+    }
+    let outbox = match outbox::count_by_status(&state.db).await {
+        Ok(counts) => counts,
+        Err(err) => {
+            // The process's own figures are still worth scraping while the database is away.
+            tracing::warn!("metrics: {err:#}");
+            Vec::new()
+        }
+    };
+    let text = state.metrics.render(state.hasher.load(), &outbox);
+    ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response()
+}
+
+fn may_read_metrics(state: &AppState, peer: SocketAddr, headers: &HeaderMap) -> bool {
+    match &state.settings.metrics_token {
+        Some(token) => headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .is_some_and(|presented| constant_time_eq(presented, token.expose_secret())),
+        None => {
+            let proxied = ["forwarded", "x-forwarded-for", "x-real-ip"]
+                .iter()
+                .any(|name| headers.contains_key(*name));
+            peer.ip().is_loopback() && !proxied
+        }
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+            == 0
+}
+
+/// The route pattern a request matched, handed from inside the router to [`record_request`].
+#[derive(Clone)]
+struct MatchedRoute(MatchedPath);
+
+/// Inner half (a `route_layer`, where the matched route is known): labels the response.
+pub async fn label_route(request: Request, next: Next) -> Response {
+    let matched = request.extensions().get::<MatchedPath>().cloned();
+    let mut response = next.run(request).await;
+    if let Some(matched) = matched {
+        response.extensions_mut().insert(MatchedRoute(matched));
+    }
+    response
+}
+
+/// Outer half: times every request, static files and unknown paths included.
+pub async fn record_request(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let static_file = request.uri().path().starts_with("/pkg/");
+    let response = next.run(request).await;
+    let route = match response.extensions().get::<MatchedRoute>() {
+        Some(MatchedRoute(matched)) => matched.as_str(),
+        None if static_file => "/pkg/*",
+        None => "(unmatched)",
+    };
+    state.metrics.record_request(
+        method.as_str(),
+        route,
+        response.status().as_u16(),
+        started.elapsed(),
+    );
+    response
+}
