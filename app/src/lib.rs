@@ -30,7 +30,7 @@ pub use layout::urlencode;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let locale = Locale::default();
+    let locale = page_locale();
     #[cfg(feature = "ssr")]
     set_content_security_policy(&options);
     view! {
@@ -52,11 +52,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page's language: chosen by the server for this request (see the server's `identify`),
+/// and read back from `<html lang>` by the browser, so both render the same words.
+fn page_locale() -> Locale {
+    #[cfg(feature = "ssr")]
+    {
+        server::request_info().locale
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        document()
+            .document_element()
+            .and_then(|html| html.get_attribute("lang"))
+            .and_then(|tag| Locale::from_tag(&tag))
+            .unwrap_or_default()
+    }
+}
+
 /// The root component, shared by server rendering and hydration.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    i18n::provide_locale(Locale::default());
+    i18n::provide_locale(page_locale());
     let t = use_messages();
 
     view! {

@@ -35,6 +35,8 @@ pub struct ServerContext {
 pub struct RequestInfo {
     pub client_ip: Option<IpAddr>,
     pub session: Option<SessionUser>,
+    /// The language this request is answered in.
+    pub locale: latch_i18n::Locale,
 }
 
 pub fn server_context() -> Result<ServerContext, AppError> {

@@ -1,32 +1,59 @@
 //! One layer for every user-facing string, pages and emails alike.
 //!
-//! Each language is one file holding a [`Messages`] value. Because `Messages` is a plain struct,
-//! a language that lacks a key does not compile: adding Bahasa Indonesia is a new file, not a
-//! rewrite, and can never ship half-translated.
+//! Each language is one file holding a [`Messages`] value: English in `en.rs`, Bahasa Indonesia
+//! in `id.rs`. Because `Messages` is a plain struct, a language that lacks a key does not
+//! compile; the tests catch what the compiler cannot (an empty or untranslated value, a value
+//! missing from a sentence, markup).
 
 use serde::{Deserialize, Serialize};
 
 mod en;
+mod id;
+mod negotiate;
+#[cfg(test)]
+mod tests;
+
+pub use negotiate::from_accept_language;
 
 /// A language Latch speaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Locale {
     #[default]
     En,
+    /// Bahasa Indonesia.
+    Id,
 }
 
 impl Locale {
-    pub const ALL: [Locale; 1] = [Locale::En];
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Id];
 
     /// BCP 47 tag, for `<html lang>` and stored preferences.
     pub fn tag(self) -> &'static str {
         match self {
             Locale::En => "en",
+            Locale::Id => "id",
         }
     }
 
+    /// The language's name in that language, for a language picker: each reader finds their
+    /// own language whatever the page's language is.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Id => "Bahasa Indonesia",
+        }
+    }
+
+    /// The locale for a BCP 47 tag (`en`, `en-GB`, `id-ID`...), by its primary language subtag,
+    /// ignoring case; `None` for a language Latch does not speak.
     pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or_default();
+        // "in" is Indonesian's code before 1989; older Java and Android systems still send it.
+        let primary = if primary.eq_ignore_ascii_case("in") {
+            "id"
+        } else {
+            primary
+        };
         Self::ALL
             .into_iter()
             .find(|locale| locale.tag().eq_ignore_ascii_case(primary))
@@ -35,13 +62,32 @@ impl Locale {
     pub fn messages(self) -> &'static Messages {
         match self {
             Locale::En => &en::MESSAGES,
+            Locale::Id => &id::MESSAGES,
         }
     }
 }
 
-/// Every string of the UI and the emails, in one language.
-#[derive(Debug)]
-pub struct Messages {
+/// Declares [`Messages`] and, for the tests, the list of its fields from the same field list,
+/// so a new field cannot be forgotten in the list.
+macro_rules! messages {
+    ($( $(#[$attr:meta])* pub $field:ident: $ty:ty, )*) => {
+        /// Every string of the UI and the emails, in one language.
+        #[derive(Debug)]
+        pub struct Messages {
+            $( $(#[$attr])* pub $field: $ty, )*
+        }
+
+        #[cfg(test)]
+        impl Messages {
+            /// Every field by name, in a form the tests can compare across languages.
+            fn entries(&self) -> Vec<(&'static str, tests::Entry<'_>)> {
+                vec![$( (stringify!($field), tests::Field::entry(&self.$field)), )*]
+            }
+        }
+    };
+}
+
+messages! {
     pub app_name: &'static str,
     pub tagline: &'static str,
     pub skip_to_content: &'static str,
@@ -215,6 +261,8 @@ pub struct Messages {
     pub column_for: &'static str,
     pub column_address: &'static str,
     pub event_kind: fn(kind: &str) -> &'static str,
+    /// By the stable outcome of an audit event (`succeeded`, `failed`...).
+    pub event_outcome: fn(outcome: &str) -> &'static str,
     pub operator: &'static str,
     pub users_nav: &'static str,
     pub not_admin: &'static str,
@@ -248,29 +296,4 @@ pub struct Messages {
     pub invitation_mail_not_you: &'static str,
     pub email_changed_mail_subject: &'static str,
     pub email_changed_mail_intro: fn(username: &str, new_address: &str) -> String,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_locale_round_trips_through_its_tag() {
-        for locale in Locale::ALL {
-            assert_eq!(Locale::from_tag(locale.tag()), Some(locale));
-        }
-        assert_eq!(Locale::from_tag("en-GB"), Some(Locale::En));
-        assert_eq!(Locale::from_tag("xx"), None);
-    }
-
-    #[test]
-    fn no_message_is_left_empty() {
-        for locale in Locale::ALL {
-            let text = format!("{:?}", locale.messages());
-            assert!(
-                !text.contains(": \"\""),
-                "{locale:?} has an empty message: {text}"
-            );
-        }
-    }
 }

@@ -7,7 +7,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use latch_app::server::{RequestInfo, reset_cookie, session_cookie_value};
 use latch_core::secret_token::SecretToken;
-use latch_core::sessions;
+use latch_core::sessions::{self, SessionUser};
+use latch_i18n::Locale;
+use sea_orm::EntityTrait;
 
 use crate::client_ip;
 use crate::startup::AppState;
@@ -73,10 +75,49 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         return Redirect::to("/").into_response();
     }
 
-    request
-        .extensions_mut()
-        .insert(RequestInfo { client_ip, session });
+    let locale = match choose_locale(&state, request.headers(), session.as_ref()).await {
+        Ok(locale) => locale,
+        Err(err) => {
+            tracing::warn!("cannot read the company's language: {err:#}");
+            return service_unavailable(request.headers());
+        }
+    };
+    request.extensions_mut().insert(RequestInfo {
+        client_ip,
+        session,
+        locale,
+    });
     next.run(request).await
+}
+
+/// The user's saved language, else the browser's preference (`Accept-Language`), else the
+/// company's default (signed in), else English.
+async fn choose_locale(
+    state: &AppState,
+    headers: &header::HeaderMap,
+    session: Option<&SessionUser>,
+) -> anyhow::Result<Locale> {
+    let saved =
+        session.and_then(|session| session.user.locale.as_deref().and_then(Locale::from_tag));
+    if let Some(locale) = saved {
+        return Ok(locale);
+    }
+    let browser = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(latch_i18n::from_accept_language);
+    if let Some(locale) = browser {
+        return Ok(locale);
+    }
+    let Some(session) = session else {
+        return Ok(Locale::default());
+    };
+    let company = latch_core::entities::company::Entity::find_by_id(session.user.company_id)
+        .one(&state.server.db)
+        .await?;
+    Ok(company
+        .and_then(|company| Locale::from_tag(&company.default_locale))
+        .unwrap_or_default())
 }
 
 /// Refuses state-changing requests made by another site (cross-site request forgery), the way
@@ -115,7 +156,12 @@ pub async fn refuse_cross_origin(
 /// The database is unreachable: say so in plain words, and that it is worth trying again.
 /// Browsers get a small page that retries by itself; other clients get the sentence.
 fn service_unavailable(headers: &header::HeaderMap) -> Response {
-    let t = latch_i18n::Locale::default().messages();
+    let locale = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(latch_i18n::from_accept_language)
+        .unwrap_or_default();
+    let t = locale.messages();
     let retry_after = latch_app::server::DATABASE_RETRY_AFTER_SECS.to_string();
     let wants_html = headers
         .get(header::ACCEPT)
@@ -131,10 +177,11 @@ fn service_unavailable(headers: &header::HeaderMap) -> Response {
     }
     let page = format!(
         r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="refresh" content="{retry_after}"><title>{title} · Latch</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#1f2937}}h1{{font-size:1.5rem}}</style>
 </head><body><main><h1>{title}</h1><p role="alert">{body}</p><p>{retrying}</p><p><a href="">{again}</a></p></main></body></html>"#,
+        lang = locale.tag(),
         title = t.unavailable_title,
         body = t.database_unavailable,
         retrying = t.unavailable_retrying,

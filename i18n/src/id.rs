@@ -1,0 +1,303 @@
+//! Bahasa Indonesia, in the register of Indonesian business software: formal "Anda", no slang.
+//!
+//! Terms kept the same everywhere, so a sentence that names a button or a page matches its
+//! label: log in / log out = masuk / keluar, password = kata sandi, reset = atur ulang,
+//! link = tautan, username = nama pengguna, Admin = Admin, email = email. Indonesian does not
+//! inflect for number ("1 menit", "5 menit"), so counts need no singular/plural choice.
+
+use crate::Messages;
+
+pub(crate) static MESSAGES: Messages = Messages {
+    app_name: "Latch",
+    tagline: "Masuk dan kelola kata sandi untuk CRM Anda",
+    skip_to_content: "Langsung ke konten utama",
+    home_title: "Selamat datang",
+    home_heading: |name| format!("Selamat datang, {name}"),
+    home_body: "Latch menjaga keamanan akun CRM perusahaan Anda: masuk, atur ulang kata sandi yang terlupa, dan kelola akses tim Anda.",
+    not_found_title: "Halaman tidak ditemukan",
+    not_found_body: "Kami tidak dapat menemukan halaman tersebut. Periksa alamatnya, atau kembali ke halaman awal.",
+    back_home: "Ke halaman awal",
+
+    login_title: "Masuk",
+    login_heading: "Masuk",
+    identifier_label: "Nama pengguna atau email",
+    password_label: "Kata sandi",
+    log_in_button: "Masuk",
+    logging_in: "Sedang masuk…",
+    forgot_password: "Lupa Kata Sandi",
+    forgot_username_hint: "Lupa nama pengguna? Tanyakan kepada Admin perusahaan Anda.",
+    login_invalid: "Nama pengguna, email, atau kata sandi salah. Periksa kembali, lalu coba lagi.",
+    login_throttled: |minutes| {
+        format!(
+            "Terlalu banyak percobaan yang gagal. Demi keamanan Anda, coba lagi dalam {minutes} menit."
+        )
+    },
+    server_busy: "Server sedang sibuk. Silakan coba lagi dalam beberapa detik.",
+    not_signed_in: "Sesi Anda telah berakhir. Silakan masuk kembali.",
+    unexpected_error: "Terjadi kesalahan di sisi kami. Silakan coba lagi; jika masih terjadi, hubungi Admin perusahaan Anda atau tim dukungan.",
+    database_unavailable: "Latch tidak dapat terhubung ke basis datanya saat ini. Silakan coba beberapa saat lagi; jika masih terjadi, hubungi Admin perusahaan Anda atau tim dukungan.",
+    unavailable_title: "Sementara tidak tersedia",
+    unavailable_retrying: "Halaman ini mencoba lagi secara otomatis setiap beberapa detik.",
+    try_again: "Coba lagi sekarang",
+    cross_origin_refused: "Permintaan ini berasal dari situs web lain dan ditolak. Silakan gunakan formulir di situs ini.",
+
+    profile_settings: "Pengaturan Profil",
+    log_out: "Keluar",
+    name_label: "Nama",
+    username_label: "Nama pengguna",
+    email_label: "Email",
+    company_label: "Perusahaan",
+    role_label: "Peran",
+    role_admin: "Admin",
+    role_member: "Anggota",
+
+    forgot_title: "Lupa Kata Sandi",
+    forgot_intro: "Masukkan alamat email akun Anda. Kami akan mengirimkan tautan untuk membuat kata sandi baru.",
+    email_field_label: "Email",
+    send_reset_button: "Kirimi saya petunjuk atur ulang kata sandi",
+    sending: "Sedang mengirim…",
+    back_to_login: "Kembali ke halaman masuk",
+    email_invalid: "Masukkan alamat email seperti nama@example.com.",
+    reset_throttled: |minutes| {
+        format!(
+            "Anda telah meminta beberapa tautan dalam waktu singkat. Periksa kotak masuk dan folder spam Anda, atau minta lagi dalam {minutes} menit."
+        )
+    },
+    sent_title: "Periksa kotak masuk Anda",
+    sent_body: |minutes| {
+        format!(
+            "Jika ada akun yang menggunakan alamat ini, kami telah mengirimkan email berisi tautan untuk membuat kata sandi baru. Tautan tersebut berlaku selama {minutes} menit dan hanya dapat digunakan satu kali."
+        )
+    },
+    sent_nothing_arrived: "Belum ada email setelah beberapa menit? Periksa folder spam Anda dan pastikan alamat tersebut adalah alamat yang didaftarkan oleh perusahaan Anda, lalu coba lagi. Jika email masih belum masuk, hubungi Admin perusahaan Anda atau tim dukungan.",
+    sent_try_again: "Coba lagi",
+    reset_title: "Buat kata sandi baru",
+    reset_intro: "Buat kata sandi baru untuk akun Anda. Setelah itu, Anda masuk dengan kata sandi tersebut.",
+    new_password_label: "Kata sandi baru",
+    confirm_password_label: "Konfirmasi kata sandi baru",
+    set_password_button: "Simpan kata sandi baru",
+    saving: "Sedang menyimpan…",
+    passwords_differ: "Kedua kata sandi tidak sama. Ketik ulang kata sandi baru di kedua kolom.",
+    link_used_heading: "Tautan ini sudah digunakan",
+    link_used_body: "Setiap tautan atur ulang hanya dapat digunakan satu kali. Jika Anda belum selesai, mintalah tautan baru.",
+    link_expired_heading: "Tautan ini sudah kedaluwarsa",
+    link_expired_body: "Tautan atur ulang hanya berlaku dalam waktu singkat. Mintalah tautan baru; tautan akan tiba dalam satu atau dua menit.",
+    link_replaced_heading: "Tautan ini telah digantikan oleh tautan yang lebih baru",
+    link_replaced_body: "Tautan atur ulang yang lebih baru telah diminta, atau kata sandi telah diubah setelahnya. Gunakan email yang terbaru, atau mintalah tautan baru.",
+    link_invalid_heading: "Tautan ini tidak valid",
+    link_invalid_body: "Tautan ini mungkin tidak lengkap: beberapa aplikasi email memotong tautan yang panjang. Mintalah tautan baru, atau salin seluruh tautan dari email.",
+    request_new_link: "Kirimi saya tautan baru",
+    reset_done_title: "Kata sandi Anda telah diubah",
+    reset_done_body: "Sekarang Anda dapat masuk dengan kata sandi baru. Demi keamanan, Anda telah dikeluarkan dari semua perangkat.",
+    log_in_link: "Masuk",
+
+    password_hint: |min, recommended| {
+        format!(
+            "Minimal {min} karakter, boleh karakter apa saja. Frasa sandi sepanjang {recommended} karakter atau lebih, berupa beberapa kata yang tidak saling berkaitan, lebih kuat dan lebih mudah diingat."
+        )
+    },
+    password_too_short: |min| format!("Kata sandi terlalu pendek: gunakan minimal {min} karakter."),
+    password_too_long: |max| {
+        format!("Kata sandi terlalu panjang: gunakan maksimal {max} karakter.")
+    },
+    password_common: "Ini adalah salah satu kata sandi yang paling umum, yang pertama kali dicoba oleh penyerang. Pilih kata sandi lain.",
+    password_contains_username: "Kata sandi ini mengandung nama pengguna Anda. Pilih kata sandi yang tidak mengandungnya.",
+    password_contains_email: "Kata sandi ini mengandung alamat email Anda. Pilih kata sandi yang tidak mengandungnya.",
+    password_contains_name: "Kata sandi ini mengandung nama Anda. Pilih kata sandi yang tidak mengandungnya.",
+    password_contains_company: "Kata sandi ini mengandung nama perusahaan Anda. Pilih kata sandi yang tidak mengandungnya.",
+    password_too_guessable: "Kata sandi ini terlalu mudah ditebak. Tambahkan beberapa kata lagi yang tidak saling berkaitan.",
+    weakness_keyboard_pattern: "Pola keyboard seperti qwerty mudah ditebak. Tambahkan beberapa kata yang tidak saling berkaitan.",
+    weakness_repetition: "Pengulangan seperti aaa atau abcabc mudah ditebak. Tambahkan beberapa kata yang tidak saling berkaitan.",
+    weakness_sequence: "Urutan seperti abc atau 6543 mudah ditebak. Tambahkan beberapa kata yang tidak saling berkaitan.",
+    weakness_recent_year: "Tahun-tahun belakangan ini mudah ditebak. Tambahkan beberapa kata yang tidak saling berkaitan.",
+    weakness_date: "Tanggal mudah ditebak. Tambahkan beberapa kata yang tidak saling berkaitan.",
+    weakness_single_word: "Satu kata saja mudah ditebak. Tambahkan beberapa kata lagi yang tidak saling berkaitan.",
+    weakness_names: "Nama saja mudah ditebak. Tambahkan beberapa kata yang tidak saling berkaitan.",
+    weakness_similar_to_common: "Kata sandi ini terlalu mirip dengan kata sandi yang umum. Tambahkan beberapa kata yang tidak saling berkaitan.",
+    strength_label: "Kekuatan",
+    strength_levels: ["Sangat lemah", "Lemah", "Cukup", "Kuat", "Sangat kuat"],
+    strength_acceptable: "Kata sandi ini memenuhi kebijakan kata sandi.",
+
+    settings_sections: "Pengaturan",
+    profile_overview: "Profil",
+    account_settings: "Pengaturan Akun",
+    change_password_heading: "Ubah kata sandi Anda",
+    change_password_intro: "Masukkan kata sandi Anda saat ini, lalu buat kata sandi baru. Anda tetap masuk di perangkat ini.",
+    existing_password_label: "Kata sandi saat ini",
+    sign_out_other_devices: "Keluar dari perangkat lain",
+    sign_out_other_devices_hint: "Disarankan, terutama jika ada orang lain yang mungkin mengetahui kata sandi lama Anda.",
+    update_button: "Perbarui",
+    existing_password_wrong: "Kata sandi saat ini salah. Periksa kembali, lalu coba lagi.",
+    password_same_as_existing: "Kata sandi baru sama dengan kata sandi saat ini. Pilih kata sandi yang berbeda.",
+    password_changed_signed_out_others: "Kata sandi Anda telah diubah. Sesi di perangkat Anda yang lain telah diakhiri; Anda tetap masuk di sini.",
+    password_changed_kept_others: "Kata sandi Anda telah diubah. Anda tetap masuk di sini dan di perangkat Anda yang lain.",
+
+    users_heading: "Pengguna",
+    users_intro: |company| {
+        format!(
+            "Semua orang yang masuk untuk {company}. Admin tidak pernah melihat atau memilih kata sandi pengguna: \"Atur Ulang Kata Sandi\" mengirimkan email berisi tautan kepada pengguna untuk membuat kata sandinya sendiri."
+        )
+    },
+    users_search_label: "Cari berdasarkan nama, nama pengguna, atau email",
+    users_search_button: "Cari",
+    users_count: |total| format!("{total} pengguna"),
+    users_none: "Tidak ada pengguna yang cocok dengan pencarian ini.",
+    column_last_login: "Terakhir masuk",
+    column_status: "Status",
+    column_last_email: "Email terakhir",
+    column_actions: "Tindakan",
+    status_active: "Aktif",
+    status_deactivated: "Dinonaktifkan",
+    status_invited: "Diundang",
+    never: "Belum pernah",
+    sorted_ascending: "diurutkan naik",
+    sorted_descending: "diurutkan turun",
+    page_of: |page, pages| format!("Halaman {page} dari {pages}"),
+    previous_page: "Halaman sebelumnya",
+    next_page: "Halaman berikutnya",
+    mail_kind: |template| match template {
+        "password_reset" => "Tautan Lupa Kata Sandi",
+        "admin_reset" => "Tautan Atur Ulang Kata Sandi",
+        "invitation" => "Undangan",
+        "password_changed" => "Pemberitahuan kata sandi diubah",
+        "email_changed" => "Pemberitahuan email diubah",
+        _ => "Email",
+    },
+    mail_status: |status| match status {
+        "queued" | "sending" => "dalam antrean",
+        "sent" => "terkirim",
+        "retrying" => "belum terkirim, sedang dicoba lagi",
+        "failed" => "gagal",
+        _ => "tidak diketahui",
+    },
+    reset_password_button: "Atur Ulang Kata Sandi",
+    manage_user: |name| format!("Kelola {name}"),
+    reset_confirm_heading: "Kirim email atur ulang kata sandi?",
+    reset_confirm_body: |name, email, hours| {
+        format!(
+            "{name} akan menerima email di {email} berisi tautan untuk membuat kata sandi baru, yang berlaku selama {hours} jam. Kata sandinya saat ini tetap berlaku sampai kata sandi baru dibuat. Anda tidak akan melihat tautan maupun kata sandinya."
+        )
+    },
+    reset_confirm_button: "Kirim email atur ulang",
+    cancel: "Batal",
+    reset_queued: |name, email| {
+        format!(
+            "Email atur ulang kata sandi untuk {name} ({email}) sedang dikirim. Status pengirimannya ditampilkan di daftar."
+        )
+    },
+    mail_failed_help: "Email tidak dapat terkirim. Periksa alamatnya: perbaiki, lalu kirim lagi, atau minta alamat lain kepada pengguna.",
+    add_user: "Tambah pengguna",
+    add_user_intro: "Pengguna baru akan menerima email berisi tautan untuk membuat kata sandinya sendiri. Admin tidak pernah melihat atau memilih kata sandi.",
+    role_field_label: "Peran",
+    invite_button: "Tambah pengguna dan kirim undangan",
+    user_invited: "Pengguna telah ditambahkan dan undangan sedang dikirim. Status pengirimannya ditampilkan di daftar pengguna.",
+    edit_email_heading: "Alamat email",
+    save_email_button: "Simpan alamat email",
+    email_changed_notice: |email| {
+        format!(
+            "Alamat email sekarang adalah {email}. Tautan sebelumnya tidak berlaku lagi; alamat lama telah diberi tahu. Kirim tautan atur ulang baru jika pengguna membutuhkannya."
+        )
+    },
+    access_heading: "Akses",
+    deactivate_button: "Nonaktifkan pengguna",
+    reactivate_button: "Aktifkan kembali pengguna",
+    deactivate_hint: "Pengguna yang dinonaktifkan tidak dapat masuk, dikeluarkan dari semua perangkat, dan tidak menerima email atur ulang.",
+    user_deactivated_notice: "Pengguna telah dinonaktifkan dan dikeluarkan dari semua perangkat.",
+    user_reactivated_notice: "Pengguna telah diaktifkan kembali dan dapat masuk lagi.",
+    make_admin_button: "Jadikan admin",
+    make_member_button: "Jadikan anggota",
+    role_changed_notice: "Peran telah diubah.",
+    back_to_users: "Kembali ke daftar pengguna",
+    activity: "Aktivitas",
+    activity_intro: "Apa yang terjadi pada akun-akun perusahaan Anda, dari yang terbaru: siapa melakukan apa, terhadap siapa, kapan, dan dari alamat mana.",
+    activity_filter_label: "Tampilkan",
+    activity_all_kinds: "Semua peristiwa",
+    activity_filter_button: "Saring",
+    activity_none: "Tidak ada yang dapat ditampilkan.",
+    column_when: "Waktu (UTC)",
+    column_event: "Peristiwa",
+    column_outcome: "Hasil",
+    column_by: "Oleh",
+    column_for: "Untuk",
+    column_address: "Alamat",
+    event_kind: |kind| match kind {
+        "login" => "Masuk",
+        "logout" => "Keluar",
+        "password_reset_requested" => "Permintaan Lupa Kata Sandi",
+        "password_reset_completed" => "Kata sandi dibuat melalui tautan",
+        "password_changed" => "Perubahan kata sandi",
+        "admin_password_reset" => "Atur Ulang Kata Sandi oleh admin",
+        "user_invited" => "Pengguna ditambahkan",
+        "user_deactivated" => "Pengguna dinonaktifkan",
+        "user_reactivated" => "Pengguna diaktifkan kembali",
+        "role_changed" => "Perubahan peran",
+        "email_changed" => "Perubahan alamat email",
+        _ => "Lainnya",
+    },
+    event_outcome: |outcome| match outcome {
+        "succeeded" => "Berhasil",
+        "failed" => "Gagal",
+        "throttled" => "Ditolak: terlalu sering dalam waktu singkat",
+        "no_active_account" => "Tidak ada akun aktif",
+        "mail_queued" => "Email dalam antrean",
+        _ => "Lainnya",
+    },
+    operator: "Operator (baris perintah)",
+    users_nav: "Pengguna",
+    not_admin: "Hanya Admin perusahaan Anda yang dapat melakukan ini.",
+    unknown_user: "Pengguna ini tidak terdaftar di perusahaan Anda.",
+    user_mail_throttled: |minutes| {
+        format!(
+            "Pengguna ini baru saja dikirimi beberapa email. Untuk melindungi kotak masuknya, coba lagi dalam {minutes} menit."
+        )
+    },
+    user_inactive: "Pengguna ini sedang dinonaktifkan. Aktifkan kembali terlebih dahulu.",
+    last_admin: "Perusahaan Anda memerlukan setidaknya satu Admin yang aktif. Jadikan orang lain Admin terlebih dahulu.",
+    email_taken: "Alamat email ini sudah digunakan oleh pengguna lain.",
+    username_taken: "Nama pengguna ini sudah dipakai. Pilih nama pengguna lain.",
+    username_invalid: "Nama pengguna terdiri dari 3 hingga 32 karakter: huruf, angka, titik, tanda hubung, dan garis bawah, diawali dengan huruf atau angka.",
+    name_invalid: "Masukkan nama dengan panjang maksimal 100 karakter, tanpa karakter kontrol.",
+
+    mail_greeting: |name| format!("Halo {name},"),
+    mail_signature: "Latch, layanan masuk untuk CRM perusahaan Anda",
+    mail_automatic: "Email ini dikirim secara otomatis; balasan tidak akan dibaca.",
+    reset_mail_subject: "Atur ulang kata sandi Anda",
+    reset_mail_intro: |username| {
+        format!(
+            "Kami menerima permintaan untuk mengatur ulang kata sandi akun Anda. Nama pengguna Anda adalah {username}."
+        )
+    },
+    reset_mail_action: "Buat kata sandi baru",
+    reset_mail_validity: |minutes| {
+        format!("Tautan ini hanya dapat digunakan satu kali dan berlaku selama {minutes} menit.")
+    },
+    reset_mail_not_you: "Jika Anda tidak memintanya, abaikan email ini: kata sandi Anda tidak berubah. Jika email seperti ini terus berdatangan, beri tahu Admin perusahaan Anda atau tim dukungan.",
+    changed_mail_subject: "Kata sandi Anda telah diubah",
+    changed_mail_intro: |username| {
+        format!("Kata sandi akun Anda (nama pengguna {username}) baru saja diubah.")
+    },
+    changed_mail_not_you: "Jika bukan Anda yang melakukannya, segera hubungi Admin perusahaan Anda atau tim dukungan: mungkin ada orang lain yang memiliki akses ke email Anda.",
+    admin_reset_mail_intro: |username| {
+        format!(
+            "Admin perusahaan Anda meminta agar kata sandi baru dibuat untuk akun Anda. Nama pengguna Anda adalah {username}."
+        )
+    },
+    admin_reset_mail_not_you: "Kata sandi Anda saat ini tetap berlaku sampai Anda membuat kata sandi baru. Jika Anda tidak mengharapkan email ini, tanyakan kepada Admin perusahaan Anda.",
+    link_validity_hours: |hours| {
+        format!("Tautan ini hanya dapat digunakan satu kali dan berlaku selama {hours} jam.")
+    },
+    invitation_mail_subject: "Anda telah diundang untuk masuk",
+    invitation_mail_intro: |company, username| {
+        format!(
+            "Admin {company} telah membuatkan akun untuk Anda. Nama pengguna Anda adalah {username}. Buat kata sandi Anda untuk memulai."
+        )
+    },
+    invitation_mail_action: "Buat kata sandi Anda",
+    invitation_mail_not_you: "Jika Anda tidak mengharapkan undangan ini, abaikan email ini atau beri tahu Admin perusahaan tersebut.",
+    email_changed_mail_subject: "Alamat email Anda telah diubah",
+    email_changed_mail_intro: |username, new_address| {
+        format!(
+            "Admin perusahaan Anda telah mengubah alamat email akun Anda (nama pengguna {username}) menjadi {new_address}. Email untuk akun ini kini dikirim ke alamat tersebut."
+        )
+    },
+};

@@ -1,0 +1,70 @@
+//! Which language a page is in: the user's saved choice, else the browser's, else the
+//! company's default.
+
+use latch_core::entities::{company, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+
+use crate::helpers::{TestApp, session_cookie, spawn_app};
+
+async fn page(app: &TestApp, path: &str, cookie: Option<&str>, languages: &str) -> String {
+    let mut request = app
+        .client
+        .get(format!("{}{path}", app.address))
+        .header("accept-language", languages);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_login_page_speaks_the_browsers_language() {
+    let app = spawn_app().await;
+
+    let indonesian = page(&app, "/login", None, "id-ID,id;q=0.9,en;q=0.8").await;
+    let english = page(&app, "/login", None, "en-GB,en;q=0.9").await;
+    let unknown = page(&app, "/login", None, "fr-FR").await;
+
+    assert!(indonesian.contains(r#"<html lang="id""#), "{indonesian}");
+    assert!(indonesian.contains("Lupa Kata Sandi"));
+    assert!(english.contains(r#"<html lang="en""#));
+    assert!(english.contains("Forgot Password"));
+    assert!(unknown.contains("Forgot Password"), "English by default");
+}
+
+#[tokio::test]
+async fn a_saved_choice_beats_the_browser_and_the_company_default_fills_in() {
+    let app = spawn_app().await;
+    let user = app.create_user("ana").await;
+    let cookie = session_cookie(&app.log_in(&user.username, &user.password).await).unwrap();
+    let mut company = company::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    company.default_locale = Set("id".to_owned());
+    company.update(&app.db).await.unwrap();
+
+    let company_default = page(&app, "/settings/account", Some(&cookie), "fr-FR").await;
+    let browser = page(&app, "/settings/account", Some(&cookie), "en-US").await;
+    let mut saved = user::Entity::find()
+        .filter(user::Column::Username.eq(&user.username))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    saved.locale = Set(Some("id".to_owned()));
+    saved.update(&app.db).await.unwrap();
+    let chosen = page(&app, "/settings/account", Some(&cookie), "en-US").await;
+
+    assert!(
+        company_default.contains("Pengaturan Akun"),
+        "{company_default}"
+    );
+    assert!(browser.contains("Account Settings"));
+    assert!(chosen.contains("Pengaturan Akun"));
+}
