@@ -242,3 +242,23 @@ mod tests {
         assert!(matches!(err, Err(AccountError::EmailTaken(_))), "{err:?}");
     }
 }
+
+/// Saves the language `user_id` chose for pages and emails; `None` goes back to "same as my
+/// browser" (emails then use the company's default).
+pub async fn set_locale(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    locale: Option<latch_i18n::Locale>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    user::ActiveModel {
+        id: Set(user_id),
+        locale: Set(locale.map(|locale| locale.tag().to_owned())),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .context("saving the user's language")?;
+    Ok(())
+}

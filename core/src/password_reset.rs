@@ -10,7 +10,6 @@ use std::net::IpAddr;
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use latch_domain::{Email, PasswordPolicy, PasswordProblem};
-use latch_i18n::Locale;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -344,13 +343,6 @@ pub async fn revoke_tokens(
         .await
         .context("voiding older reset links")?;
     Ok(())
-}
-
-pub(crate) fn user_locale(user: &user::Model) -> Locale {
-    user.locale
-        .as_deref()
-        .and_then(Locale::from_tag)
-        .unwrap_or_default()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

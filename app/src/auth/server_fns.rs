@@ -13,6 +13,8 @@ pub struct UserSummary {
     pub email: String,
     pub company: String,
     pub is_admin: bool,
+    /// The language the user chose (`None`: same as their browser).
+    pub locale: Option<latch_i18n::Locale>,
 }
 
 /// Logs in with a username or email and a password, then goes to `next` (a local path).
@@ -135,5 +137,9 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
         email: user.email,
         company,
         is_admin: user.role == latch_domain::Role::Admin.as_str(),
+        locale: user
+            .locale
+            .as_deref()
+            .and_then(latch_i18n::Locale::from_tag),
     }))
 }

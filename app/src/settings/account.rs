@@ -1,10 +1,12 @@
-//! `/settings/account`: "Account Settings", where a signed-in user changes their password.
+//! `/settings/account`: "Account Settings", where a signed-in user changes their password and
+//! chooses their language.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::language::LanguageForm;
 use super::server_fns::{ChangePassword, password_rules};
 use super::{Section, SettingsFrame};
 use crate::error::AppError;
@@ -36,6 +38,9 @@ pub fn AccountSettingsPage() -> impl IntoView {
                                 }
                             })}
                         </Suspense>
+                    </section>
+                    <section class="card">
+                        <LanguageForm saved=user.locale />
                     </section>
                 </SettingsFrame>
             }

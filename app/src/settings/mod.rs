@@ -2,12 +2,13 @@
 //! navigation between its sections.
 
 mod account;
+mod language;
 mod profile;
 mod server_fns;
 
 pub use account::AccountSettingsPage;
 pub use profile::ProfileSettingsPage;
-pub use server_fns::{ChangePassword, PasswordRulesForMe};
+pub use server_fns::{ChangePassword, PasswordRulesForMe, SetLanguage};
 
 use leptos::prelude::*;
 

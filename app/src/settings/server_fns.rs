@@ -109,3 +109,23 @@ pub async fn change_password(
         }
     }
 }
+
+/// "Save language" in Account Settings. `locale` is a language tag, or empty for "Same as my
+/// browser".
+#[server(name = SetLanguage, prefix = "/api", endpoint = "language")]
+pub async fn set_language(locale: String) -> Result<(), AppError> {
+    use crate::server::*;
+
+    let context = server_context()?;
+    let Some(session) = request_info().session else {
+        set_error_status(http::StatusCode::UNAUTHORIZED);
+        return Err(AppError::NotSignedIn);
+    };
+    // An unknown tag is not worth an error message: no form offers one.
+    let locale = latch_i18n::Locale::from_tag(&locale);
+    latch_core::accounts::set_locale(&context.db, session.user.id, locale, chrono::Utc::now())
+        .await
+        .map_err(unexpected)?;
+    leptos_axum::redirect("/settings/account?language=saved");
+    Ok(())
+}

@@ -50,18 +50,20 @@ pub struct NewMail {
     /// Address and display name of the recipient.
     pub to_address: String,
     pub to_name: String,
-    pub locale: Locale,
+    /// The recipient's language; `None`: their company's default (English without a user).
+    pub locale: Option<Locale>,
     pub template: MailTemplate,
 }
 
 impl NewMail {
-    /// `template` to `user`'s current address, in their language.
+    /// `template` to `user`'s current address, in their saved language (else their
+    /// company's default).
     pub fn for_user(user: &crate::entities::user::Model, template: MailTemplate) -> Self {
         Self {
             user_id: Some(user.id),
             to_address: user.email.clone(),
             to_name: user.display_name.clone(),
-            locale: crate::password_reset::user_locale(user),
+            locale: user.locale.as_deref().and_then(Locale::from_tag),
             template,
         }
     }
@@ -75,6 +77,11 @@ pub async fn enqueue(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Uuid> {
     let id = Uuid::new_v4();
+    let locale = match (mail.locale, mail.user_id) {
+        (Some(locale), _) => locale,
+        (None, Some(user_id)) => company_locale(db, user_id).await?,
+        (None, None) => Locale::default(),
+    };
     let payload = Payload {
         to_name: mail.to_name,
         template: mail.template,
@@ -84,7 +91,7 @@ pub async fn enqueue(
         user_id: Set(mail.user_id),
         recipient: Set(mail.to_address),
         template: Set(payload.template.name().to_owned()),
-        locale: Set(mail.locale.tag().to_owned()),
+        locale: Set(locale.tag().to_owned()),
         payload: Set(serde_json::to_string(&payload).context("encoding the mail")?),
         status: Set(Status::Queued.as_str().to_owned()),
         attempts: Set(0),
@@ -100,6 +107,20 @@ pub async fn enqueue(
     .context("queueing a mail")?;
     tracing::info!(mail_id = %id, "mail queued");
     Ok(id)
+}
+
+/// The default language of `user_id`'s company.
+async fn company_locale(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<Locale> {
+    use crate::entities::{company, user};
+    let found = user::Entity::find_by_id(user_id)
+        .find_also_related(company::Entity)
+        .one(db)
+        .await
+        .context("reading the recipient's company")?;
+    Ok(found
+        .and_then(|(_, company)| company)
+        .and_then(|company| Locale::from_tag(&company.default_locale))
+        .unwrap_or_default())
 }
 
 /// What is rendered when the message is sent. Holds the action link, so it is wiped once the

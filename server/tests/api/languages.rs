@@ -68,3 +68,69 @@ async fn a_saved_choice_beats_the_browser_and_the_company_default_fills_in() {
     assert!(browser.contains("Account Settings"));
     assert!(chosen.contains("Pengaturan Akun"));
 }
+
+#[tokio::test]
+async fn a_user_chooses_indonesian_and_pages_and_mail_follow() {
+    let app = spawn_app().await;
+    let user = app.create_user("ana").await;
+    let cookie = session_cookie(&app.log_in(&user.username, &user.password).await).unwrap();
+
+    let saved = app
+        .client
+        .post(format!("{}/api/language", app.address))
+        .header("cookie", &cookie)
+        .header("accept", "text/html")
+        .form(&[("locale", "id")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 302);
+    assert_eq!(
+        saved.headers()["location"],
+        "/settings/account?language=saved"
+    );
+    let settings = page(
+        &app,
+        "/settings/account?language=saved",
+        Some(&cookie),
+        "en-US",
+    )
+    .await;
+    app.request_reset(&user.email).await;
+    let mails = app
+        .smtp
+        .wait_for(1, std::time::Duration::from_secs(10))
+        .await;
+
+    assert!(
+        settings.contains("Bahasa Anda telah disimpan."),
+        "{settings}"
+    );
+    assert!(
+        settings.contains(r#"<option value="id" lang="id" selected"#),
+        "{settings}"
+    );
+    assert!(mails[0].data.contains("Halo"), "{}", mails[0].data);
+}
+
+#[tokio::test]
+async fn without_a_choice_mail_is_in_the_companys_language() {
+    let app = spawn_app().await;
+    let user = app.create_user("ana").await;
+    let mut company = company::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .into_active_model();
+    company.default_locale = Set("id".to_owned());
+    company.update(&app.db).await.unwrap();
+
+    app.request_reset(&user.email).await;
+    let mails = app
+        .smtp
+        .wait_for(1, std::time::Duration::from_secs(10))
+        .await;
+
+    assert!(mails[0].data.contains("Halo"), "{}", mails[0].data);
+}
