@@ -164,6 +164,26 @@ fn is_unique_violation(err: &sea_orm::DbErr) -> bool {
     )
 }
 
+/// Saves the language `user_id` chose for pages and emails; `None` goes back to "same as my
+/// browser" (emails then use the company's default).
+pub async fn set_locale(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    locale: Option<latch_i18n::Locale>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    user::ActiveModel {
+        id: Set(user_id),
+        locale: Set(locale.map(|locale| locale.tag().to_owned())),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .context("saving the user's language")?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,24 +261,4 @@ mod tests {
         let err = add_user(&db, same_email, Some(password()), Utc::now()).await;
         assert!(matches!(err, Err(AccountError::EmailTaken(_))), "{err:?}");
     }
-}
-
-/// Saves the language `user_id` chose for pages and emails; `None` goes back to "same as my
-/// browser" (emails then use the company's default).
-pub async fn set_locale(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-    locale: Option<latch_i18n::Locale>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    user::ActiveModel {
-        id: Set(user_id),
-        locale: Set(locale.map(|locale| locale.tag().to_owned())),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .update(db)
-    .await
-    .context("saving the user's language")?;
-    Ok(())
 }

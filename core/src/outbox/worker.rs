@@ -123,12 +123,21 @@ async fn deliver_round(
         tokio::select! {
             joined = sends.join_next() => {
                 let Some(joined) = joined else { break };
-                let (id, outcome) = joined.context("joining a send")?;
+                // One send that could not be recorded (database blip) must not cut the
+                // others short; its row stays claimed and is retried when the lease ends.
+                let (id, outcome) = match joined {
+                    Ok(joined) => joined,
+                    Err(err) => {
+                        tracing::error!("outbox: a send task failed: {err}");
+                        continue;
+                    }
+                };
                 unfinished.remove(&id);
-                match outcome? {
-                    Outcome::Sent => report.sent += 1,
-                    Outcome::Retrying => report.retrying += 1,
-                    Outcome::Failed => report.failed += 1,
+                match outcome {
+                    Ok(Outcome::Sent) => report.sent += 1,
+                    Ok(Outcome::Retrying) => report.retrying += 1,
+                    Ok(Outcome::Failed) => report.failed += 1,
+                    Err(err) => tracing::error!(mail_id = %id, "outbox: {err:#}"),
                 }
             }
             () = &mut give_up => {

@@ -7,7 +7,7 @@ use latch_core::entities::{audit_event, outbox_message, reset_token, user};
 use latch_domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::helpers::{PUBLIC_URL, TestApp, TestUser, session_cookie, spawn_app, unfolded};
+use crate::helpers::{TestApp, TestUser, reset_link_in, session_cookie, spawn_app, unfolded};
 
 impl TestApp {
     async fn cookie_for(&self, user: &TestUser) -> String {
@@ -139,32 +139,15 @@ async fn reset_password_queues_a_mail_with_a_working_link_the_admin_never_sees()
         "the mail names the username"
     );
     assert!(text.contains("24 hours"), "{text}");
-    let start = text
-        .find(&format!("{PUBLIC_URL}/reset-password?token="))
-        .unwrap();
-    let link: String = text[start..]
-        .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
-        .next()
-        .unwrap()
-        .to_owned();
+    let link = reset_link_in(&mails[0].data);
 
     // The member opens it and sets a password.
-    let opened = app.get(link.strip_prefix(PUBLIC_URL).unwrap()).await;
-    let reset_cookie = opened.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let reset_cookie = app.open_link(&link).await;
     let set = app
-        .post_form(
-            "/api/reset_password",
-            &[
-                ("password", "plum tractor whistle"),
-                ("confirm", "plum tractor whistle"),
-            ],
-            &[("cookie", &reset_cookie)],
+        .set_password(
+            &reset_cookie,
+            "plum tractor whistle",
+            "plum tractor whistle",
         )
         .await;
     assert_eq!(set.status(), 200);

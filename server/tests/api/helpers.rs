@@ -1,6 +1,9 @@
 //! `spawn_app()` and the real parts it wires together.
 
 mod database;
+mod http;
+mod postgres_cluster;
+mod process;
 mod smtp;
 
 use latch_server::settings::Settings;
@@ -9,12 +12,15 @@ use latch_server::startup::Application;
 use sea_orm::DatabaseConnection;
 
 pub use database::TestDatabase;
+pub use http::Endpoint;
+pub use postgres_cluster::PostgresCluster;
+pub use process::{LatchConfig, LatchProcess};
 pub use smtp::{SmtpServer, UNKNOWN_MAILBOX};
 
-/// A running Latch and handles to what it talks to.
+/// A running Latch and handles to what it talks to. Its HTTP requests (`app.get(…)`,
+/// `app.log_in(…)`, `app.address`…) are those of its [`Endpoint`].
 pub struct TestApp {
-    pub address: String,
-    pub client: reqwest::Client,
+    pub http: Endpoint,
     pub db: DatabaseConnection,
     pub smtp: SmtpServer,
     /// Kept alive for the test's duration; dropping it deletes the database.
@@ -45,13 +51,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     tokio::spawn(app.run_until_stopped());
 
     TestApp {
-        address,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            // A request that hangs fails its test with a location instead of stalling CI.
-            .timeout(std::time::Duration::from_secs(30))
-            .build()
-            .unwrap(),
+        http: Endpoint::new(address),
         db,
         smtp,
         _database: database,
@@ -92,23 +92,18 @@ pub struct TestUser {
     pub password: String,
 }
 
+impl std::ops::Deref for TestApp {
+    type Target = Endpoint;
+
+    fn deref(&self) -> &Endpoint {
+        &self.http
+    }
+}
+
 impl TestApp {
-    pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.get_with_cookie(path, None).await
-    }
-
-    pub async fn get_with_cookie(&self, path: &str, cookie: Option<&str>) -> reqwest::Response {
-        let mut request = self.client.get(format!("{}{path}", self.address));
-        if let Some(cookie) = cookie {
-            request = request.header("cookie", cookie);
-        }
-        request.send().await.expect("request failed")
-    }
-
     /// Creates a company (once) and a member with a known password.
     pub async fn create_user(&self, username: &str) -> TestUser {
-        self.create_user_in("PT Maju Jaya", username, latch_domain::Role::Member)
-            .await
+        create_user(&self.db, username).await
     }
 
     /// Creates `company` (once) and a user of it with a known password.
@@ -118,61 +113,50 @@ impl TestApp {
         username: &str,
         role: latch_domain::Role,
     ) -> TestUser {
-        use latch_core::accounts::{self, NewUser};
-        use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Username};
-
-        let company = CompanyName::parse(company).unwrap();
-        let _ = accounts::add_company(&self.db, &company, chrono::Utc::now()).await;
-        let user = TestUser {
-            username: username.to_owned(),
-            email: format!("{username}@example.co.id"),
-            display_name: format!("{} Putri", username.to_uppercase()),
-            password: "correct horse battery staple".to_owned(),
-        };
-        let new_user = NewUser {
-            company,
-            username: Username::parse(&user.username).unwrap(),
-            email: Email::parse(&user.email).unwrap(),
-            display_name: DisplayName::parse(&user.display_name).unwrap(),
-            role,
-        };
-        let password = NewPassword::parse(
-            &user.password,
-            &latch_domain::PasswordPolicy::default(),
-            &latch_domain::PersonalInfo::default(),
-        )
-        .unwrap();
-        accounts::add_user(&self.db, new_user, Some(password), chrono::Utc::now())
-            .await
-            .unwrap();
-        user
+        create_user_in(&self.db, company, username, role).await
     }
+}
 
-    /// Posts the login form as the hydrated app does (a script request, not a page load).
-    pub async fn log_in(&self, identifier: &str, password: &str) -> reqwest::Response {
-        self.post_form(
-            "/api/login",
-            &[("identifier", identifier), ("password", password)],
-            &[],
-        )
+/// Creates a company (once) and a member with a known password, directly in `db`.
+pub async fn create_user(db: &DatabaseConnection, username: &str) -> TestUser {
+    create_user_in(db, "PT Maju Jaya", username, latch_domain::Role::Member).await
+}
+
+/// Creates `company` (once) and a user of it with a known password, directly in `db`.
+pub async fn create_user_in(
+    db: &DatabaseConnection,
+    company: &str,
+    username: &str,
+    role: latch_domain::Role,
+) -> TestUser {
+    use latch_core::accounts::{self, NewUser};
+    use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Username};
+
+    let company = CompanyName::parse(company).unwrap();
+    let _ = accounts::add_company(db, &company, chrono::Utc::now()).await;
+    let user = TestUser {
+        username: username.to_owned(),
+        email: format!("{username}@example.co.id"),
+        display_name: format!("{} Putri", username.to_uppercase()),
+        password: "correct horse battery staple".to_owned(),
+    };
+    let new_user = NewUser {
+        company,
+        username: Username::parse(&user.username).unwrap(),
+        email: Email::parse(&user.email).unwrap(),
+        display_name: DisplayName::parse(&user.display_name).unwrap(),
+        role,
+    };
+    let password = NewPassword::parse(
+        &user.password,
+        &latch_domain::PasswordPolicy::default(),
+        &latch_domain::PersonalInfo::default(),
+    )
+    .unwrap();
+    accounts::add_user(db, new_user, Some(password), chrono::Utc::now())
         .await
-    }
-
-    pub async fn post_form(
-        &self,
-        path: &str,
-        form: &[(&str, &str)],
-        headers: &[(&str, &str)],
-    ) -> reqwest::Response {
-        let mut request = self
-            .client
-            .post(format!("{}{path}", self.address))
-            .form(form);
-        for (name, value) in headers {
-            request = request.header(*name, *value);
-        }
-        request.send().await.expect("request failed")
-    }
+        .unwrap();
+    user
 }
 
 /// `name=value` of the session cookie a response sets, ready for a `Cookie` header.
@@ -193,4 +177,48 @@ pub fn unfolded(data: &str) -> String {
     data.replace("=\r\n", "")
         .replace("=\n", "")
         .replace("=3D", "=")
+}
+
+/// The "Forgot Password" link in a mail's data.
+pub fn reset_link_in(data: &str) -> String {
+    let body = unfolded(data);
+    let start = body
+        .find(&format!("{PUBLIC_URL}/reset-password?token="))
+        .expect("a reset link");
+    body[start..]
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// The `Message-ID` header line of a mail's data (empty when there is none).
+pub fn message_id(data: &str) -> String {
+    data.lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("message-id:"))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// A "Forgot Password" mail to `to`, ready for `latch_core::outbox::enqueue`.
+pub fn reset_mail(to: &str) -> latch_core::outbox::NewMail {
+    use latch_core::outbox::{MailTemplate, NewMail};
+    NewMail {
+        user_id: None,
+        to_address: to.to_owned(),
+        to_name: "Ana Putri".to_owned(),
+        locale: Some(latch_i18n::Locale::En),
+        template: MailTemplate::PasswordReset {
+            username: "ana.putri".to_owned(),
+            link: "https://latch.example.test/reset-password?token=abc123".to_owned(),
+            valid_minutes: 30,
+        },
+    }
+}
+
+/// A connection to the database at `url`, its schema brought up to date.
+pub async fn connect_migrated(url: &str) -> DatabaseConnection {
+    let db = latch_core::db::connect(url).await.unwrap();
+    latch_core::db::migrate(&db).await.unwrap();
+    db
 }

@@ -6,10 +6,10 @@ use std::time::Duration;
 use chrono::Utc;
 use latch_core::entities::outbox_message;
 use latch_core::mail::Mailer;
-use latch_core::outbox::{self, MailTemplate, NewMail, OutboxPolicy, Sender};
+use latch_core::outbox::{self, OutboxPolicy, Sender};
 use sea_orm::EntityTrait;
 
-use crate::helpers::{TestDatabase, session_cookie, spawn_app, spawn_app_with};
+use crate::helpers::{TestDatabase, reset_mail, session_cookie, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn health_and_ready_answer_when_the_database_is_reachable() {
@@ -115,14 +115,7 @@ async fn without_its_database_latch_answers_503_in_plain_words_and_stays_alive()
         login.text().await.unwrap().contains("Unavailable"),
         "the error is AppError::Unavailable"
     );
-    let page = app
-        .client
-        .get(format!("{}/settings/account", app.address))
-        .header("cookie", &cookie)
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let page = app.get_page("/settings/account", &cookie).await;
     assert_eq!(page.status(), 503);
     assert_eq!(page.headers()["retry-after"], "5");
     let html = page.text().await.unwrap();
@@ -146,18 +139,9 @@ async fn on_shutdown_mail_still_being_sent_is_handed_back_to_the_queue() {
         from: "Latch Test <latch@example.test>".parse().unwrap(),
         message_id_domain: "latch.example.test".to_owned(),
     };
-    let mail = NewMail {
-        user_id: None,
-        to_address: "ana@example.co.id".to_owned(),
-        to_name: "Ana Putri".to_owned(),
-        locale: latch_i18n::Locale::En,
-        template: MailTemplate::PasswordReset {
-            username: "ana".to_owned(),
-            link: "https://latch.example.test/reset-password?token=abc".to_owned(),
-            valid_minutes: 30,
-        },
-    };
-    let id = outbox::enqueue(&db, mail, Utc::now()).await.unwrap();
+    let id = outbox::enqueue(&db, reset_mail("ana@example.co.id"), Utc::now())
+        .await
+        .unwrap();
     let policy = OutboxPolicy {
         shutdown_grace: Duration::from_millis(300),
         poll_interval: Duration::from_millis(50),

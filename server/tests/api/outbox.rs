@@ -4,10 +4,12 @@ use std::time::Duration;
 use chrono::Utc;
 use latch_core::entities::outbox_message;
 use latch_core::mail::Mailer;
-use latch_core::outbox::{self, MailTemplate, NewMail, OutboxPolicy, Sender};
+use latch_core::outbox::{self, OutboxPolicy, Sender};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 
-use crate::helpers::{SmtpServer, TestDatabase, UNKNOWN_MAILBOX, spawn_app, unfolded};
+use crate::helpers::{
+    SmtpServer, TestDatabase, UNKNOWN_MAILBOX, message_id, reset_mail, spawn_app, unfolded,
+};
 
 async fn outbox_parts() -> (TestDatabase, DatabaseConnection, SmtpServer, Sender) {
     let database = TestDatabase::create().await;
@@ -20,27 +22,6 @@ async fn outbox_parts() -> (TestDatabase, DatabaseConnection, SmtpServer, Sender
         message_id_domain: "latch.example.test".to_owned(),
     };
     (database, db, smtp, sender)
-}
-
-fn reset_mail(to: &str) -> NewMail {
-    NewMail {
-        user_id: None,
-        to_address: to.to_owned(),
-        to_name: "Ana Putri".to_owned(),
-        locale: latch_i18n::Locale::En,
-        template: MailTemplate::PasswordReset {
-            username: "ana.putri".to_owned(),
-            link: "https://latch.example.test/reset-password?token=abc123".to_owned(),
-            valid_minutes: 30,
-        },
-    }
-}
-
-fn message_id(data: &str) -> String {
-    data.lines()
-        .find(|line| line.to_ascii_lowercase().starts_with("message-id:"))
-        .unwrap_or_default()
-        .to_owned()
 }
 
 async fn rows(db: &DatabaseConnection) -> Vec<outbox_message::Model> {

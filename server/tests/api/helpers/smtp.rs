@@ -1,7 +1,7 @@
 //! A real SMTP server on loopback that records every message it accepts. Latch talks to it
 //! exactly as it would to Postfix: over TCP, with lettre's SMTP client.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,6 +26,8 @@ pub struct SmtpServer {
     running: Arc<Mutex<Option<tokio::task::JoinHandle<()>>>>,
     /// How long the server takes to accept a message after its data (a slow server), in ms.
     delay_ms: Arc<AtomicU64>,
+    /// Messages whose data has arrived and that the server has not accepted yet.
+    accepting: Arc<AtomicUsize>,
 }
 
 impl SmtpServer {
@@ -38,6 +40,7 @@ impl SmtpServer {
             received: Arc::new(Mutex::new(Vec::new())),
             running: Arc::new(Mutex::new(None)),
             delay_ms: Arc::default(),
+            accepting: Arc::default(),
         };
         server.serve(listener);
         server
@@ -45,11 +48,13 @@ impl SmtpServer {
 
     fn serve(&self, listener: TcpListener) {
         let (sink, delay) = (self.received.clone(), self.delay_ms.clone());
+        let accepting = self.accepting.clone();
         let task = tokio::spawn(async move {
             // Sessions live in this set: stopping the server drops them all.
             let mut sessions = tokio::task::JoinSet::new();
             while let Ok((stream, _)) = listener.accept().await {
-                sessions.spawn(serve_session(stream, sink.clone(), delay.clone()));
+                let (sink, delay, accepting) = (sink.clone(), delay.clone(), accepting.clone());
+                sessions.spawn(serve_session(stream, sink, delay, accepting));
             }
         });
         *self.running.lock().unwrap() = Some(task);
@@ -81,6 +86,24 @@ impl SmtpServer {
         format!("smtp://127.0.0.1:{}", self.port)
     }
 
+    /// How many messages are being sent right now: their data has arrived, and the server
+    /// has not yet answered (see [`SmtpServer::set_delay`]).
+    pub fn accepting(&self) -> usize {
+        self.accepting.load(Ordering::Relaxed)
+    }
+
+    /// Waits up to `timeout` until a message is being accepted; true when one is.
+    pub async fn wait_until_accepting(&self, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while self.accepting() == 0 {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        true
+    }
+
     pub fn received(&self) -> Vec<ReceivedMail> {
         self.received.lock().unwrap().clone()
     }
@@ -102,6 +125,7 @@ async fn serve_session(
     stream: TcpStream,
     sink: Arc<Mutex<Vec<ReceivedMail>>>,
     delay_ms: Arc<AtomicU64>,
+    accepting: Arc<AtomicUsize>,
 ) -> std::io::Result<()> {
     // Reply at once, as real servers do (Nagle's delay would dominate every timing here).
     stream.set_nodelay(true)?;
@@ -142,8 +166,12 @@ async fn serve_session(
                 mail.data.push('\n');
             }
             let delay = delay_ms.load(Ordering::Relaxed);
+            accepting.fetch_add(1, Ordering::Relaxed);
             tokio::time::sleep(Duration::from_millis(delay)).await;
+            // Recorded even if the client has gone meanwhile: like a real server, which has
+            // taken the message once its data is complete.
             sink.lock().unwrap().push(mail.clone());
+            accepting.fetch_sub(1, Ordering::Relaxed);
             b"250 OK: queued\r\n"
         } else if upper == "QUIT" {
             writer.write_all(b"221 Bye\r\n").await?;
