@@ -98,6 +98,26 @@ for (const javaScript of [true, false]) {
         'password-error password-hint',
       );
     });
+
+    test('choose Bahasa Indonesia: every page switches, and back to the browser\'s language', async ({ page }) => {
+      const user = createUser('language');
+      await logIn(page, javaScript, user);
+      await openAccountSettings(page, javaScript, user);
+
+      await page.getByRole('combobox', { name: 'Language' }).selectOption('id');
+      await page.getByRole('button', { name: 'Save language' }).click();
+
+      await expect(page.getByRole('heading', { level: 1, name: 'Pengaturan Akun' })).toBeVisible();
+      await expect(page.locator('html')).toHaveAttribute('lang', 'id');
+      await expect(page.getByRole('status')).toHaveText('Bahasa Anda telah disimpan.');
+      await expect(page.getByRole('button', { name: 'Perbarui' })).toBeVisible();
+      if (javaScript) await waitForHydration(page);
+
+      await page.getByRole('combobox', { name: 'Bahasa tampilan' }).selectOption('');
+      await page.getByRole('button', { name: 'Simpan bahasa' }).click();
+      await expect(page.getByRole('heading', { level: 1, name: 'Account Settings' })).toBeVisible();
+      await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    });
   });
 }
 
