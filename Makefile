@@ -5,7 +5,7 @@ SHELL := /bin/bash
 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help run test watch setup-run setup-test lint audit test-sqlite test-postgres e2e build-release postgres-up
+.PHONY: help run test watch setup-run setup-test lint audit test-sqlite test-postgres soak e2e build-release postgres-up setup-bench bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -13,7 +13,7 @@ help: ## list the targets
 run: setup-run ## set up what is missing, then run Latch on http://127.0.0.1:3000 (SQLite + dev mailbox, hot reload)
 	cargo leptos watch
 
-test: setup-test lint audit test-sqlite test-postgres e2e ## set up what is missing, then run every check and test
+test: setup-test lint audit test-sqlite test-postgres soak e2e ## set up what is missing, then run every check and test
 	@echo "All checks and tests passed."
 
 setup-run:
@@ -21,6 +21,9 @@ setup-run:
 
 setup-test:
 	@scripts/setup test
+
+setup-bench:
+	@scripts/setup bench
 
 lint: ## rustfmt and clippy (warnings are errors), server and browser builds
 	cargo fmt --all --check
@@ -40,6 +43,9 @@ test-sqlite: ## unit + integration tests on SQLite
 test-postgres: postgres-up ## the integration suite again, on PostgreSQL
 	TEST_DATABASE_URL=$(PG_URL) cargo test --test api
 
+soak: postgres-up ## resilience tests that need PostgreSQL: two latch processes on one database, a database outage (about a minute)
+	TEST_DATABASE_URL=$(PG_URL) cargo test --test api resilience -- --ignored --test-threads=1
+
 postgres-up:
 	@scripts/postgres-up
 
@@ -48,3 +54,8 @@ build-release: ## the release binary and site (target/release/latch + target/sit
 
 e2e: build-release ## Playwright in Debian's Chromium against the release build, maildev as SMTP server
 	cd end2end && npx playwright test
+
+bench: setup-bench build-release ## benchmarks of the release build, each against a reference from the same run; writes bench/RESULTS.md
+	cargo build --release -p latch-server --example loadgen
+	cargo test --release -p latch-core --lib --no-run
+	bench/run

@@ -29,6 +29,16 @@ pub enum Command {
     /// Inspect outgoing email.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Measure argon2id password verifies per second with Latch's parameters (the ceiling
+    /// for logins per second) and print them as `verifies_per_sec=N ...`.
+    BenchHash {
+        /// How long to measure.
+        #[arg(long, default_value_t = 5)]
+        seconds: u64,
+        /// Threads verifying at once (default: LATCH_HASH_CONCURRENCY, i.e. the cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

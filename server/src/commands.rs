@@ -213,6 +213,22 @@ pub async fn mail_status(settings: &Settings, only_failed: bool) -> Result<Strin
     Ok(out)
 }
 
+/// `latch bench-hash`: argon2id verifies per second on `threads` threads (default: as many
+/// as the server hashes at once).
+pub async fn bench_hash(
+    settings: &Settings,
+    seconds: u64,
+    threads: Option<usize>,
+) -> Result<String, CommandError> {
+    let threads = threads.unwrap_or(settings.hash_concurrency);
+    let duration = std::time::Duration::from_secs(seconds.max(1));
+    let line =
+        tokio::task::spawn_blocking(move || crate::bench::hash_throughput(threads, duration))
+            .await
+            .map_err(anyhow::Error::from)??;
+    Ok(line)
+}
+
 /// The first line of standard input, without its line ending (spaces are part of a password).
 fn read_password(mut stdin: impl BufRead) -> Result<String, CommandError> {
     let mut line = String::new();

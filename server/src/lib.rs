@@ -1,9 +1,11 @@
 //! The `latch` binary's pieces, as a library so the integration tests can start a real server.
 
+pub mod bench;
 pub mod cli;
 pub mod client_ip;
 pub mod commands;
 pub mod guards;
+pub mod operations;
 pub mod settings;
 pub mod site;
 pub mod startup;

@@ -14,8 +14,6 @@ use latch_server::{site, telemetry};
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
-
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(err) => {
@@ -23,6 +21,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    telemetry::init(settings.log_format);
 
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => return serve(settings).await,
@@ -32,6 +31,9 @@ async fn main() -> ExitCode {
         }
         Command::Mail(MailCommand::Status { failed }) => {
             commands::mail_status(&settings, failed).await
+        }
+        Command::BenchHash { seconds, threads } => {
+            commands::bench_hash(&settings, seconds, threads).await
         }
         Command::User(UserCommand::Add(args)) => {
             if args.password_stdin && std::io::stdin().is_terminal() {
