@@ -48,6 +48,9 @@ pub enum AppError {
     InvalidUsername,
     #[error("invalid name")]
     InvalidName,
+    /// Not an IANA time zone (kept, to say which).
+    #[error("unknown time zone {name:?}")]
+    UnknownTimeZone { name: String },
     #[error("reset link unusable: {state:?}")]
     ResetLinkUnusable { state: ResetLinkState },
     #[error("unexpected server error")]
@@ -119,6 +122,7 @@ impl AppError {
             AppError::UsernameTaken { .. } => t.username_taken.to_owned(),
             AppError::InvalidUsername => t.username_invalid.to_owned(),
             AppError::InvalidName => t.name_invalid.to_owned(),
+            AppError::UnknownTimeZone { name } => (t.time_zone_unknown)(name),
             AppError::ResetLinkUnusable { state } => state.explained(t).0.to_owned(),
             AppError::Unavailable => t.database_unavailable.to_owned(),
             AppError::Unexpected | AppError::Request(_) => t.unexpected_error.to_owned(),

@@ -37,6 +37,17 @@ pub struct RequestInfo {
     pub session: Option<SessionUser>,
     /// The language this request is answered in.
     pub locale: latch_i18n::Locale,
+    /// The time zone times are shown in: the user's choice, else their company's default,
+    /// else UTC.
+    pub time_zone: latch_core::time_zone::TimeZone,
+}
+
+impl RequestInfo {
+    /// `at` as this request's reader reads it, in their language and time zone (e.g. "29
+    /// November 2026, 18:05 WIB").
+    pub fn local_time(&self, at: chrono::DateTime<chrono::Utc>) -> String {
+        self.time_zone.format(at, self.locale)
+    }
 }
 
 pub fn server_context() -> Result<ServerContext, AppError> {
@@ -48,6 +59,18 @@ pub fn request_info() -> RequestInfo {
     use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<RequestInfo>().cloned())
         .unwrap_or_default()
+}
+
+/// The supported language this request's browser prefers (`Accept-Language`), if any.
+pub fn browser_locale() -> Option<latch_i18n::Locale> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.headers.get(http::header::ACCEPT_LANGUAGE).cloned())
+        .and_then(|value| {
+            value
+                .to_str()
+                .ok()
+                .and_then(latch_i18n::from_accept_language)
+        })
 }
 
 /// Whether this request is a plain HTML form post (JavaScript off): such a request gets a

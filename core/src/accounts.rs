@@ -12,6 +12,8 @@ use uuid::Uuid;
 
 use crate::entities::{company, user};
 use crate::password_hash;
+use crate::preferences::Preferences;
+use crate::time_zone::TimeZone;
 
 /// Expected refusals, worded for the operator; anything else is `Unexpected`.
 #[derive(Debug, thiserror::Error)]
@@ -38,9 +40,22 @@ pub struct NewUser {
     pub role: Role,
 }
 
+/// Creates a company whose users read English and UTC until they or an operator choose
+/// otherwise.
 pub async fn add_company(
     db: &DatabaseConnection,
     name: &CompanyName,
+    now: DateTime<Utc>,
+) -> Result<company::Model, AccountError> {
+    add_company_with(db, name, Preferences::default(), now).await
+}
+
+/// Creates a company with the language and time zone its users read unless they choose their
+/// own.
+pub async fn add_company_with(
+    db: &DatabaseConnection,
+    name: &CompanyName,
+    defaults: Preferences,
     now: DateTime<Utc>,
 ) -> Result<company::Model, AccountError> {
     if find_company(db, name).await?.is_some() {
@@ -50,7 +65,8 @@ pub async fn add_company(
         id: Set(Uuid::new_v4()),
         name: Set(name.as_str().to_owned()),
         name_key: Set(name.key()),
-        default_locale: Set("en".to_owned()),
+        default_locale: Set(defaults.locale.tag().to_owned()),
+        default_time_zone: Set(defaults.time_zone.name().to_owned()),
         created_at: Set(now),
     };
     company.insert(db).await.map_err(|err| {
@@ -104,6 +120,7 @@ pub async fn add_user(
         password_hash: Set(hash),
         active: Set(true),
         locale: Set(None),
+        time_zone: Set(None),
         last_login_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -184,6 +201,50 @@ pub async fn set_locale(
     Ok(())
 }
 
+/// Saves the time zone `user_id` chose for the times on pages and in emails; `None` goes back
+/// to the company's default.
+pub async fn set_time_zone(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    time_zone: Option<TimeZone>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    user::ActiveModel {
+        id: Set(user_id),
+        time_zone: Set(time_zone.map(|zone| zone.name().to_owned())),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .update(db)
+    .await
+    .context("saving the user's time zone")?;
+    Ok(())
+}
+
+/// Changes what a company's users read unless they chose their own: its default language,
+/// its default time zone, or both (`None` keeps the current one).
+pub async fn set_company_defaults(
+    db: &impl ConnectionTrait,
+    name: &CompanyName,
+    locale: Option<latch_i18n::Locale>,
+    time_zone: Option<TimeZone>,
+) -> Result<company::Model, AccountError> {
+    let company = find_company(db, name)
+        .await?
+        .ok_or_else(|| AccountError::UnknownCompany(name.as_str().to_owned()))?;
+    let mut changed: company::ActiveModel = company.into();
+    if let Some(locale) = locale {
+        changed.default_locale = Set(locale.tag().to_owned());
+    }
+    if let Some(time_zone) = time_zone {
+        changed.default_time_zone = Set(time_zone.name().to_owned());
+    }
+    Ok(changed
+        .update(db)
+        .await
+        .context("saving the company's defaults")?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +321,82 @@ mod tests {
         same_email.email = Email::parse("ANA@example.co.id").unwrap();
         let err = add_user(&db, same_email, Some(password()), Utc::now()).await;
         assert!(matches!(err, Err(AccountError::EmailTaken(_))), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn a_companys_defaults_apply_to_users_who_chose_nothing() {
+        use crate::preferences;
+        use latch_i18n::Locale;
+
+        let db = fresh_db().await;
+        let jakarta = TimeZone::parse("Asia/Jakarta").unwrap();
+        let defaults = Preferences {
+            locale: Locale::Id,
+            time_zone: jakarta,
+        };
+        let company = add_company_with(
+            &db,
+            &CompanyName::parse("PT Maju").unwrap(),
+            defaults,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(company.default_time_zone, "Asia/Jakarta");
+        let user = add_user(&db, ana("PT Maju"), None, Utc::now())
+            .await
+            .unwrap();
+
+        assert_eq!(
+            preferences::of_user(&db, &user, None).await.unwrap(),
+            defaults
+        );
+        assert_eq!(
+            preferences::of_user(&db, &user, Some(Locale::En))
+                .await
+                .unwrap()
+                .locale,
+            Locale::En,
+            "the browser's language comes before the company's"
+        );
+
+        let london = TimeZone::parse("Europe/London").unwrap();
+        set_time_zone(&db, user.id, Some(london), Utc::now())
+            .await
+            .unwrap();
+        let user = user::Entity::find_by_id(user.id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            preferences::of_user(&db, &user, None).await.unwrap(),
+            Preferences {
+                locale: Locale::Id,
+                time_zone: london
+            }
+        );
+
+        let changed = set_company_defaults(
+            &db,
+            &CompanyName::parse("pt maju").unwrap(),
+            Some(Locale::En),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(changed.default_locale, "en");
+        assert_eq!(changed.default_time_zone, "Asia/Jakarta", "unchanged");
+        let unknown = set_company_defaults(
+            &db,
+            &CompanyName::parse("Nowhere Ltd").unwrap(),
+            None,
+            Some(london),
+        )
+        .await;
+        assert!(
+            matches!(unknown, Err(AccountError::UnknownCompany(_))),
+            "{unknown:?}"
+        );
     }
 }

@@ -15,6 +15,8 @@ pub mod password_change;
 pub mod password_hash;
 pub mod password_policy;
 pub mod password_reset;
+pub mod preferences;
 pub mod secret_token;
 pub mod sessions;
 pub mod throttle;
+pub mod time_zone;

@@ -161,6 +161,7 @@ pub async fn request_reset(
             username: user.username.clone(),
             link,
             valid_minutes: policy.link_valid_for.num_minutes(),
+            expires_at: Some(now + policy.link_valid_for),
         },
     );
     outbox::enqueue(&txn, mail, now).await?;
@@ -277,6 +278,22 @@ pub async fn link_owner(
     token: &SecretToken,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<user::Model>> {
+    Ok(valid_link(db, token, now).await?.map(|link| link.owner))
+}
+
+/// A link that works right now: whose it is and until when.
+#[derive(Debug, Clone)]
+pub struct ValidLink {
+    pub owner: user::Model,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// `token`'s owner and expiry while the link is valid (for the reset page).
+pub async fn valid_link(
+    db: &impl ConnectionTrait,
+    token: &SecretToken,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<ValidLink>> {
     if link_state(db, token, now).await? != LinkState::Valid {
         return Ok(None);
     }
@@ -288,10 +305,14 @@ pub async fn link_owner(
     else {
         return Ok(None);
     };
-    user::Entity::find_by_id(row.user_id)
+    let owner = user::Entity::find_by_id(row.user_id)
         .one(db)
         .await
-        .context("looking up the link's user")
+        .context("looking up the link's user")?;
+    Ok(owner.map(|owner| ValidLink {
+        owner,
+        expires_at: row.expires_at,
+    }))
 }
 
 /// Makes `token` the user's one valid link (older ones are voided) and returns the URL to

@@ -1,4 +1,33 @@
-use crate::Messages;
+use crate::{LocalDateTime, Messages};
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "29 November 2026, 18:05 WIB": day first, as in British usage, and a 24-hour clock, so a
+/// reader on either side of the Atlantic reads the same date.
+fn date_time(at: &LocalDateTime) -> String {
+    format!(
+        "{} {} {}, {:02}:{:02} {}",
+        at.day(),
+        at.month_name(&MONTHS),
+        at.year(),
+        at.hour(),
+        at.minute(),
+        at.zone()
+    )
+}
 
 pub(crate) static MESSAGES: Messages = Messages {
     app_name: "Latch",
@@ -10,6 +39,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     not_found_title: "Page not found",
     not_found_body: "We could not find that page. Check the address, or go back to the start.",
     back_home: "Go to the start page",
+    date_time,
 
     login_title: "Log in",
     login_heading: "Log in",
@@ -66,6 +96,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     sent_try_again: "Try again",
     reset_title: "Choose a new password",
     reset_intro: "Choose a new password for your account. You will log in with it afterwards.",
+    reset_link_expires: |until| format!("This link works until {until}."),
     new_password_label: "New password",
     confirm_password_label: "Confirm new password",
     set_password_button: "Set new password",
@@ -119,6 +150,15 @@ pub(crate) static MESSAGES: Messages = Messages {
     language_automatic: "Same as my browser",
     language_save: "Save language",
     language_saved: "Your language has been saved.",
+    time_zone_heading: "Time zone",
+    time_zone_intro: "The time zone of the dates and times on Latch's pages and in the emails it sends you.",
+    time_zone_label: "Time zone",
+    time_zone_company_default: |zone| format!("Company default ({zone})"),
+    time_zone_save: "Save time zone",
+    time_zone_saved: "Your time zone has been saved.",
+    time_zone_unknown: |name| {
+        format!("\"{name}\" is not a time zone Latch knows. Choose one from the list.")
+    },
     change_password_intro: "Enter your existing password, then choose a new one. You stay signed in on this device.",
     existing_password_label: "Existing password",
     sign_out_other_devices: "Sign out of other devices",
@@ -214,7 +254,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     activity_all_kinds: "All events",
     activity_filter_button: "Filter",
     activity_none: "Nothing to show.",
-    column_when: "When (UTC)",
+    column_when: "When",
     column_event: "Event",
     column_outcome: "Outcome",
     column_by: "By",
@@ -269,8 +309,8 @@ pub(crate) static MESSAGES: Messages = Messages {
         )
     },
     reset_mail_action: "Set a new password",
-    reset_mail_validity: |minutes| {
-        format!("The link works once and stays valid for {minutes} minutes.")
+    reset_mail_validity: |minutes, until| {
+        format!("The link works once and stays valid for {minutes} minutes, until {until}.")
     },
     reset_mail_not_you: "If you did not ask for this, ignore this email: your password stays as it is. If such emails keep coming, tell your company's Admin or support.",
     changed_mail_subject: "Your password was changed",
@@ -284,9 +324,9 @@ pub(crate) static MESSAGES: Messages = Messages {
         )
     },
     admin_reset_mail_not_you: "Your current password keeps working until you set a new one. If you did not expect this, ask your company's Admin.",
-    link_validity_hours: |hours| {
+    link_validity_hours: |hours, until| {
         let unit = if hours == 1 { "hour" } else { "hours" };
-        format!("The link works once and stays valid for {hours} {unit}.")
+        format!("The link works once and stays valid for {hours} {unit}, until {until}.")
     },
     invitation_mail_subject: "You have been invited to sign in",
     invitation_mail_intro: |company, username| {

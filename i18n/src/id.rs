@@ -5,7 +5,36 @@
 //! link = tautan, username = nama pengguna, Admin = Admin, email = email. Indonesian does not
 //! inflect for number ("1 menit", "5 menit"), so counts need no singular/plural choice.
 
-use crate::Messages;
+use crate::{LocalDateTime, Messages};
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// "29 November 2026 pukul 18.05 WIB": Indonesian writes the time with a dot (PUEBI) and
+/// introduces it with "pukul".
+fn date_time(at: &LocalDateTime) -> String {
+    format!(
+        "{} {} {} pukul {:02}.{:02} {}",
+        at.day(),
+        at.month_name(&MONTHS),
+        at.year(),
+        at.hour(),
+        at.minute(),
+        at.zone()
+    )
+}
 
 pub(crate) static MESSAGES: Messages = Messages {
     app_name: "Latch",
@@ -17,6 +46,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     not_found_title: "Halaman tidak ditemukan",
     not_found_body: "Kami tidak dapat menemukan halaman tersebut. Periksa alamatnya, atau kembali ke halaman awal.",
     back_home: "Ke halaman awal",
+    date_time,
 
     login_title: "Masuk",
     login_heading: "Masuk",
@@ -73,6 +103,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     sent_try_again: "Coba lagi",
     reset_title: "Buat kata sandi baru",
     reset_intro: "Buat kata sandi baru untuk akun Anda. Setelah itu, Anda masuk dengan kata sandi tersebut.",
+    reset_link_expires: |until| format!("Tautan ini berlaku sampai {until}."),
     new_password_label: "Kata sandi baru",
     confirm_password_label: "Konfirmasi kata sandi baru",
     set_password_button: "Simpan kata sandi baru",
@@ -128,6 +159,15 @@ pub(crate) static MESSAGES: Messages = Messages {
     language_automatic: "Sama dengan peramban saya",
     language_save: "Simpan bahasa",
     language_saved: "Bahasa Anda telah disimpan.",
+    time_zone_heading: "Zona waktu",
+    time_zone_intro: "Zona waktu untuk tanggal dan jam di halaman Latch dan di email yang dikirimkan kepada Anda.",
+    time_zone_label: "Zona waktu",
+    time_zone_company_default: |zone| format!("Bawaan perusahaan ({zone})"),
+    time_zone_save: "Simpan zona waktu",
+    time_zone_saved: "Zona waktu Anda telah disimpan.",
+    time_zone_unknown: |name| {
+        format!("\"{name}\" bukan zona waktu yang dikenal Latch. Pilih salah satu dari daftar.")
+    },
     change_password_intro: "Masukkan kata sandi Anda saat ini, lalu buat kata sandi baru. Anda tetap masuk di perangkat ini.",
     existing_password_label: "Kata sandi saat ini",
     sign_out_other_devices: "Keluar dari perangkat lain",
@@ -220,7 +260,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     activity_all_kinds: "Semua peristiwa",
     activity_filter_button: "Saring",
     activity_none: "Tidak ada yang dapat ditampilkan.",
-    column_when: "Waktu (UTC)",
+    column_when: "Waktu",
     column_event: "Peristiwa",
     column_outcome: "Hasil",
     column_by: "Oleh",
@@ -274,8 +314,10 @@ pub(crate) static MESSAGES: Messages = Messages {
         )
     },
     reset_mail_action: "Buat kata sandi baru",
-    reset_mail_validity: |minutes| {
-        format!("Tautan ini hanya dapat digunakan satu kali dan berlaku selama {minutes} menit.")
+    reset_mail_validity: |minutes, until| {
+        format!(
+            "Tautan ini hanya dapat digunakan satu kali dan berlaku selama {minutes} menit, sampai {until}."
+        )
     },
     reset_mail_not_you: "Jika Anda tidak memintanya, abaikan email ini: kata sandi Anda tidak berubah. Jika email seperti ini terus berdatangan, beri tahu Admin perusahaan Anda atau tim dukungan.",
     changed_mail_subject: "Kata sandi Anda telah diubah",
@@ -289,8 +331,10 @@ pub(crate) static MESSAGES: Messages = Messages {
         )
     },
     admin_reset_mail_not_you: "Kata sandi Anda saat ini tetap berlaku sampai Anda membuat kata sandi baru. Jika Anda tidak mengharapkan email ini, tanyakan kepada Admin perusahaan Anda.",
-    link_validity_hours: |hours| {
-        format!("Tautan ini hanya dapat digunakan satu kali dan berlaku selama {hours} jam.")
+    link_validity_hours: |hours, until| {
+        format!(
+            "Tautan ini hanya dapat digunakan satu kali dan berlaku selama {hours} jam, sampai {until}."
+        )
     },
     invitation_mail_subject: "Anda telah diundang untuk masuk",
     invitation_mail_intro: |company, username| {

@@ -15,6 +15,95 @@ mod tests;
 
 pub use negotiate::from_accept_language;
 
+/// The kinds of audit event Latch records, as stored (`audit_events.kind`): the Activity
+/// page's filter offers them, and every language labels each one ([`Messages::event_kind`]).
+pub const EVENT_KINDS: [&str; 11] = [
+    "login",
+    "logout",
+    "password_reset_requested",
+    "password_reset_completed",
+    "password_changed",
+    "admin_password_reset",
+    "user_invited",
+    "user_deactivated",
+    "user_reactivated",
+    "role_changed",
+    "email_changed",
+];
+
+/// A date and time as a wall clock shows them in some time zone, for
+/// [`Messages::date_time`]. The server converts instants into it: this crate is compiled for
+/// the browser too, so it carries no time zone database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalDateTime {
+    year: i32,
+    month: u8,
+    day: u8,
+    hour: u8,
+    minute: u8,
+    zone: String,
+}
+
+impl LocalDateTime {
+    /// `month` 1–12, `day` 1–31, `hour` 0–23, `minute` 0–59 and the zone's abbreviation as
+    /// people there write it (`WIB`, `UTC`, `CEST`, `UTC+3`); `None` when a part is out of
+    /// range or the abbreviation is blank.
+    pub fn new(
+        year: i32,
+        month: u32,
+        day: u32,
+        hour: u32,
+        minute: u32,
+        zone: impl Into<String>,
+    ) -> Option<Self> {
+        let zone = zone.into();
+        let in_range = (1..=12).contains(&month)
+            && (1..=31).contains(&day)
+            && hour < 24
+            && minute < 60
+            && !zone.trim().is_empty();
+        in_range.then(|| Self {
+            year,
+            month: month as u8,
+            day: day as u8,
+            hour: hour as u8,
+            minute: minute as u8,
+            zone: zone.trim().to_owned(),
+        })
+    }
+
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// 1 (January) to 12.
+    pub fn month(&self) -> u8 {
+        self.month
+    }
+
+    /// The month's name out of a language's twelve, January first.
+    pub fn month_name(&self, names: &[&'static str; 12]) -> &'static str {
+        names[usize::from(self.month - 1)]
+    }
+
+    pub fn day(&self) -> u8 {
+        self.day
+    }
+
+    pub fn hour(&self) -> u8 {
+        self.hour
+    }
+
+    pub fn minute(&self) -> u8 {
+        self.minute
+    }
+
+    /// The time zone's abbreviation at that moment (`WIB`, `CEST`...).
+    pub fn zone(&self) -> &str {
+        &self.zone
+    }
+}
+
 /// A language Latch speaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Locale {
@@ -97,6 +186,8 @@ messages! {
     pub not_found_title: &'static str,
     pub not_found_body: &'static str,
     pub back_home: &'static str,
+    /// A date and time in the reader's time zone, e.g. "29 November 2026, 18:05 WIB".
+    pub date_time: fn(at: &LocalDateTime) -> String,
 
     // Sign-in
     pub login_title: &'static str,
@@ -144,6 +235,8 @@ messages! {
     pub sent_try_again: &'static str,
     pub reset_title: &'static str,
     pub reset_intro: &'static str,
+    /// When the opened link stops working (`until`: a [`Messages::date_time`]).
+    pub reset_link_expires: fn(until: &str) -> String,
     pub new_password_label: &'static str,
     pub confirm_password_label: &'static str,
     pub set_password_button: &'static str,
@@ -196,6 +289,15 @@ messages! {
     pub language_automatic: &'static str,
     pub language_save: &'static str,
     pub language_saved: &'static str,
+    pub time_zone_heading: &'static str,
+    pub time_zone_intro: &'static str,
+    pub time_zone_label: &'static str,
+    /// The first choice of the time zone list: no choice of one's own (`zone`: the IANA name
+    /// of the company's default).
+    pub time_zone_company_default: fn(zone: &str) -> String,
+    pub time_zone_save: &'static str,
+    pub time_zone_saved: &'static str,
+    pub time_zone_unknown: fn(name: &str) -> String,
     pub change_password_intro: &'static str,
     pub existing_password_label: &'static str,
     pub sign_out_other_devices: &'static str,
@@ -288,14 +390,15 @@ messages! {
     pub reset_mail_subject: &'static str,
     pub reset_mail_intro: fn(username: &str) -> String,
     pub reset_mail_action: &'static str,
-    pub reset_mail_validity: fn(minutes: i64) -> String,
+    /// `until`: the link's expiry as a [`Messages::date_time`] in the recipient's time zone.
+    pub reset_mail_validity: fn(minutes: i64, until: &str) -> String,
     pub reset_mail_not_you: &'static str,
     pub changed_mail_subject: &'static str,
     pub changed_mail_intro: fn(username: &str) -> String,
     pub changed_mail_not_you: &'static str,
     pub admin_reset_mail_intro: fn(username: &str) -> String,
     pub admin_reset_mail_not_you: &'static str,
-    pub link_validity_hours: fn(hours: i64) -> String,
+    pub link_validity_hours: fn(hours: i64, until: &str) -> String,
     pub invitation_mail_subject: &'static str,
     pub invitation_mail_intro: fn(company: &str, username: &str) -> String,
     pub invitation_mail_action: &'static str,

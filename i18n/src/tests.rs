@@ -81,6 +81,31 @@ impl Field for fn(&str, &str, i64) -> String {
     }
 }
 
+impl Field for fn(i64, &str) -> String {
+    fn entry(&self) -> Entry<'_> {
+        let until = (Locale::En.messages().date_time)(&november_evening());
+        Entry::Formatted(
+            COUNTS
+                .map(|n| sample(self(n as i64, &until), &[&n, &until]))
+                .into(),
+        )
+    }
+}
+
+/// 29 November 2026, 18:05 in Jakarta: a sample with a two-digit day, hour and a padded minute.
+fn november_evening() -> LocalDateTime {
+    LocalDateTime::new(2026, 11, 29, 18, 5, "WIB").unwrap()
+}
+
+impl Field for fn(&LocalDateTime) -> String {
+    fn entry(&self) -> Entry<'_> {
+        Entry::Formatted(vec![sample(
+            self(&november_evening()),
+            &[&2026, &29, &"18", &"05", &"WIB"],
+        )])
+    }
+}
+
 impl Field for fn(u64) -> String {
     fn entry(&self) -> Entry<'_> {
         Entry::Formatted(COUNTS.map(|n| sample(self(n), &[&n])).into())
@@ -127,22 +152,7 @@ const KEYS: [(&str, &[&str]); 4] = [
         "mail_status",
         &["queued", "sending", "sent", "retrying", "failed"],
     ),
-    (
-        "event_kind",
-        &[
-            "login",
-            "logout",
-            "password_reset_requested",
-            "password_reset_completed",
-            "password_changed",
-            "admin_password_reset",
-            "user_invited",
-            "user_deactivated",
-            "user_reactivated",
-            "role_changed",
-            "email_changed",
-        ],
-    ),
+    ("event_kind", &EVENT_KINDS),
     (
         "event_outcome",
         &[
@@ -395,4 +405,104 @@ fn each_language_is_named_in_itself() {
     names.sort_unstable();
     names.dedup();
     assert_eq!(names.len(), Locale::ALL.len());
+}
+
+#[test]
+fn dates_and_times_read_as_each_language_writes_them() {
+    let at = november_evening();
+    assert_eq!(
+        (Locale::En.messages().date_time)(&at),
+        "29 November 2026, 18:05 WIB"
+    );
+    assert_eq!(
+        (Locale::Id.messages().date_time)(&at),
+        "29 November 2026 pukul 18.05 WIB"
+    );
+
+    let new_year = LocalDateTime::new(2027, 1, 1, 0, 0, "UTC").unwrap();
+    assert_eq!(
+        (Locale::En.messages().date_time)(&new_year),
+        "1 January 2027, 00:00 UTC"
+    );
+    assert_eq!(
+        (Locale::Id.messages().date_time)(&new_year),
+        "1 Januari 2027 pukul 00.00 UTC"
+    );
+}
+
+#[test]
+fn every_month_has_its_name_in_each_language() {
+    let names = |locale: Locale| -> Vec<String> {
+        (1..=12)
+            .map(|month| {
+                let at = LocalDateTime::new(2026, month, 2, 9, 30, "WITA").unwrap();
+                let written = (locale.messages().date_time)(&at);
+                written
+                    .split(' ')
+                    .nth(1)
+                    .unwrap_or_default()
+                    .trim_end_matches(',')
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(
+        names(Locale::Id),
+        [
+            "Januari",
+            "Februari",
+            "Maret",
+            "April",
+            "Mei",
+            "Juni",
+            "Juli",
+            "Agustus",
+            "September",
+            "Oktober",
+            "November",
+            "Desember"
+        ]
+    );
+    assert_eq!(
+        names(Locale::En),
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December"
+        ]
+    );
+}
+
+#[test]
+fn a_local_date_time_refuses_parts_out_of_range() {
+    assert!(LocalDateTime::new(2026, 0, 1, 0, 0, "UTC").is_none());
+    assert!(LocalDateTime::new(2026, 13, 1, 0, 0, "UTC").is_none());
+    assert!(LocalDateTime::new(2026, 1, 0, 0, 0, "UTC").is_none());
+    assert!(LocalDateTime::new(2026, 1, 32, 0, 0, "UTC").is_none());
+    assert!(LocalDateTime::new(2026, 1, 1, 24, 0, "UTC").is_none());
+    assert!(LocalDateTime::new(2026, 1, 1, 0, 60, "UTC").is_none());
+    assert!(LocalDateTime::new(2026, 1, 1, 0, 0, " ").is_none());
+    let last = LocalDateTime::new(2026, 12, 31, 23, 59, " UTC+3 ").unwrap();
+    assert_eq!(last.zone(), "UTC+3");
+    assert_eq!(
+        (Locale::En.messages().date_time)(&last),
+        "31 December 2026, 23:59 UTC+3"
+    );
+}
+
+#[test]
+fn every_event_kind_is_distinct() {
+    let mut kinds = EVENT_KINDS.to_vec();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds.len(), EVENT_KINDS.len());
 }

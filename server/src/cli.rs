@@ -1,6 +1,6 @@
 //! The `latch` command line. Operators and tests script these exact words.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,7 +57,30 @@ pub enum CompanyCommand {
     Add {
         /// The company's name, e.g. "PT Maju Jaya".
         name: String,
+        /// Language of the pages and emails of its users who chose none: en (English) or id
+        /// (Bahasa Indonesia).
+        #[arg(long, value_name = "LANGUAGE", default_value = "en")]
+        language: String,
+        /// Time zone of the dates and times its users see unless they chose their own: an
+        /// IANA name such as Asia/Jakarta.
+        #[arg(long, value_name = "IANA", default_value = "UTC")]
+        time_zone: String,
     },
+    /// Change a company's default language or time zone (for its users who chose none).
+    #[command(group(ArgGroup::new("change").required(true).multiple(true).args(["language", "time_zone"])))]
+    Set(CompanySet),
+}
+
+#[derive(Debug, Args)]
+pub struct CompanySet {
+    /// The company's name.
+    pub name: String,
+    /// New default language: en (English) or id (Bahasa Indonesia).
+    #[arg(long, value_name = "LANGUAGE")]
+    pub language: Option<String>,
+    /// New default time zone: an IANA name such as Asia/Jakarta.
+    #[arg(long, value_name = "IANA")]
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,5 +165,52 @@ mod tests {
         };
         assert!(add.admin && add.password_stdin);
         assert_eq!(add.name, "Ana Putri");
+    }
+
+    #[test]
+    fn a_company_starts_in_english_and_utc_unless_told_otherwise() {
+        let cli = Cli::parse_from(["latch", "company", "add", "PT Maju"]);
+        let Some(Command::Company(CompanyCommand::Add {
+            language,
+            time_zone,
+            ..
+        })) = cli.command
+        else {
+            panic!("parsed as {cli:?}");
+        };
+        assert_eq!((language.as_str(), time_zone.as_str()), ("en", "UTC"));
+
+        let cli = Cli::parse_from([
+            "latch",
+            "company",
+            "add",
+            "PT Maju",
+            "--language",
+            "id",
+            "--time-zone",
+            "Asia/Jakarta",
+        ]);
+        let Some(Command::Company(CompanyCommand::Add { time_zone, .. })) = cli.command else {
+            panic!("parsed as {cli:?}");
+        };
+        assert_eq!(time_zone, "Asia/Jakarta");
+    }
+
+    #[test]
+    fn company_set_needs_something_to_change() {
+        assert!(Cli::try_parse_from(["latch", "company", "set", "PT Maju"]).is_err());
+        let cli = Cli::parse_from([
+            "latch",
+            "company",
+            "set",
+            "PT Maju",
+            "--time-zone",
+            "Asia/Makassar",
+        ]);
+        let Some(Command::Company(CompanyCommand::Set(set))) = cli.command else {
+            panic!("parsed as {cli:?}");
+        };
+        assert_eq!(set.time_zone.as_deref(), Some("Asia/Makassar"));
+        assert_eq!(set.language, None);
     }
 }

@@ -6,9 +6,11 @@ use std::io::BufRead;
 use chrono::Utc;
 use latch_core::accounts::{self, AccountError, NewUser};
 use latch_core::admin::{self, Actor, AdminError};
+use latch_core::preferences::Preferences;
+use latch_core::time_zone::TimeZone;
 use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
 
-use crate::cli::UserAdd;
+use crate::cli::{CompanySet, UserAdd};
 use crate::settings::Settings;
 use crate::startup::open_database;
 
@@ -50,14 +52,61 @@ pub async fn migrate(settings: &Settings) -> Result<String, CommandError> {
     Ok("Database is up to date.".to_owned())
 }
 
-pub async fn add_company(settings: &Settings, name: &str) -> Result<String, CommandError> {
+pub async fn add_company(
+    settings: &Settings,
+    name: &str,
+    language: &str,
+    time_zone: &str,
+) -> Result<String, CommandError> {
     let name = CompanyName::parse(name).map_err(|err| refuse("NAME", err))?;
+    let defaults = Preferences {
+        locale: parse_language(language)?,
+        time_zone: TimeZone::parse(time_zone).map_err(|err| refuse("--time-zone", err))?,
+    };
     let db = open_database(settings).await?;
-    let company = accounts::add_company(&db, &name, Utc::now()).await?;
+    let company = accounts::add_company_with(&db, &name, defaults, Utc::now()).await?;
     Ok(format!(
-        "Created company {:?} ({}).",
-        company.name, company.id
+        "Created company {:?} ({}); default language {}, time zone {}.",
+        company.name, company.id, company.default_locale, company.default_time_zone
     ))
+}
+
+/// `latch company set NAME [--language L] [--time-zone Z]`.
+pub async fn set_company_defaults(
+    settings: &Settings,
+    args: &CompanySet,
+) -> Result<String, CommandError> {
+    let name = CompanyName::parse(&args.name).map_err(|err| refuse("NAME", err))?;
+    let locale = args.language.as_deref().map(parse_language).transpose()?;
+    let time_zone = args
+        .time_zone
+        .as_deref()
+        .map(TimeZone::parse)
+        .transpose()
+        .map_err(|err| refuse("--time-zone", err))?;
+    let db = open_database(settings).await?;
+    let company = accounts::set_company_defaults(&db, &name, locale, time_zone).await?;
+    Ok(format!(
+        "Company {:?}: default language {}, time zone {}.",
+        company.name, company.default_locale, company.default_time_zone
+    ))
+}
+
+/// A language Latch speaks, by its tag (`en`, `id`).
+fn parse_language(tag: &str) -> Result<latch_i18n::Locale, CommandError> {
+    latch_i18n::Locale::from_tag(tag).ok_or_else(|| {
+        let known: Vec<String> = latch_i18n::Locale::ALL
+            .iter()
+            .map(|locale| format!("{} ({})", locale.tag(), locale.native_name()))
+            .collect();
+        refuse(
+            "--language",
+            format!(
+                "{tag:?} is not a language Latch speaks: use {}",
+                known.join(" or ")
+            ),
+        )
+    })
 }
 
 pub async fn add_user(

@@ -6,10 +6,11 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use latch_app::server::{RequestInfo, reset_cookie, session_cookie_value};
+use latch_core::preferences::{self, Preferences};
 use latch_core::secret_token::SecretToken;
 use latch_core::sessions::{self, SessionUser};
+use latch_core::time_zone::TimeZone;
 use latch_i18n::Locale;
-use sea_orm::EntityTrait;
 
 use crate::client_ip;
 use crate::startup::AppState;
@@ -75,49 +76,45 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         return Redirect::to("/").into_response();
     }
 
-    let locale = match choose_locale(&state, request.headers(), session.as_ref()).await {
-        Ok(locale) => locale,
+    let reader = match choose_reader(&state, request.headers(), session.as_ref()).await {
+        Ok(reader) => reader,
         Err(err) => {
-            tracing::warn!("cannot read the company's language: {err:#}");
+            tracing::warn!("cannot read the company's language and time zone: {err:#}");
             return service_unavailable(request.headers());
         }
     };
     request.extensions_mut().insert(RequestInfo {
         client_ip,
         session,
-        locale,
+        locale: reader.locale,
+        time_zone: reader.time_zone,
     });
     next.run(request).await
 }
 
-/// The user's saved language, else the browser's preference (`Accept-Language`), else the
-/// company's default (signed in), else English.
-async fn choose_locale(
+/// The language: the user's saved one, else the browser's preference (`Accept-Language`),
+/// else the company's default (signed in), else English. The time zone: the user's saved one,
+/// else the company's default (signed in), else UTC. The company is read only when needed.
+async fn choose_reader(
     state: &AppState,
     headers: &header::HeaderMap,
     session: Option<&SessionUser>,
-) -> anyhow::Result<Locale> {
-    let saved =
-        session.and_then(|session| session.user.locale.as_deref().and_then(Locale::from_tag));
-    if let Some(locale) = saved {
-        return Ok(locale);
+) -> anyhow::Result<Preferences> {
+    let browser = browser_locale(headers);
+    match session {
+        Some(session) => preferences::of_user(&state.server.db, &session.user, browser).await,
+        None => Ok(Preferences {
+            locale: browser.unwrap_or_default(),
+            time_zone: TimeZone::UTC,
+        }),
     }
-    let browser = headers
+}
+
+fn browser_locale(headers: &header::HeaderMap) -> Option<Locale> {
+    headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
-        .and_then(latch_i18n::from_accept_language);
-    if let Some(locale) = browser {
-        return Ok(locale);
-    }
-    let Some(session) = session else {
-        return Ok(Locale::default());
-    };
-    let company = latch_core::entities::company::Entity::find_by_id(session.user.company_id)
-        .one(&state.server.db)
-        .await?;
-    Ok(company
-        .and_then(|company| Locale::from_tag(&company.default_locale))
-        .unwrap_or_default())
+        .and_then(latch_i18n::from_accept_language)
 }
 
 /// Refuses state-changing requests made by another site (cross-site request forgery), the way

@@ -26,8 +26,13 @@ async fn main() -> ExitCode {
     let outcome = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => return serve(settings).await,
         Command::Migrate => commands::migrate(&settings).await,
-        Command::Company(CompanyCommand::Add { name }) => {
-            commands::add_company(&settings, &name).await
+        Command::Company(CompanyCommand::Add {
+            name,
+            language,
+            time_zone,
+        }) => commands::add_company(&settings, &name, &language, &time_zone).await,
+        Command::Company(CompanyCommand::Set(args)) => {
+            commands::set_company_defaults(&settings, &args).await
         }
         Command::Mail(MailCommand::Status { failed }) => {
             commands::mail_status(&settings, failed).await

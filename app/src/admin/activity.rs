@@ -1,5 +1,6 @@
 //! `/settings/activity`: the company's audit trail, filterable by kind, newest first.
 
+use latch_i18n::EVENT_KINDS;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -11,20 +12,6 @@ use crate::layout::RequireUser;
 use crate::settings::{Section, SettingsFrame};
 use crate::use_messages;
 
-const KINDS: [&str; 11] = [
-    "login",
-    "logout",
-    "password_reset_requested",
-    "password_reset_completed",
-    "password_changed",
-    "admin_password_reset",
-    "user_invited",
-    "user_deactivated",
-    "user_reactivated",
-    "role_changed",
-    "email_changed",
-];
-
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let t = use_messages();
@@ -33,7 +20,7 @@ pub fn ActivityPage() -> impl IntoView {
         let query = query.read();
         let kind = query
             .get("kind")
-            .filter(|k| KINDS.contains(&k.as_str()))
+            .filter(|k| EVENT_KINDS.contains(&k.as_str()))
             .unwrap_or_default();
         let page = query
             .get("page")
@@ -60,7 +47,7 @@ pub fn ActivityPage() -> impl IntoView {
                                     <option value="" selected=move || filter.read().0.is_empty()>
                                         {t.activity_all_kinds}
                                     </option>
-                                    {KINDS
+                                    {EVENT_KINDS
                                         .iter()
                                         .map(|kind| {
                                             view! {
@@ -126,7 +113,7 @@ fn ActivityTable(page: ActivityPage, kind: String) -> impl IntoView {
                                         <tr>
                                             <td>{row.at}</td>
                                             <td>{(t.event_kind)(&row.kind)}</td>
-                                            <td>{row.outcome.replace('_', " ")}</td>
+                                            <td>{(t.event_outcome)(&row.outcome)}</td>
                                             <td>{row.actor.unwrap_or_else(|| t.operator.to_owned())}</td>
                                             <td>{row.target.unwrap_or_default()}</td>
                                             <td>{row.client_ip.unwrap_or_default()}</td>

@@ -32,6 +32,15 @@ pub fn ResetDialog(user: UserRow, return_to: Signal<String>) -> impl IntoView {
             let _ = dialog.show_modal();
         }
     };
+    // A link dressed as a button must also answer Space, like a real button.
+    let open_with_space = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == " "
+            && let Some(dialog) = dialog.get()
+        {
+            ev.prevent_default();
+            let _ = dialog.show_modal();
+        }
+    };
     let close = move || {
         if let Some(dialog) = dialog.get() {
             dialog.close();
@@ -50,6 +59,7 @@ pub fn ResetDialog(user: UserRow, return_to: Signal<String>) -> impl IntoView {
             aria-label=label
             node_ref=opener
             on:click=open
+            on:keydown=open_with_space
         >
             {t.reset_password_button}
         </a>

@@ -19,6 +19,8 @@ pub async fn list_users(
     use latch_core::admin::{self, UserQuery, UserSort};
 
     let context = server_context()?;
+    // Read before any await: the request's context is only certain until then.
+    let reader = request_info();
     let admin = require_admin()?;
     let sort = match sort.as_str() {
         "username" => UserSort::Username,
@@ -45,7 +47,7 @@ pub async fn list_users(
         rows: found
             .rows
             .into_iter()
-            .map(|row| wire_row(row, reset_hours))
+            .map(|row| wire_row(row, reset_hours, &reader))
             .collect(),
     })
 }
@@ -57,6 +59,8 @@ pub async fn get_user(user_id: String) -> Result<UserRow, AppError> {
     use latch_core::admin::{self, Actor};
 
     let context = server_context()?;
+    // Read before any await: the request's context is only certain until then.
+    let reader = request_info();
     let admin = require_admin()?;
     let target = find_target(&context, Actor::Admin(&admin), &user_id).await?;
     let row = admin::user_row(&context.db, &target)
@@ -65,6 +69,7 @@ pub async fn get_user(user_id: String) -> Result<UserRow, AppError> {
     Ok(wire_row(
         row,
         context.admin_policy.reset_link_valid_for.num_hours(),
+        &reader,
     ))
 }
 
@@ -273,6 +278,8 @@ pub async fn list_activity(kind: String, page: u64) -> Result<ActivityPage, AppE
     use latch_core::admin::{self, ActivityQuery};
 
     let context = server_context()?;
+    // Read before any await: the request's context is only certain until then.
+    let reader = request_info();
     let admin = require_admin()?;
     let query = ActivityQuery {
         kind: Some(kind).filter(|k| !k.is_empty()),
@@ -290,7 +297,7 @@ pub async fn list_activity(kind: String, page: u64) -> Result<ActivityPage, AppE
             .rows
             .into_iter()
             .map(|row| super::types::ActivityRow {
-                at: row.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                at: reader.local_time(row.at),
                 kind: row.kind,
                 outcome: row.outcome,
                 actor: row.actor,
@@ -433,8 +440,13 @@ fn strip_notice(page: &str) -> String {
     }
 }
 
+/// `row` for the browser, its times written for `reader` (language and time zone).
 #[cfg(feature = "ssr")]
-fn wire_row(row: latch_core::admin::UserRow, reset_link_hours: i64) -> UserRow {
+fn wire_row(
+    row: latch_core::admin::UserRow,
+    reset_link_hours: i64,
+    reader: &crate::server::RequestInfo,
+) -> UserRow {
     UserRow {
         reset_link_hours,
         id: row.id.to_string(),
@@ -444,14 +456,13 @@ fn wire_row(row: latch_core::admin::UserRow, reset_link_hours: i64) -> UserRow {
         is_admin: row.role == latch_domain::Role::Admin.as_str(),
         active: row.active,
         has_password: row.has_password,
-        last_login_at: row
-            .last_login_at
-            .map(|at| at.format("%Y-%m-%d %H:%M").to_string()),
+        last_login_at: row.last_login_at.map(|at| reader.local_time(at)),
         last_mail: row.last_mail.map(|mail| super::types::LastMail {
             template: mail.template,
             status: mail.status,
             last_error: mail.last_error,
-            queued_at: mail.queued_at.format("%Y-%m-%d %H:%M").to_string(),
+            queued_at: reader.local_time(mail.queued_at),
+            sent_at: mail.sent_at.map(|at| reader.local_time(at)),
         }),
     }
 }

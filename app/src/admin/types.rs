@@ -13,7 +13,7 @@ pub struct UserRow {
     pub active: bool,
     /// `false` while an invited user has not chosen a password.
     pub has_password: bool,
-    /// RFC 3339, UTC.
+    /// In the viewer's language and time zone.
     pub last_login_at: Option<String>,
     pub last_mail: Option<LastMail>,
     /// How long a reset link sent now would stay valid (for the confirmation).
@@ -27,7 +27,9 @@ pub struct LastMail {
     /// `queued`, `sending`, `sent`, `retrying` or `failed`.
     pub status: String,
     pub last_error: Option<String>,
+    /// This and `sent_at` in the viewer's language and time zone.
     pub queued_at: String,
+    pub sent_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +42,7 @@ pub struct UserPage {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityRow {
+    /// In the viewer's language and time zone.
     pub at: String,
     pub kind: String,
     pub outcome: String,

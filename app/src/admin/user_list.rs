@@ -245,6 +245,8 @@ pub fn MailState(row: UserRow) -> impl IntoView {
             <span class=class>
                 {(t.mail_kind)(&mail.template)}": "<strong>{(t.mail_status)(&mail.status)}</strong>
             </span>
+            // Delivered: when it arrived; otherwise when it was queued.
+            <span class="mail-time">{mail.sent_at.unwrap_or(mail.queued_at)}</span>
             {mail.last_error.filter(|_| mail.status != "sent").map(|reason| view! { <span class="mail-reason">{reason}</span> })}
             {failed.then(|| view! { <span class="mail-help">{t.mail_failed_help}</span> })}
         }

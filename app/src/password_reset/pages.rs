@@ -4,7 +4,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::server_fns::{RequestReset, ResetPassword, reset_link_status};
+use super::server_fns::{LinkExpiry, RequestReset, ResetPassword, reset_link_status};
 use crate::error::{AppError, ResetLinkState};
 use crate::forms::Field;
 use crate::new_password::{NewPasswordFields, PasswordRules};
@@ -85,9 +85,11 @@ pub fn ResetPasswordPage() -> impl IntoView {
         <section class="card narrow">
             <Suspense>
                 {move || Suspend::new(async move {
-                    match status.await.map(|s| (s.state, s.rules)) {
-                        Ok((ResetLinkState::Valid, Some(rules))) => view! { <ResetForm rules /> }.into_any(),
-                        Ok((state, _)) => view! { <DeadLink state /> }.into_any(),
+                    match status.await.map(|s| (s.state, s.rules, s.expiry)) {
+                        Ok((ResetLinkState::Valid, Some(rules), expiry)) => {
+                            view! { <ResetForm rules expiry /> }.into_any()
+                        }
+                        Ok((state, _, _)) => view! { <DeadLink state /> }.into_any(),
                         Err(err) => view! { <p class="alert error" role="alert">{err.message(t)}</p> }.into_any(),
                     }
                 })}
@@ -97,7 +99,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 }
 
 #[component]
-fn ResetForm(rules: PasswordRules) -> impl IntoView {
+fn ResetForm(rules: PasswordRules, expiry: Option<LinkExpiry>) -> impl IntoView {
     let t = use_messages();
     let action = ServerAction::<ResetPassword>::new();
     let error = move || action.value().get().and_then(Result::err);
@@ -128,9 +130,13 @@ fn ResetForm(rules: PasswordRules) -> impl IntoView {
             Some(state) => view! { <DeadLink state /> }.into_any(),
             None => {
                 let rules = rules.clone();
+                let expiry = expiry.clone().map(|expiry| {
+                    view! { <p class="hint" lang=expiry.locale.tag()>{expiry.sentence}</p> }
+                });
                 view! {
                     <h1>{t.reset_title}</h1>
                     <p>{t.reset_intro}</p>
+                    {expiry}
                     <ActionForm action=action attr:class="form">
                         <NewPasswordFields
                             rules

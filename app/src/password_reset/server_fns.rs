@@ -6,12 +6,24 @@ use crate::error::{AppError, ResetLinkState};
 use crate::new_password::PasswordRules;
 
 /// What the reset page needs to know: the link's state, how long links last, and (while the
-/// link is valid) the rules its owner's new password must meet.
+/// link is valid) the rules its owner's new password must meet and when the link expires.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LinkStatus {
     pub state: ResetLinkState,
     pub valid_minutes: i64,
     pub rules: Option<PasswordRules>,
+    pub expiry: Option<LinkExpiry>,
+}
+
+/// When the opened link stops working, written for its owner: in their language and time
+/// zone, chosen as a page of theirs would be (their choice, else this browser's language, else
+/// their company's default), so it reads like the email that carried the link.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LinkExpiry {
+    /// The language of `sentence` (for its `lang` attribute).
+    pub locale: latch_i18n::Locale,
+    /// "This link works until 29 November 2026, 18:05 WIB."
+    pub sentence: String,
 }
 
 /// "Send me reset password instructions". Answers the same for every well-formed address.
@@ -66,37 +78,54 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
 pub async fn reset_link_status() -> Result<LinkStatus, AppError> {
     use crate::server::*;
 
-    use latch_core::{password_policy, password_reset};
+    use latch_core::{password_policy, password_reset, preferences};
 
     let context = server_context()?;
     let valid_minutes = context.reset_policy.link_valid_for.num_minutes();
+    // Read before any await: the request's context is only certain until then.
+    let browser = browser_locale();
     let Some(token) = reset_token_from_cookie(context.secure_cookies) else {
         return Ok(LinkStatus {
             state: ResetLinkState::Invalid,
             valid_minutes,
             rules: None,
+            expiry: None,
         });
     };
     let now = chrono::Utc::now();
     let state = password_reset::link_state(&context.db, &token, now)
         .await
         .map_err(unexpected)?;
-    let owner = password_reset::link_owner(&context.db, &token, now)
+    let link = password_reset::valid_link(&context.db, &token, now)
         .await
         .map_err(unexpected)?;
-    let rules = match owner {
-        Some(owner) => Some(PasswordRules {
-            policy: context.password_policy,
-            about: password_policy::personal_info(&context.db, &owner)
+    let (rules, expiry) = match link {
+        Some(link) => {
+            let about = password_policy::personal_info(&context.db, &link.owner)
                 .await
-                .map_err(unexpected)?,
-        }),
-        None => None,
+                .map_err(unexpected)?;
+            let reader = preferences::of_user(&context.db, &link.owner, browser)
+                .await
+                .map_err(unexpected)?;
+            let expiry = LinkExpiry {
+                locale: reader.locale,
+                sentence: (reader.locale.messages().reset_link_expires)(
+                    &reader.format(link.expires_at),
+                ),
+            };
+            let rules = PasswordRules {
+                policy: context.password_policy,
+                about,
+            };
+            (Some(rules), Some(expiry))
+        }
+        None => (None, None),
     };
     Ok(LinkStatus {
         state: wire_state(state),
         valid_minutes,
         rules,
+        expiry,
     })
 }
 

@@ -1,5 +1,5 @@
 //! `/settings/account`: "Account Settings", where a signed-in user changes their password and
-//! chooses their language.
+//! chooses their language and time zone.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::language::LanguageForm;
 use super::server_fns::{ChangePassword, password_rules};
+use super::time_zone::TimeZoneForm;
 use super::{Section, SettingsFrame};
 use crate::error::AppError;
 use crate::forms::Field;
@@ -41,6 +42,9 @@ pub fn AccountSettingsPage() -> impl IntoView {
                     </section>
                     <section class="card">
                         <LanguageForm saved=user.locale />
+                    </section>
+                    <section class="card">
+                        <TimeZoneForm />
                     </section>
                 </SettingsFrame>
             }

@@ -5,10 +5,13 @@ mod account;
 mod language;
 mod profile;
 mod server_fns;
+mod time_zone;
 
 pub use account::AccountSettingsPage;
 pub use profile::ProfileSettingsPage;
-pub use server_fns::{ChangePassword, PasswordRulesForMe, SetLanguage};
+pub use server_fns::{
+    ChangePassword, PasswordRulesForMe, SetLanguage, SetTimeZone, TimeZoneChoices, TimeZoneOptions,
+};
 
 use leptos::prelude::*;
 

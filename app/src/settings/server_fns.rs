@@ -129,3 +129,78 @@ pub async fn set_language(locale: String) -> Result<(), AppError> {
     leptos_axum::redirect("/settings/account?language=saved");
     Ok(())
 }
+
+/// What the "Time zone" section of Account Settings offers. The list comes from the server:
+/// the browser build carries no time zone database.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TimeZoneChoices {
+    /// The user's own choice (an IANA name); `None`: the company's default.
+    pub saved: Option<String>,
+    /// The company's default zone, the first choice of the list.
+    pub company_default: String,
+    /// Every zone offered, sorted by name.
+    pub zones: Vec<String>,
+}
+
+/// The zones to choose from, the company's default and the signed-in user's choice.
+#[server(name = TimeZoneOptions, prefix = "/api", endpoint = "time_zones")]
+pub async fn time_zone_choices() -> Result<TimeZoneChoices, AppError> {
+    use crate::server::*;
+    use latch_core::time_zone::TimeZone;
+
+    let context = server_context()?;
+    let Some(session) = request_info().session else {
+        set_error_status(http::StatusCode::UNAUTHORIZED);
+        return Err(AppError::NotSignedIn);
+    };
+    let company = latch_core::preferences::of_company(&context.db, session.user.company_id)
+        .await
+        .map_err(unexpected)?;
+    let saved = TimeZone::from_stored(session.user.time_zone.as_deref()).map(TimeZone::name);
+    let mut zones = TimeZone::choices();
+    // A zone saved under an old alias (by the command line) stays selectable.
+    if let Some(saved) = saved.filter(|saved| !zones.contains(saved)) {
+        zones.push(saved);
+        zones.sort_unstable();
+    }
+    Ok(TimeZoneChoices {
+        saved: saved.map(str::to_owned),
+        company_default: company.time_zone.name().to_owned(),
+        zones: zones.into_iter().map(str::to_owned).collect(),
+    })
+}
+
+/// "Save time zone" in Account Settings. `time_zone` is an IANA name, or empty for the
+/// company's default.
+#[server(name = SetTimeZone, prefix = "/api", endpoint = "time_zone")]
+pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
+    use crate::server::*;
+    use latch_core::time_zone::TimeZone;
+
+    let context = server_context()?;
+    let Some(session) = request_info().session else {
+        set_error_status(http::StatusCode::UNAUTHORIZED);
+        return Err(AppError::NotSignedIn);
+    };
+    let chosen = match time_zone.trim() {
+        "" => None,
+        name => match TimeZone::parse(name) {
+            Ok(zone) => Some(zone),
+            Err(unknown) => {
+                let err = AppError::UnknownTimeZone { name: unknown.0 };
+                set_error_status(http::StatusCode::UNPROCESSABLE_ENTITY);
+                return_to_form_with_error(
+                    "/settings/account",
+                    <SetTimeZone as leptos::server_fn::ServerFn>::PATH,
+                    &err,
+                );
+                return Err(err);
+            }
+        },
+    };
+    latch_core::accounts::set_time_zone(&context.db, session.user.id, chosen, chrono::Utc::now())
+        .await
+        .map_err(unexpected)?;
+    leptos_axum::redirect("/settings/account?time_zone=saved");
+    Ok(())
+}

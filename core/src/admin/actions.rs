@@ -90,6 +90,7 @@ pub async fn send_reset_link(
             username: user.username.clone(),
             link,
             valid_hours: policy.reset_link_valid_for.num_hours(),
+            expires_at: Some(now + policy.reset_link_valid_for),
         },
     );
     outbox::enqueue(&txn, mail, now).await?;
@@ -154,6 +155,7 @@ pub async fn invite_user(
             company: company_name,
             link,
             valid_hours: policy.invitation_valid_for.num_hours(),
+            expires_at: Some(now + policy.invitation_valid_for),
         },
     );
     outbox::enqueue(&txn, mail, now).await?;

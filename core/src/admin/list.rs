@@ -55,6 +55,8 @@ pub struct LastMail {
     pub status: String,
     pub last_error: Option<String>,
     pub queued_at: DateTime<Utc>,
+    /// When the SMTP server accepted it.
+    pub sent_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -222,6 +224,7 @@ async fn latest_mail_per_user(
                     status: row.status,
                     last_error: row.last_error,
                     queued_at: row.created_at,
+                    sent_at: row.sent_at,
                 },
             ))
         })
@@ -267,6 +270,7 @@ mod tests {
             name: Set("PT Besar".to_owned()),
             name_key: Set("pt besar".to_owned()),
             default_locale: Set("en".to_owned()),
+            default_time_zone: Set("UTC".to_owned()),
             created_at: Set(Utc::now()),
         }
         .insert(&db)
@@ -289,6 +293,7 @@ mod tests {
             password_hash: Set(None),
             active: Set(true),
             locale: Set(None),
+            time_zone: Set(None),
             last_login_at: Set(None),
             created_at: Set(Utc::now()),
             updated_at: Set(Utc::now()),

@@ -10,6 +10,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub name_key: String,
     pub default_locale: String,
+    /// IANA name of the time zone its users read times in unless they chose their own.
+    pub default_time_zone: String,
     pub created_at: DateTimeUtc,
 }
 

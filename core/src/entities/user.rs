@@ -21,6 +21,8 @@ pub struct Model {
     pub password_hash: Option<String>,
     pub active: bool,
     pub locale: Option<String>,
+    /// IANA name of the time zone chosen in Account Settings; `None`: the company's default.
+    pub time_zone: Option<String>,
     pub last_login_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_create_schema;
 mod m20261129_000002_admin_user_list;
+mod m20261129_000003_time_zones;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261129_000001_create_schema::Migration),
             Box::new(m20261129_000002_admin_user_list::Migration),
+            Box::new(m20261129_000003_time_zones::Migration),
         ]
     }
 }

@@ -18,6 +18,8 @@ pub use templates::{MailTemplate, RenderedMail, render};
 pub use worker::{DeliveryReport, OutboxPolicy, Sender, deliver_due, run_worker};
 
 use crate::entities::outbox_message;
+use crate::preferences;
+use crate::time_zone::TimeZone;
 
 /// Where a message is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,18 +54,23 @@ pub struct NewMail {
     pub to_name: String,
     /// The recipient's language; `None`: their company's default (English without a user).
     pub locale: Option<Locale>,
+    /// The time zone of the times in the mail (a link's expiry); `None`: the recipient's
+    /// company's default (UTC without a user).
+    pub time_zone: Option<TimeZone>,
     pub template: MailTemplate,
 }
 
 impl NewMail {
-    /// `template` to `user`'s current address, in their saved language (else their
-    /// company's default).
+    /// `template` to `user`'s current address, in their saved language and time zone (else
+    /// their company's defaults).
     pub fn for_user(user: &crate::entities::user::Model, template: MailTemplate) -> Self {
+        let (locale, time_zone) = preferences::saved(user);
         Self {
             user_id: Some(user.id),
             to_address: user.email.clone(),
             to_name: user.display_name.clone(),
-            locale: user.locale.as_deref().and_then(Locale::from_tag),
+            locale,
+            time_zone,
             template,
         }
     }
@@ -77,13 +84,17 @@ pub async fn enqueue(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Uuid> {
     let id = Uuid::new_v4();
-    let locale = match (mail.locale, mail.user_id) {
-        (Some(locale), _) => locale,
-        (None, Some(user_id)) => company_locale(db, user_id).await?,
-        (None, None) => Locale::default(),
+    let reader = match mail.user_id {
+        Some(user_id) => preferences::fill_in(db, user_id, mail.locale, mail.time_zone).await?,
+        None => preferences::Preferences {
+            locale: mail.locale.unwrap_or_default(),
+            time_zone: mail.time_zone.unwrap_or_default(),
+        },
     };
+    let locale = reader.locale;
     let payload = Payload {
         to_name: mail.to_name,
+        time_zone: Some(reader.time_zone.name().to_owned()),
         template: mail.template,
     };
     outbox_message::ActiveModel {
@@ -109,25 +120,15 @@ pub async fn enqueue(
     Ok(id)
 }
 
-/// The default language of `user_id`'s company.
-async fn company_locale(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<Locale> {
-    use crate::entities::{company, user};
-    let found = user::Entity::find_by_id(user_id)
-        .find_also_related(company::Entity)
-        .one(db)
-        .await
-        .context("reading the recipient's company")?;
-    Ok(found
-        .and_then(|(_, company)| company)
-        .and_then(|company| Locale::from_tag(&company.default_locale))
-        .unwrap_or_default())
-}
-
 /// What is rendered when the message is sent. Holds the action link, so it is wiped once the
 /// message is sent or has failed for good.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Payload {
     to_name: String,
+    /// IANA name of the zone the mail's times are written in (absent in mail queued before
+    /// Latch knew time zones: UTC).
+    #[serde(default)]
+    time_zone: Option<String>,
     template: MailTemplate,
 }
 

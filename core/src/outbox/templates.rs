@@ -2,9 +2,11 @@
 //! Every sentence comes from the i18n layer in the recipient's language; the HTML template
 //! escapes every value (names are user-supplied text).
 
-use latch_i18n::Locale;
+use chrono::{DateTime, Duration, Utc};
 use minijinja::{Environment, context};
 use serde::{Deserialize, Serialize};
+
+use crate::preferences::Preferences;
 
 /// The kinds of mail Latch sends, with what each needs to be written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +17,9 @@ pub enum MailTemplate {
         username: String,
         link: String,
         valid_minutes: i64,
+        /// When the link stops working (absent in mail queued before Latch recorded it).
+        #[serde(default)]
+        expires_at: Option<DateTime<Utc>>,
     },
     /// Sent after a password change or reset, in case it was not the account's owner.
     PasswordChanged { username: String },
@@ -23,6 +28,8 @@ pub enum MailTemplate {
         username: String,
         link: String,
         valid_hours: i64,
+        #[serde(default)]
+        expires_at: Option<DateTime<Utc>>,
     },
     /// "Add user": a link to choose a first password.
     Invitation {
@@ -30,6 +37,8 @@ pub enum MailTemplate {
         company: String,
         link: String,
         valid_hours: i64,
+        #[serde(default)]
+        expires_at: Option<DateTime<Utc>>,
     },
     /// To the old address, when an admin changes a user's email address.
     EmailChanged {
@@ -57,6 +66,33 @@ impl MailTemplate {
             | MailTemplate::Invitation { link, .. } => Some(link),
             MailTemplate::PasswordChanged { .. } | MailTemplate::EmailChanged { .. } => None,
         }
+    }
+
+    /// When the mail's link stops working. A mail queued before Latch recorded the expiry
+    /// had its link issued in the transaction that queued it, so it is `queued_at` plus the
+    /// validity.
+    pub fn link_expires_at(&self, queued_at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let (expires_at, valid_for) = match self {
+            MailTemplate::PasswordReset {
+                expires_at,
+                valid_minutes,
+                ..
+            } => (expires_at, Duration::minutes(*valid_minutes)),
+            MailTemplate::AdminReset {
+                expires_at,
+                valid_hours,
+                ..
+            }
+            | MailTemplate::Invitation {
+                expires_at,
+                valid_hours,
+                ..
+            } => (expires_at, Duration::hours(*valid_hours)),
+            MailTemplate::PasswordChanged { .. } | MailTemplate::EmailChanged { .. } => {
+                return None;
+            }
+        };
+        Some(expires_at.unwrap_or(queued_at + valid_for))
     }
 }
 
@@ -99,24 +135,32 @@ const HTML: &str = r#"<!DOCTYPE html>
 </html>
 "#;
 
-/// Renders `template` for `recipient_name` in `locale`.
+/// Renders `template` for `recipient_name` in their language and time zone (`reader`).
+/// `queued_at`: when the mail was queued (for [`MailTemplate::link_expires_at`]).
 pub fn render(
     template: &MailTemplate,
     recipient_name: &str,
-    locale: Locale,
+    reader: Preferences,
+    queued_at: DateTime<Utc>,
 ) -> anyhow::Result<RenderedMail> {
+    let locale = reader.locale;
     let t = locale.messages();
+    let until = template
+        .link_expires_at(queued_at)
+        .map(|at| reader.format(at))
+        .unwrap_or_default();
     let (subject, intro, action, link, validity, not_you) = match template {
         MailTemplate::PasswordReset {
             username,
             link,
             valid_minutes,
+            ..
         } => (
             t.reset_mail_subject,
             (t.reset_mail_intro)(username),
             t.reset_mail_action,
             Some(link.as_str()),
-            (t.reset_mail_validity)(*valid_minutes),
+            (t.reset_mail_validity)(*valid_minutes, &until),
             t.reset_mail_not_you,
         ),
         MailTemplate::PasswordChanged { username } => (
@@ -131,12 +175,13 @@ pub fn render(
             username,
             link,
             valid_hours,
+            ..
         } => (
             t.reset_mail_subject,
             (t.admin_reset_mail_intro)(username),
             t.reset_mail_action,
             Some(link.as_str()),
-            (t.link_validity_hours)(*valid_hours),
+            (t.link_validity_hours)(*valid_hours, &until),
             t.admin_reset_mail_not_you,
         ),
         MailTemplate::Invitation {
@@ -144,12 +189,13 @@ pub fn render(
             company,
             link,
             valid_hours,
+            ..
         } => (
             t.invitation_mail_subject,
             (t.invitation_mail_intro)(company, username),
             t.invitation_mail_action,
             Some(link.as_str()),
-            (t.link_validity_hours)(*valid_hours),
+            (t.link_validity_hours)(*valid_hours, &until),
             t.invitation_mail_not_you,
         ),
         MailTemplate::EmailChanged {
@@ -190,23 +236,39 @@ pub fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time_zone::TimeZone;
+    use chrono::TimeZone as _;
+    use latch_i18n::Locale;
+
+    /// 29 November 2026, 10:35 UTC: the link of [`reset`] is queued then.
+    fn queued_at() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 29, 10, 35, 0).unwrap()
+    }
 
     fn reset() -> MailTemplate {
         MailTemplate::PasswordReset {
             username: "ana.putri".to_owned(),
             link: "https://latch.example/reset-password?token=abc&x=1".to_owned(),
             valid_minutes: 30,
+            expires_at: Some(queued_at() + Duration::minutes(30)),
         }
+    }
+
+    fn english() -> Preferences {
+        Preferences::default()
     }
 
     #[test]
     fn both_parts_name_the_user_the_link_and_its_validity() {
-        let mail = render(&reset(), "Ana Putri", Locale::En).unwrap();
+        let mail = render(&reset(), "Ana Putri", english(), queued_at()).unwrap();
 
         for part in [&mail.text, &mail.html] {
             assert!(part.contains("Ana Putri"), "{part}");
             assert!(part.contains("ana.putri"), "{part}");
-            assert!(part.contains("30 minutes"), "{part}");
+            assert!(
+                part.contains("valid for 30 minutes, until 29 November 2026, 11:05 UTC."),
+                "{part}"
+            );
             assert!(part.contains("Admin"), "{part}");
         }
         assert!(
@@ -237,7 +299,8 @@ mod tests {
                 username: "ana.putri".to_owned(),
             },
             "Ana Putri",
-            Locale::En,
+            english(),
+            queued_at(),
         )
         .unwrap();
         for part in [&mail.text, &mail.html] {
@@ -251,13 +314,91 @@ mod tests {
 
     #[test]
     fn user_supplied_text_is_escaped_in_html() {
-        let mail = render(&reset(), "<img src=x onerror=alert(1)>", Locale::En).unwrap();
+        let mail = render(
+            &reset(),
+            "<img src=x onerror=alert(1)>",
+            english(),
+            queued_at(),
+        )
+        .unwrap();
 
         assert!(!mail.html.contains("<img src=x"), "{}", mail.html);
         assert!(
             mail.html.contains("&lt;img src=x onerror=alert(1)&gt;"),
             "{}",
             mail.html
+        );
+    }
+
+    #[test]
+    fn the_expiry_is_in_the_recipients_language_and_time_zone() {
+        let jakarta = Preferences {
+            locale: Locale::Id,
+            time_zone: TimeZone::parse("Asia/Jakarta").unwrap(),
+        };
+        let mail = render(&reset(), "Ana Putri", jakarta, queued_at()).unwrap();
+
+        for part in [&mail.text, &mail.html] {
+            assert!(
+                part.contains("berlaku selama 30 menit, sampai 29 November 2026 pukul 18.05 WIB."),
+                "{part}"
+            );
+        }
+    }
+
+    #[test]
+    fn links_valid_for_hours_say_until_when_too() {
+        let makassar = Preferences {
+            locale: Locale::En,
+            time_zone: TimeZone::parse("Asia/Makassar").unwrap(),
+        };
+        let invitation = MailTemplate::Invitation {
+            username: "ana.putri".to_owned(),
+            company: "PT Maju".to_owned(),
+            link: "https://latch.example/reset-password?token=abc".to_owned(),
+            valid_hours: 72,
+            expires_at: Some(queued_at() + Duration::hours(72)),
+        };
+        let admin_reset = MailTemplate::AdminReset {
+            username: "ana.putri".to_owned(),
+            link: "https://latch.example/reset-password?token=abc".to_owned(),
+            valid_hours: 1,
+            expires_at: Some(queued_at() + Duration::hours(1)),
+        };
+
+        let invited = render(&invitation, "Ana Putri", makassar, queued_at()).unwrap();
+        let reset = render(&admin_reset, "Ana Putri", makassar, queued_at()).unwrap();
+
+        assert!(
+            invited
+                .text
+                .contains("valid for 72 hours, until 2 December 2026, 18:35 WITA."),
+            "{}",
+            invited.text
+        );
+        assert!(
+            reset
+                .text
+                .contains("valid for 1 hour, until 29 November 2026, 19:35 WITA."),
+            "{}",
+            reset.text
+        );
+    }
+
+    #[test]
+    fn mail_queued_before_expiries_were_recorded_counts_from_when_it_was_queued() {
+        let stored = r#"{"kind":"password_reset","username":"ana","link":"https://x.test/r","valid_minutes":30}"#;
+        let template: MailTemplate = serde_json::from_str(stored).unwrap();
+
+        assert_eq!(
+            template.link_expires_at(queued_at()),
+            Some(queued_at() + Duration::minutes(30))
+        );
+        let mail = render(&template, "Ana", english(), queued_at()).unwrap();
+        assert!(
+            mail.text.contains("until 29 November 2026, 11:05 UTC."),
+            "{}",
+            mail.text
         );
     }
 }

@@ -242,8 +242,12 @@ pub async fn run_worker(
 
 fn build_message(row: &outbox_message::Model, sender: &Sender) -> anyhow::Result<Message> {
     let payload: Payload = serde_json::from_str(&row.payload).context("reading the payload")?;
-    let locale = Locale::from_tag(&row.locale).unwrap_or_default();
-    let rendered = render(&payload.template, &payload.to_name, locale)?;
+    let reader = crate::preferences::Preferences {
+        locale: Locale::from_tag(&row.locale).unwrap_or_default(),
+        time_zone: crate::time_zone::TimeZone::from_stored(payload.time_zone.as_deref())
+            .unwrap_or_default(),
+    };
+    let rendered = render(&payload.template, &payload.to_name, reader, row.created_at)?;
     let to = Mailbox::new(
         Some(payload.to_name.clone()),
         row.recipient.parse().context("the recipient address")?,

@@ -301,3 +301,78 @@ async fn operators_invite_reset_and_deactivate_users_by_username() {
         "an invited user has no password yet"
     );
 }
+
+#[tokio::test]
+async fn operators_set_a_companys_default_language_and_time_zone() {
+    use latch_core::entities::company;
+    use sea_orm::{Database, EntityTrait};
+
+    let database = TestDatabase::create().await;
+    let latch = Latch {
+        database: &database,
+    };
+
+    let created = latch.run(
+        &[
+            "company",
+            "add",
+            "PT Maju",
+            "--language",
+            "id",
+            "--time-zone",
+            "asia/jakarta",
+        ],
+        "",
+    );
+    let unknown_zone = latch.run(
+        &[
+            "company",
+            "add",
+            "CV Lain",
+            "--time-zone",
+            "Mars/Olympus_Mons",
+        ],
+        "",
+    );
+    let unknown_language = latch.run(&["company", "set", "PT Maju", "--language", "fr"], "");
+    let moved = latch.run(
+        &["company", "set", "PT Maju", "--time-zone", "Asia/Makassar"],
+        "",
+    );
+    let nothing_to_change = latch.run(&["company", "set", "PT Maju"], "");
+    let unknown_company = latch.run(&["company", "set", "Nowhere Ltd", "--time-zone", "UTC"], "");
+
+    assert!(created.status.success(), "{}", stderr(&created));
+    assert!(
+        stdout(&created).contains("default language id, time zone Asia/Jakarta"),
+        "{}",
+        stdout(&created)
+    );
+    assert_eq!(unknown_zone.status.code(), Some(1));
+    assert!(
+        stderr(&unknown_zone)
+            .contains("--time-zone: \"Mars/Olympus_Mons\" is not a time zone Latch knows"),
+        "{}",
+        stderr(&unknown_zone)
+    );
+    assert_eq!(unknown_language.status.code(), Some(1));
+    assert!(
+        stderr(&unknown_language).contains("\"fr\" is not a language Latch speaks"),
+        "{}",
+        stderr(&unknown_language)
+    );
+    assert!(moved.status.success(), "{}", stderr(&moved));
+    assert_ne!(nothing_to_change.status.code(), Some(0));
+    assert_eq!(unknown_company.status.code(), Some(1));
+    assert!(
+        stderr(&unknown_company).contains("no company named \"Nowhere Ltd\""),
+        "{}",
+        stderr(&unknown_company)
+    );
+
+    let db = Database::connect(database.url()).await.unwrap();
+    let companies = company::Entity::find().all(&db).await.unwrap();
+    assert_eq!(companies.len(), 1, "the refused company was not created");
+    assert_eq!(companies[0].default_locale, "id", "kept by `set`");
+    assert_eq!(companies[0].default_time_zone, "Asia/Makassar");
+}

@@ -208,10 +208,12 @@ pub fn reset_mail(to: &str) -> latch_core::outbox::NewMail {
         to_address: to.to_owned(),
         to_name: "Ana Putri".to_owned(),
         locale: Some(latch_i18n::Locale::En),
+        time_zone: None,
         template: MailTemplate::PasswordReset {
             username: "ana.putri".to_owned(),
             link: "https://latch.example.test/reset-password?token=abc123".to_owned(),
             valid_minutes: 30,
+            expires_at: None,
         },
     }
 }

@@ -20,3 +20,4 @@ mod pages;
 mod password_reset;
 mod resilience;
 mod schema;
+mod time_zones;
