@@ -12,10 +12,15 @@ const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525);
 const maildevPort = Number(process.env.E2E_MAILDEV_PORT ?? 2580);
 
 export const latchUrl = `http://127.0.0.1:${latchPort}`;
+/**
+ * The `latch` binary under test: the release build by default (`make e2e`); `make test` passes
+ * the one its test build already made (target/debug/latch) to save a second server build.
+ */
+export const latchBinary = path.resolve(__dirname, process.env.E2E_LATCH_BIN ?? '../target/release/latch');
 /** maildev's HTTP API, where the tests read the mail Latch sent. */
 export const maildevUrl = `http://127.0.0.1:${maildevPort}`;
 
-/** Environment of the release `latch` binary under test; fixtures reuse it to run the CLI. */
+/** Environment of the `latch` binary under test; fixtures reuse it to run the CLI. */
 export const latchEnv = {
   LATCH_DATABASE_URL: `sqlite://${path.join(runDir, 'latch.db')}?mode=rwc`,
   LATCH_PUBLIC_URL: latchUrl,
@@ -63,7 +68,7 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: '../target/release/latch serve',
+      command: `${latchBinary} serve`,
       env: latchEnv,
       url: `${latchUrl}/ready`,
       reuseExistingServer: false,

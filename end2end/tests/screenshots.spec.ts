@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, waitForHydration } from '../fixtures/page';
-import { createUser, type TestUser } from '../fixtures/latch';
+import { createUser, latchCli, type TestUser } from '../fixtures/latch';
 import { resetLinkFor } from '../fixtures/mailbox';
 
 const folder = path.resolve(__dirname, '../../docs/screenshots');
@@ -36,13 +36,14 @@ for (const { lang, locale } of [
   { lang: 'id', locale: 'id-ID' },
 ]) {
   test.describe(`screenshots in ${lang}`, () => {
-    test.use({ locale, viewport: { width: 1100, height: 720 }, colorScheme: 'light' });
+    test.use({ locale, viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
 
     test(`the main pages (${lang})`, async ({ page, browser }) => {
       const company = `PT Sinar Harapan ${lang.toUpperCase()}`;
       const admin = createUser('', { company, admin: true, username: `dewi.${lang}`, name: 'Dewi Lestari' });
       createUser('', { company, username: `budi.${lang}`, name: 'Budi Santoso' });
       createUser('', { company, username: `siti.${lang}`, name: 'Siti Rahma' });
+      latchCli(['company', 'set', company, '--time-zone', 'Asia/Jakarta']);
 
       await page.goto('/login');
       await shoot(page, `${lang}-login`);
@@ -68,9 +69,10 @@ for (const { lang, locale } of [
       await page.locator('#email').fill(admin.email);
       await page.locator('form:has(#email) button[type=submit]').click();
       await expect(page).toHaveURL(/\/forgot-password\/sent/);
-      const stranger = await browser.newPage({ locale, viewport: { width: 1100, height: 720 }, colorScheme: 'light' });
+      const stranger = await browser.newPage({ locale, viewport: { width: 1280, height: 720 }, colorScheme: 'light' });
       await stranger.goto(await resetLinkFor(admin.email));
-      await shoot(stranger, `${lang}-reset-password`);
+      // "This link works until …" is half an hour from now.
+      await shoot(stranger, `${lang}-reset-password`, ['.link-expiry']);
       await stranger.close();
     });
   });

@@ -131,7 +131,7 @@ fn ResetForm(rules: PasswordRules, expiry: Option<LinkExpiry>) -> impl IntoView 
             None => {
                 let rules = rules.clone();
                 let expiry = expiry.clone().map(|expiry| {
-                    view! { <p class="hint" lang=expiry.locale.tag()>{expiry.sentence}</p> }
+                    view! { <p class="hint link-expiry" lang=expiry.locale.tag()>{expiry.sentence}</p> }
                 });
                 view! {
                     <h1>{t.reset_title}</h1>
