@@ -99,6 +99,29 @@ for (const javaScript of [true, false]) {
       );
     });
 
+    test('choose a time zone: it is kept, and the emails give their times in it', async ({ page }) => {
+      const user = createUser('zone');
+      await logIn(page, javaScript, user);
+      await openAccountSettings(page, javaScript, user);
+      const zone = page.getByRole('combobox', { name: 'Time zone' });
+      await expect(zone).toHaveValue('');
+
+      await zone.selectOption('Asia/Makassar');
+      await page.getByRole('button', { name: 'Save time zone' }).click();
+      await expect(page.getByRole('status')).toHaveText('Your time zone has been saved.');
+      await expect(page.getByRole('combobox', { name: 'Time zone' })).toHaveValue('Asia/Makassar');
+
+      // Signed out, "Forgot Password": the email says until when, in Central Indonesian Time.
+      await page.context().clearCookies();
+      await page.goto('/forgot-password');
+      if (javaScript) await waitForHydration(page);
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByRole('button', { name: 'Send me reset password instructions' }).click();
+      await expect(page.getByRole('heading', { level: 1, name: 'Check your inbox' })).toBeVisible();
+      const mail = await waitForMail(user.email, /Reset your password/);
+      expect(mail.text).toMatch(/valid\s+for\s+30\s+minutes,\s+until\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4},\s+\d{2}:\d{2}\s+WITA\./);
+    });
+
     test('choose Bahasa Indonesia: every page switches, and back to the browser\'s language', async ({ page }) => {
       const user = createUser('language');
       await logIn(page, javaScript, user);
