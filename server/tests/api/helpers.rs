@@ -6,10 +6,14 @@ mod postgres_cluster;
 mod process;
 mod smtp;
 
+use latch_core::entities::{company, user};
 use latch_server::settings::Settings;
 use latch_server::site;
 use latch_server::startup::Application;
-use sea_orm::DatabaseConnection;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    Set,
+};
 
 pub use database::TestDatabase;
 pub use http::Endpoint;
@@ -223,4 +227,43 @@ pub async fn connect_migrated(url: &str) -> DatabaseConnection {
     let db = latch_core::db::connect(url).await.unwrap();
     latch_core::db::migrate(&db).await.unwrap();
     db
+}
+
+/// Preferences set straight in the database, for tests about what they change.
+impl TestApp {
+    /// `username`'s row.
+    pub async fn user_row(&self, username: &str) -> user::Model {
+        user::Entity::find()
+            .filter(user::Column::Username.eq(username))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Sets the only company's defaults directly in the database.
+    pub async fn company_defaults(&self, locale: &str, time_zone: &str) {
+        let mut company = company::Entity::find()
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .into_active_model();
+        company.default_locale = Set(locale.to_owned());
+        company.default_time_zone = Set(time_zone.to_owned());
+        company.update(&self.db).await.unwrap();
+    }
+
+    /// Saves `user`'s own choices directly in the database.
+    pub async fn user_choices(
+        &self,
+        username: &str,
+        locale: Option<&str>,
+        time_zone: Option<&str>,
+    ) {
+        let mut row = self.user_row(username).await.into_active_model();
+        row.locale = Set(locale.map(str::to_owned));
+        row.time_zone = Set(time_zone.map(str::to_owned));
+        row.update(&self.db).await.unwrap();
+    }
 }

@@ -1,9 +1,6 @@
 //! Which language a page is in: the user's saved choice, else the browser's, else the
 //! company's default.
 
-use latch_core::entities::{company, user};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
-
 use crate::helpers::{TestApp, session_cookie, spawn_app};
 
 async fn page(app: &TestApp, path: &str, cookie: Option<&str>, languages: &str) -> String {
@@ -39,26 +36,11 @@ async fn a_saved_choice_beats_the_browser_and_the_company_default_fills_in() {
     let app = spawn_app().await;
     let user = app.create_user("ana").await;
     let cookie = session_cookie(&app.log_in(&user.username, &user.password).await).unwrap();
-    let mut company = company::Entity::find()
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .into_active_model();
-    company.default_locale = Set("id".to_owned());
-    company.update(&app.db).await.unwrap();
+    app.company_defaults("id", "UTC").await;
 
     let company_default = page(&app, "/settings/account", Some(&cookie), "fr-FR").await;
     let browser = page(&app, "/settings/account", Some(&cookie), "en-US").await;
-    let mut saved = user::Entity::find()
-        .filter(user::Column::Username.eq(&user.username))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .into_active_model();
-    saved.locale = Set(Some("id".to_owned()));
-    saved.update(&app.db).await.unwrap();
+    app.user_choices(&user.username, Some("id"), None).await;
     let chosen = page(&app, "/settings/account", Some(&cookie), "en-US").await;
 
     assert!(
@@ -117,14 +99,7 @@ async fn a_user_chooses_indonesian_and_pages_and_mail_follow() {
 async fn without_a_choice_mail_is_in_the_companys_language() {
     let app = spawn_app().await;
     let user = app.create_user("ana").await;
-    let mut company = company::Entity::find()
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .into_active_model();
-    company.default_locale = Set("id".to_owned());
-    company.update(&app.db).await.unwrap();
+    app.company_defaults("id", "UTC").await;
 
     app.request_reset(&user.email).await;
     let mails = app

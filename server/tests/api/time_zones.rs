@@ -3,13 +3,11 @@
 
 use std::time::Duration;
 
-use latch_core::entities::{audit_event, company, reset_token, user};
+use latch_core::entities::{audit_event, reset_token};
 use latch_core::time_zone::TimeZone;
 use latch_domain::Role;
 use latch_i18n::Locale;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::helpers::{TestApp, TestUser, reset_link_in, session_cookie, spawn_app, unfolded};
 
@@ -20,36 +18,6 @@ fn zone(name: &str) -> TimeZone {
 impl TestApp {
     async fn session_of(&self, user: &TestUser) -> String {
         session_cookie(&self.log_in(&user.username, &user.password).await).unwrap()
-    }
-
-    async fn user_row(&self, username: &str) -> user::Model {
-        user::Entity::find()
-            .filter(user::Column::Username.eq(username))
-            .one(&self.db)
-            .await
-            .unwrap()
-            .unwrap()
-    }
-
-    /// Sets the only company's defaults directly in the database.
-    async fn company_defaults(&self, locale: &str, time_zone: &str) {
-        let mut company = company::Entity::find()
-            .one(&self.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .into_active_model();
-        company.default_locale = Set(locale.to_owned());
-        company.default_time_zone = Set(time_zone.to_owned());
-        company.update(&self.db).await.unwrap();
-    }
-
-    /// Saves `user`'s own choices directly in the database.
-    async fn user_choices(&self, username: &str, locale: Option<&str>, time_zone: Option<&str>) {
-        let mut row = self.user_row(username).await.into_active_model();
-        row.locale = Set(locale.map(str::to_owned));
-        row.time_zone = Set(time_zone.map(str::to_owned));
-        row.update(&self.db).await.unwrap();
     }
 
     /// A page as a browser asking for `languages` loads it.
