@@ -11,6 +11,7 @@ const { createRequire } = require('node:module');
 
 const fromEnd2end = createRequire(path.join(__dirname, '../end2end/package.json'));
 const { chromium } = fromEnd2end('playwright-core');
+const { launchOptions } = require('../end2end/chromium.cjs');
 
 const url = process.argv[2];
 const runs = Number(process.argv[3] ?? 20);
@@ -21,20 +22,7 @@ const median = (values) => {
 };
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    // As end2end/playwright.config.ts: no background traffic on a closed network.
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(launchOptions);
   const samples = { fcp: [], dcl: [], hydrated: [] };
   let assets = [];
   try {

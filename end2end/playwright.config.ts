@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { launchOptions } from './chromium.cjs';
 
 // One scratch folder per run (database, logs). Set once in the main process; workers inherit it.
 process.env.E2E_RUN_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), 'latch-e2e-'));
@@ -44,20 +45,7 @@ export default defineConfig({
   use: {
     baseURL: latchUrl,
     trace: 'retain-on-failure',
-    // Debian's Chromium: Playwright's own browser download cannot work on these machines.
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions,
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: [
