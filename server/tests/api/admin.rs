@@ -7,22 +7,11 @@ use latch_core::entities::{audit_event, outbox_message, reset_token, user};
 use latch_domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::helpers::{TestApp, TestUser, reset_link_in, session_cookie, spawn_app, unfolded};
+use crate::helpers::{TestApp, TestUser, reset_link_in, spawn_app, unfolded};
 
 impl TestApp {
-    async fn cookie_for(&self, user: &TestUser) -> String {
-        session_cookie(&self.log_in(&user.username, &user.password).await).unwrap()
-    }
-
     async fn user_id(&self, username: &str) -> String {
-        user::Entity::find()
-            .filter(user::Column::Username.eq(username))
-            .one(&self.db)
-            .await
-            .unwrap()
-            .unwrap()
-            .id
-            .to_string()
+        self.user_row(username).await.id.to_string()
     }
 
     async fn admin_post(

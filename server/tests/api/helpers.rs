@@ -229,8 +229,13 @@ pub async fn connect_migrated(url: &str) -> DatabaseConnection {
     db
 }
 
-/// Preferences set straight in the database, for tests about what they change.
+/// Shortcuts: a signed-in cookie, a user's row, and preferences set straight in the database.
 impl TestApp {
+    /// The session cookie of `user`, logged in with their password.
+    pub async fn cookie_for(&self, user: &TestUser) -> String {
+        session_cookie(&self.log_in(&user.username, &user.password).await).unwrap()
+    }
+
     /// `username`'s row.
     pub async fn user_row(&self, username: &str) -> user::Model {
         user::Entity::find()

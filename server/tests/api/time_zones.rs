@@ -9,17 +9,13 @@ use latch_domain::Role;
 use latch_i18n::Locale;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use crate::helpers::{TestApp, TestUser, reset_link_in, session_cookie, spawn_app, unfolded};
+use crate::helpers::{TestApp, reset_link_in, spawn_app, unfolded};
 
 fn zone(name: &str) -> TimeZone {
     TimeZone::parse(name).unwrap()
 }
 
 impl TestApp {
-    async fn session_of(&self, user: &TestUser) -> String {
-        session_cookie(&self.log_in(&user.username, &user.password).await).unwrap()
-    }
-
     /// A page as a browser asking for `languages` loads it.
     async fn page_in(&self, path: &str, cookie: &str, languages: Option<&str>) -> String {
         let mut request = self
@@ -64,7 +60,7 @@ impl TestApp {
 async fn a_saved_time_zone_changes_the_times_on_the_activity_page_and_the_user_list() {
     let app = spawn_app().await;
     let admin = app.create_user_in("PT Maju Jaya", "adi", Role::Admin).await;
-    let cookie = app.session_of(&admin).await;
+    let cookie = app.cookie_for(&admin).await;
     let login_at = app.newest_event_at().await;
     let last_login = app.user_row("adi").await.last_login_at.unwrap();
 
@@ -119,7 +115,7 @@ async fn the_company_default_applies_to_users_who_chose_no_time_zone() {
     let app = spawn_app().await;
     let admin = app.create_user_in("PT Maju Jaya", "adi", Role::Admin).await;
     app.company_defaults("id", "Asia/Makassar").await;
-    let cookie = app.session_of(&admin).await;
+    let cookie = app.cookie_for(&admin).await;
     let login_at = app.newest_event_at().await;
 
     // A browser asking for no language we speak: the company's language too.
@@ -190,7 +186,7 @@ async fn the_reset_email_says_until_when_in_the_recipients_language_and_time_zon
 async fn an_unknown_time_zone_is_refused_with_a_clear_error_and_changes_nothing() {
     let app = spawn_app().await;
     let ana = app.create_user("ana").await;
-    let cookie = app.session_of(&ana).await;
+    let cookie = app.cookie_for(&ana).await;
 
     let script = app
         .post_form(
@@ -267,7 +263,7 @@ async fn without_javascript_choosing_the_company_default_again_clears_the_choice
     let app = spawn_app().await;
     let ana = app.create_user("ana").await;
     app.user_choices("ana", None, Some("Europe/London")).await;
-    let cookie = app.session_of(&ana).await;
+    let cookie = app.cookie_for(&ana).await;
 
     let saved = app
         .post_form(
