@@ -11,8 +11,26 @@ use latch_server::settings::Settings;
 use latch_server::startup::Application;
 use latch_server::{site, telemetry};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("latch: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = runtime.block_on(run());
+    // Everything worth waiting for (a command's work, the server's graceful shutdown) is done
+    // by now. A background task that does not stop (seen: sqlx's pool maintenance spinning
+    // while a CLI command's pool was dropped) must not keep the process alive forever.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    code
+}
+
+async fn run() -> ExitCode {
     let cli = Cli::parse();
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
