@@ -2,6 +2,7 @@
 //! plain words; unexpected failures are logged on the server and reach the browser only as
 //! `Unexpected`.
 
+use latch_domain::LinkState;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +53,7 @@ pub enum AppError {
     #[error("unknown time zone {name:?}")]
     UnknownTimeZone { name: String },
     #[error("reset link unusable: {state:?}")]
-    ResetLinkUnusable { state: ResetLinkState },
+    ResetLinkUnusable { state: LinkState },
     #[error("unexpected server error")]
     Unexpected,
     /// The database could not be reached (503): try again shortly.
@@ -63,28 +64,13 @@ pub enum AppError {
     Request(String),
 }
 
-/// What a reset link is good for (shared with the browser).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ResetLinkState {
-    Valid,
-    Used,
-    Expired,
-    Replaced,
-    /// Unknown token, or no token at all.
-    Invalid,
-}
-
-impl ResetLinkState {
-    /// Heading and explanation for a link that cannot be used.
-    pub fn explained(self, t: &latch_i18n::Messages) -> (&'static str, &'static str) {
-        match self {
-            ResetLinkState::Used => (t.link_used_heading, t.link_used_body),
-            ResetLinkState::Expired => (t.link_expired_heading, t.link_expired_body),
-            ResetLinkState::Replaced => (t.link_replaced_heading, t.link_replaced_body),
-            ResetLinkState::Valid | ResetLinkState::Invalid => {
-                (t.link_invalid_heading, t.link_invalid_body)
-            }
-        }
+/// Heading and explanation for a reset link that cannot be used.
+pub fn link_explained(state: LinkState, t: &latch_i18n::Messages) -> (&'static str, &'static str) {
+    match state {
+        LinkState::Used => (t.link_used_heading, t.link_used_body),
+        LinkState::Expired => (t.link_expired_heading, t.link_expired_body),
+        LinkState::Replaced => (t.link_replaced_heading, t.link_replaced_body),
+        LinkState::Valid | LinkState::Unknown => (t.link_invalid_heading, t.link_invalid_body),
     }
 }
 
@@ -123,9 +109,60 @@ impl AppError {
             AppError::InvalidUsername => t.username_invalid.to_owned(),
             AppError::InvalidName => t.name_invalid.to_owned(),
             AppError::UnknownTimeZone { name } => (t.time_zone_unknown)(name),
-            AppError::ResetLinkUnusable { state } => state.explained(t).0.to_owned(),
+            AppError::ResetLinkUnusable { state } => link_explained(*state, t).0.to_owned(),
             AppError::Unavailable => t.database_unavailable.to_owned(),
             AppError::Unexpected | AppError::Request(_) => t.unexpected_error.to_owned(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status of this answer (script clients see it; a plain form post is redirected).
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::InvalidCredentials { .. } | AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
+            AppError::WrongExistingPassword | AppError::NotAdmin => StatusCode::FORBIDDEN,
+            AppError::UnknownUser => StatusCode::NOT_FOUND,
+            AppError::Throttled { .. } | AppError::UserMailThrottled { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            AppError::UserInactive
+            | AppError::LastAdmin
+            | AppError::EmailTaken { .. }
+            | AppError::UsernameTaken { .. } => StatusCode::CONFLICT,
+            AppError::ResetLinkUnusable { .. } => StatusCode::GONE,
+            AppError::InvalidEmail { .. }
+            | AppError::PasswordRejected { .. }
+            | AppError::PasswordsDiffer
+            | AppError::SameAsExisting
+            | AppError::InvalidUsername
+            | AppError::InvalidName
+            | AppError::UnknownTimeZone { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Busy { .. } | AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Request(_) => StatusCode::BAD_REQUEST,
+            AppError::Unexpected => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds after which trying again can succeed (`Retry-After`), for refusals that pass.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            AppError::Throttled { retry_after_secs }
+            | AppError::UserMailThrottled { retry_after_secs }
+            | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
+            AppError::Unavailable => Some(crate::server::DATABASE_RETRY_AFTER_SECS),
+            _ => None,
+        }
+    }
+
+    /// A failed login keeps what the user typed as identifier, so a form re-rendered
+    /// without JavaScript shows it again.
+    pub fn for_identifier(self, identifier: String) -> Self {
+        match self {
+            AppError::InvalidCredentials { .. } => AppError::InvalidCredentials { identifier },
+            other => other,
         }
     }
 }

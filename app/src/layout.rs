@@ -56,7 +56,7 @@ where
                                 location.pathname.get_untracked(),
                                 location.search.get_untracked(),
                             );
-                            let path = format!("/login?next={}", urlencode(&here));
+                            let path = crate::paths::login(&here);
                             view! { <leptos_router::components::Redirect path /> }.into_any()
                         }
                     }
@@ -64,17 +64,4 @@ where
             }}
         </Suspense>
     }
-}
-
-/// Percent-encodes a query value (everything but unreserved characters).
-pub fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

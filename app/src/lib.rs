@@ -21,12 +21,12 @@ mod layout;
 pub mod new_password;
 mod pages;
 pub mod password_reset;
+pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod settings;
 
 pub use i18n::use_messages;
-pub use layout::urlencode;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

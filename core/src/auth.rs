@@ -9,15 +9,17 @@ use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use latch_domain::CandidatePassword;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 
+use crate::Services;
 use crate::audit::{self, AuditEvent};
 use crate::entities::user;
-use crate::password_hash::{HashError, Hasher};
+use crate::metrics::LoginOutcome;
+use crate::password_hash::HashError;
 use crate::secret_token::SecretToken;
-use crate::sessions::{self, SessionLifetime};
+use crate::sessions::{self, SessionLifetime, SessionUser};
 use crate::throttle::{self, Limit};
 
 /// Login policy: session lifetime and throttling.
@@ -99,13 +101,30 @@ pub(crate) fn client_throttle_key(client_ip: &str) -> String {
     format!("login:client:{client_ip}")
 }
 
+/// Checks one login attempt and, when it succeeds, starts a session. Every outcome is counted
+/// in the metrics.
 pub async fn log_in(
-    db: &DatabaseConnection,
-    hasher: &Hasher,
-    policy: &LoginPolicy,
+    services: &Services,
     attempt: LoginAttempt<'_>,
     now: DateTime<Utc>,
 ) -> Result<LoggedIn, LoginError> {
+    let outcome = check_and_start_session(services, attempt, now).await;
+    services.metrics.record_login(match &outcome {
+        Ok(_) => LoginOutcome::Ok,
+        Err(LoginError::InvalidCredentials) => LoginOutcome::Failed,
+        Err(LoginError::Throttled { .. }) => LoginOutcome::Throttled,
+        Err(LoginError::Busy) => LoginOutcome::Busy,
+        Err(LoginError::Unexpected(_)) => LoginOutcome::Error,
+    });
+    outcome
+}
+
+async fn check_and_start_session(
+    services: &Services,
+    attempt: LoginAttempt<'_>,
+    now: DateTime<Utc>,
+) -> Result<LoggedIn, LoginError> {
+    let (db, hasher, policy) = (&services.db, &services.hasher, &services.login_policy);
     let identifier = attempt.identifier.trim().to_lowercase();
     let client_ip = attempt.client_ip.map(|ip| ip.to_string());
     let found = user::Entity::find()
@@ -184,4 +203,24 @@ pub async fn log_in(
         user,
         session_token,
     })
+}
+
+/// "Log out": ends the session and records it.
+pub async fn log_out(
+    db: &impl ConnectionTrait,
+    session: &SessionUser,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    sessions::end(db, &session.session_key).await?;
+    let event = AuditEvent {
+        company_id: Some(session.user.company_id),
+        actor_user_id: Some(session.user.id),
+        target_user_id: Some(session.user.id),
+        kind: "logout",
+        outcome: "succeeded",
+        client_ip: client_ip.map(|ip| ip.to_string()),
+        details: None,
+    };
+    audit::record(db, event, now).await
 }

@@ -16,7 +16,11 @@ pub mod password_hash;
 pub mod password_policy;
 pub mod password_reset;
 pub mod preferences;
+pub mod profile;
 pub mod secret_token;
+pub mod services;
 pub mod sessions;
 pub mod throttle;
 pub mod time_zone;
+
+pub use services::Services;

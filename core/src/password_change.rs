@@ -7,14 +7,15 @@ use std::net::IpAddr;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use latch_domain::{CandidatePassword, PasswordPolicy, PasswordProblem};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, Set, TransactionTrait};
+use latch_domain::{CandidatePassword, PasswordProblem};
+use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 
+use crate::Services;
 use crate::audit::{self, AuditEvent};
-use crate::auth::{LoginPolicy, account_throttle_key, client_throttle_key};
+use crate::auth::{account_throttle_key, client_throttle_key};
 use crate::entities::user;
 use crate::outbox::{self, MailTemplate, NewMail};
-use crate::password_hash::{HashError, Hasher};
+use crate::password_hash::HashError;
 use crate::password_policy;
 use crate::password_reset::revoke_tokens;
 use crate::secret_token::SecretToken;
@@ -26,6 +27,8 @@ pub struct PasswordChange<'a> {
     pub session: &'a SessionUser,
     pub existing: &'a str,
     pub new: &'a str,
+    /// "Confirm new password": must repeat `new`.
+    pub confirm: &'a str,
     /// End every other session of the user (this one gets a fresh id either way).
     pub sign_out_other_devices: bool,
     pub client_ip: Option<IpAddr>,
@@ -35,6 +38,8 @@ pub struct PasswordChange<'a> {
 pub enum ChangeError {
     #[error("too many wrong passwords; try again at {retry_at}")]
     Throttled { retry_at: DateTime<Utc> },
+    #[error("the new password and its confirmation differ")]
+    PasswordsDiffer,
     #[error("the existing password is wrong")]
     WrongExistingPassword,
     #[error("the new password is refused: {0}")]
@@ -58,13 +63,15 @@ impl From<HashError> for ChangeError {
 
 /// Changes the password and returns the token of this browser's new session.
 pub async fn change_password(
-    db: &DatabaseConnection,
-    hasher: &Hasher,
-    login_policy: &LoginPolicy,
-    password_policy: PasswordPolicy,
+    services: &Services,
     change: PasswordChange<'_>,
     now: DateTime<Utc>,
 ) -> Result<SecretToken, ChangeError> {
+    if change.new != change.confirm {
+        return Err(ChangeError::PasswordsDiffer);
+    }
+    let (db, hasher) = (&services.db, &services.hasher);
+    let (login_policy, password_policy) = (&services.login_policy, services.password_policy);
     let user = &change.session.user;
     let client_ip = change.client_ip.map(|ip| ip.to_string());
     let account_key = account_throttle_key(user.id);

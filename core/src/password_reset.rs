@@ -9,19 +9,21 @@ use std::net::IpAddr;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use latch_domain::{Email, PasswordPolicy, PasswordProblem};
+use latch_domain::{Email, PasswordProblem, PersonalInfo};
+use latch_i18n::Locale;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
+use crate::Services;
 use crate::audit::{self, AuditEvent};
 use crate::entities::{reset_token, user};
 use crate::outbox::{self, MailTemplate, NewMail};
-use crate::password_hash::{HashError, Hasher};
+use crate::password_hash::HashError;
 use crate::password_policy;
+use crate::preferences;
 use crate::secret_token::SecretToken;
 use crate::sessions;
 use crate::throttle::{self, Limit};
@@ -61,6 +63,8 @@ impl Default for ResetPolicy {
 pub enum ResetError {
     #[error("too many requests; try again at {retry_at}")]
     Throttled { retry_at: DateTime<Utc> },
+    #[error("the new password and its confirmation differ")]
+    PasswordsDiffer,
     /// The link was used, expired, replaced by a newer one, or never existed.
     #[error("the reset link cannot be used: {0:?}")]
     LinkUnusable(LinkState),
@@ -81,28 +85,23 @@ impl From<HashError> for ResetError {
     }
 }
 
-/// What a reset link is good for right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum LinkState {
-    Valid,
-    Used,
-    Expired,
-    /// A newer link was requested, or the password or email changed since.
-    Replaced,
-    /// No such link (mistyped or cut-off URL).
-    Unknown,
+pub use latch_domain::LinkState;
+
+/// "New password" and "Confirm new password", as typed.
+pub struct ChosenPassword<'a> {
+    pub password: &'a str,
+    pub confirm: &'a str,
 }
 
 /// Handles "Send me reset password instructions" for `email`. Returns `Ok(())` whether or not
 /// an account uses the address.
 pub async fn request_reset(
-    db: &DatabaseConnection,
-    policy: &ResetPolicy,
+    services: &Services,
     email: &Email,
     client_ip: Option<IpAddr>,
-    public_url: &url::Url,
     now: DateTime<Utc>,
 ) -> Result<(), ResetError> {
+    let (db, policy, public_url) = (&services.db, &services.reset_policy, &services.public_url);
     // Counted per address typed, so unknown addresses are throttled exactly like known ones.
     let address_key = format!("reset:email:{}", email.key());
     let client_key = client_ip.map(|ip| format!("reset:client:{ip}"));
@@ -199,14 +198,20 @@ pub async fn link_state(
 /// voids the user's other links, ends all their sessions, queues the "password changed" mail
 /// and records the event, all in one transaction. The user is not logged in.
 pub async fn complete_reset(
-    db: &DatabaseConnection,
-    hasher: &Hasher,
-    policy: PasswordPolicy,
-    token: &SecretToken,
-    new_password: &str,
+    services: &Services,
+    token: Option<&SecretToken>,
+    chosen: ChosenPassword<'_>,
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> Result<(), ResetError> {
+    let Some(token) = token else {
+        return Err(ResetError::LinkUnusable(LinkState::Unknown));
+    };
+    if chosen.password != chosen.confirm {
+        return Err(ResetError::PasswordsDiffer);
+    }
+    let (db, hasher, policy) = (&services.db, &services.hasher, services.password_policy);
+    let new_password = chosen.password;
     let Some(owner) = link_owner(db, token, now).await? else {
         return Err(ResetError::LinkUnusable(link_state(db, token, now).await?));
     };
@@ -315,6 +320,60 @@ pub async fn valid_link(
     }))
 }
 
+/// What the reset page shows for the link in a browser's cookie (opening a link changes
+/// nothing).
+#[derive(Debug, Clone)]
+pub struct LinkStatus {
+    pub state: LinkState,
+    /// Only while the link works.
+    pub open: Option<OpenLink>,
+}
+
+/// A link that works, as its page describes it to the holder.
+#[derive(Debug, Clone)]
+pub struct OpenLink {
+    /// What the owner's new password must not contain (for the strength meter).
+    pub about: PersonalInfo,
+    /// The language of `works_until`: the owner's, chosen as a page of theirs would be (their
+    /// choice, else this browser's, else their company's), so it reads like the email.
+    pub locale: Locale,
+    /// "This link works until 29 November 2026, 18:05 WIB."
+    pub works_until: String,
+}
+
+/// The state of `token` (none: no link opened in this browser) and, while it works, what its
+/// page says about it.
+pub async fn link_status(
+    db: &impl ConnectionTrait,
+    token: Option<&SecretToken>,
+    browser: Option<Locale>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<LinkStatus> {
+    let Some(token) = token else {
+        return Ok(LinkStatus {
+            state: LinkState::Unknown,
+            open: None,
+        });
+    };
+    let state = link_state(db, token, now).await?;
+    let Some(link) = valid_link(db, token, now).await? else {
+        return Ok(LinkStatus { state, open: None });
+    };
+    let about = password_policy::personal_info(db, &link.owner).await?;
+    let reader = preferences::of_user(db, &link.owner, browser).await?;
+    let works_until =
+        (reader.locale.messages().reset_link_expires)(&reader.format(link.expires_at));
+    let open = OpenLink {
+        about,
+        locale: reader.locale,
+        works_until,
+    };
+    Ok(LinkStatus {
+        state,
+        open: Some(open),
+    })
+}
+
 /// Makes `token` the user's one valid link (older ones are voided) and returns the URL to
 /// email. Every link goes to the same page, whatever its purpose.
 #[allow(clippy::too_many_arguments)]
@@ -375,10 +434,10 @@ mod tests {
     use super::*;
     use crate::accounts::{self, NewUser};
     use crate::entities::outbox_message;
-    use latch_domain::{CompanyName, DisplayName, Role, Username};
+    use latch_domain::{CompanyName, DisplayName, PasswordPolicy, Role, Username};
 
     /// A fresh database with one user, and the reset token mailed to them at `t0`.
-    async fn requested_at(t0: DateTime<Utc>) -> (DatabaseConnection, SecretToken) {
+    async fn requested_at(t0: DateTime<Utc>) -> (Services, SecretToken) {
         let db = crate::db::connect("sqlite::memory:").await.unwrap();
         crate::db::migrate(&db).await.unwrap();
         let company = CompanyName::parse("PT Maju").unwrap();
@@ -399,14 +458,12 @@ mod tests {
         accounts::add_user(&db, new_user, Some(password), t0)
             .await
             .unwrap();
-        let public_url = url::Url::parse("https://latch.example").unwrap();
         let email = Email::parse("ana@example.com").unwrap();
-        request_reset(&db, &ResetPolicy::default(), &email, None, &public_url, t0)
-            .await
-            .unwrap();
+        let services = Services::for_tests(db);
+        request_reset(&services, &email, None, t0).await.unwrap();
 
         let queued = outbox_message::Entity::find()
-            .one(&db)
+            .one(&services.db)
             .await
             .unwrap()
             .unwrap();
@@ -418,34 +475,36 @@ mod tests {
             .split('"')
             .next()
             .unwrap();
-        (db, SecretToken::from_presented(token).unwrap())
+        (services, SecretToken::from_presented(token).unwrap())
     }
 
     #[tokio::test]
     async fn a_link_expires_after_its_validity_by_the_clock_it_is_given() {
         let t0 = Utc::now();
-        let (db, token) = requested_at(t0).await;
-        let hasher = Hasher::new(1, std::time::Duration::from_secs(5)).unwrap();
+        let (services, token) = requested_at(t0).await;
+        let db = &services.db;
+        let chosen = || ChosenPassword {
+            password: "a brand new passphrase",
+            confirm: "a brand new passphrase",
+        };
 
         assert_eq!(
-            link_state(&db, &token, t0 + Duration::minutes(29))
+            link_state(db, &token, t0 + Duration::minutes(29))
                 .await
                 .unwrap(),
             LinkState::Valid
         );
         assert_eq!(
-            link_state(&db, &token, t0 + Duration::minutes(30))
+            link_state(db, &token, t0 + Duration::minutes(30))
                 .await
                 .unwrap(),
             LinkState::Expired
         );
 
         let late = complete_reset(
-            &db,
-            &hasher,
-            PasswordPolicy::default(),
-            &token,
-            "a brand new passphrase",
+            &services,
+            Some(&token),
+            chosen(),
             None,
             t0 + Duration::minutes(31),
         )
@@ -455,18 +514,16 @@ mod tests {
             "{late:?}"
         );
         let in_time = complete_reset(
-            &db,
-            &hasher,
-            PasswordPolicy::default(),
-            &token,
-            "a brand new passphrase",
+            &services,
+            Some(&token),
+            chosen(),
             None,
             t0 + Duration::minutes(29),
         )
         .await;
         assert!(in_time.is_ok(), "{in_time:?}");
         assert_eq!(
-            link_state(&db, &token, t0 + Duration::minutes(29))
+            link_state(db, &token, t0 + Duration::minutes(29))
                 .await
                 .unwrap(),
             LinkState::Used

@@ -41,6 +41,14 @@ impl TimeZone {
             .ok_or_else(|| UnknownTimeZone(trimmed.to_owned()))
     }
 
+    /// A choice from a form: a zone name, or nothing (blank) for "the company's default".
+    pub fn parse_choice(input: &str) -> Result<Option<Self>, UnknownTimeZone> {
+        match input.trim() {
+            "" => Ok(None),
+            name => Self::parse(name).map(Some),
+        }
+    }
+
     /// A zone name read back from the database: `None` when there is none, or when it is no
     /// longer a zone (a newer or older zone database); the caller then falls back to the next
     /// default.

@@ -2,14 +2,17 @@
 //! re-checks it. Nothing here does IO: the same rules run in the browser and on the server.
 
 mod email;
+mod listing;
 mod local_path;
 mod name;
 mod password;
 mod password_policy;
+mod reset_link;
 mod role;
 mod username;
 
 pub use email::{Email, EmailError};
+pub use listing::{Page, UserSort};
 pub use local_path::{is_local_path, local_path_or_home};
 pub use name::{CompanyName, DisplayName, NameError};
 pub use password::{CandidatePassword, NewPassword};
@@ -17,5 +20,6 @@ pub use password_policy::{
     PasswordCheck, PasswordPolicy, PasswordProblem, PersonalField, PersonalInfo,
     PolicySettingsError, Weakness,
 };
+pub use reset_link::LinkState;
 pub use role::{Role, UnknownRole};
 pub use username::{Username, UsernameError};

@@ -39,15 +39,15 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         .map(|peer| client_ip::resolve(peer, request.headers(), &state.settings.trusted_proxies));
 
     let secure = state.settings.secure_cookies();
-    let token =
-        session_cookie_value(request.headers(), secure).and_then(SecretToken::from_presented);
+    let token = session_cookie_value(request.headers(), secure)
+        .and_then(|v| SecretToken::from_presented(&v));
     let session = match token {
         Some(token) => {
             let now = chrono::Utc::now();
             match sessions::authenticate(
-                &state.server.db,
+                &state.services.db,
                 &token,
-                state.server.login_policy.session,
+                state.services.login_policy.session,
                 now,
             )
             .await
@@ -68,7 +68,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         let target = if here == "/" {
             "/login".to_owned()
         } else {
-            format!("/login?next={}", latch_app::urlencode(here))
+            format!("/login?next={}", latch_app::paths::encode(here))
         };
         return Redirect::to(&target).into_response();
     }
@@ -102,7 +102,7 @@ async fn choose_reader(
 ) -> anyhow::Result<Preferences> {
     let browser = browser_locale(headers);
     match session {
-        Some(session) => preferences::of_user(&state.server.db, &session.user, browser).await,
+        Some(session) => preferences::of_user(&state.services.db, &session.user, browser).await,
         None => Ok(Preferences {
             locale: browser.unwrap_or_default(),
             time_zone: TimeZone::UTC,

@@ -94,7 +94,7 @@ async fn serve(settings: Settings) -> ExitCode {
     let result = async {
         let leptos_options = site::leptos_options()?;
         let app = Application::build(settings, leptos_options).await?;
-        if db::is_empty(&app.state.server.db).await? {
+        if db::is_empty(&app.state.services.db).await? {
             print_first_run_help();
         }
         tracing::info!(

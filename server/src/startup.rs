@@ -4,14 +4,13 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use axum::{Router, middleware, routing::get};
-use latch_app::server::ServerContext;
 use latch_app::{App, shell};
 use latch_core::auth::LoginPolicy;
 use latch_core::metrics::Metrics;
 use latch_core::outbox::{self, OutboxPolicy};
 use latch_core::password_hash::Hasher;
 use latch_core::password_reset::ResetPolicy;
-use latch_core::{db, mail::Mailer};
+use latch_core::{Services, db, mail::Mailer};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -33,16 +32,16 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub server: ServerContext,
+    pub services: Services,
     pub mailer: Mailer,
     pub settings: Arc<Settings>,
 }
 
 impl std::ops::Deref for AppState {
-    type Target = ServerContext;
+    type Target = Services;
 
-    fn deref(&self) -> &ServerContext {
-        &self.server
+    fn deref(&self) -> &Services {
+        &self.services
     }
 }
 
@@ -65,7 +64,7 @@ impl Application {
         let hasher = tokio::task::spawn_blocking(move || Hasher::new(concurrency, max_wait))
             .await
             .context("starting the password hasher")??;
-        let server = ServerContext {
+        let services = Services {
             db,
             hasher,
             login_policy: LoginPolicy::default(),
@@ -76,12 +75,11 @@ impl Application {
             password_policy: settings.password_policy,
             admin_policy: settings.admin_policy(),
             public_url: settings.public_url.clone(),
-            secure_cookies: settings.secure_cookies(),
             metrics: Metrics::default(),
         };
         let state = AppState {
             leptos_options,
-            server,
+            services,
             mailer,
             settings: Arc::new(settings),
         };
@@ -173,7 +171,7 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let provide_state = move || {
-        provide_context(context_state.server.clone());
+        provide_context(context_state.services.clone());
         // A fresh nonce per page for the Content-Security-Policy (see `latch_app::shell`).
         leptos::nonce::provide_nonce();
     };

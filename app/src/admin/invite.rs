@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::server_fns::AdminInviteUser;
+use super::server_fns::InviteUser;
 use crate::error::AppError;
 use crate::forms::Field;
 use crate::layout::RequireUser;
@@ -38,7 +38,7 @@ pub fn InviteUserPage() -> impl IntoView {
 #[component]
 fn InviteForm() -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<AdminInviteUser>::new();
+    let action = ServerAction::<InviteUser>::new();
     let pending = action.pending();
     let query = use_query_map();
     let error = move || action.value().get().and_then(Result::err);

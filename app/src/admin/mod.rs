@@ -14,8 +14,8 @@ pub use activity::ActivityPage;
 pub use invite::InviteUserPage;
 pub use reset_confirm::ResetConfirmPage;
 pub use server_fns::{
-    AdminChangeEmail, AdminGetUser, AdminInviteUser, AdminResetPassword, AdminSetActive,
-    AdminSetRole, ListActivity, ListUsers,
+    AdminResetPassword, ChangeEmail, GetUser, InviteUser, ListActivity, ListUsers, SetActive,
+    SetRole,
 };
 pub use user_list::CompanyUsers;
 pub use user_page::ManageUserPage;

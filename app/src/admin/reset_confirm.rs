@@ -21,11 +21,7 @@ pub fn ResetDialog(user: UserRow, return_to: Signal<String>) -> impl IntoView {
     let dialog_id = format!("reset-dialog-{}", user.id);
     let heading_id = format!("reset-heading-{}", user.id);
     let labelled_by = heading_id.clone();
-    let fallback_href = format!(
-        "/settings/users/{}/reset?return_to={}",
-        user.id,
-        crate::urlencode(&return_to.get_untracked())
-    );
+    let fallback_href = crate::paths::reset_confirmation(&user.id, &return_to.get_untracked());
     let open = move |ev: leptos::ev::MouseEvent| {
         if let Some(dialog) = dialog.get() {
             ev.prevent_default();

@@ -32,13 +32,8 @@ pub struct LastMail {
     pub sent_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserPage {
-    pub rows: Vec<UserRow>,
-    pub total: u64,
-    pub page: u64,
-    pub page_count: u64,
-}
+/// A page of the user list.
+pub type UserPage = latch_domain::Page<UserRow>;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityRow {
@@ -51,13 +46,45 @@ pub struct ActivityRow {
     pub client_ip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActivityPage {
-    pub rows: Vec<ActivityRow>,
-    pub total: u64,
-    pub page: u64,
-    pub page_count: u64,
+/// A page of the company's audit trail.
+pub type ActivityPage = latch_domain::Page<ActivityRow>;
+
+#[cfg(feature = "ssr")]
+impl UserRow {
+    /// `row` for the browser, its times written for this request's reader.
+    pub(crate) fn new(row: latch_core::admin::UserRow, call: &crate::server::Call) -> Self {
+        let reader = &call.request;
+        UserRow {
+            reset_link_hours: call.services.admin_policy.reset_link_valid_for.num_hours(),
+            id: row.id.to_string(),
+            display_name: row.display_name,
+            username: row.username,
+            email: row.email,
+            is_admin: row.role == latch_domain::Role::Admin.as_str(),
+            active: row.active,
+            has_password: row.has_password,
+            last_login_at: row.last_login_at.map(|at| reader.local_time(at)),
+            last_mail: row.last_mail.map(|mail| LastMail {
+                template: mail.template,
+                status: mail.status,
+                last_error: mail.last_error,
+                queued_at: reader.local_time(mail.queued_at),
+                sent_at: mail.sent_at.map(|at| reader.local_time(at)),
+            }),
+        }
+    }
 }
 
-/// The list's columns that can be sorted, as they appear in the address (`?sort=`).
-pub const SORT_KEYS: [&str; 5] = ["name", "username", "email", "role", "last_login"];
+#[cfg(feature = "ssr")]
+impl ActivityRow {
+    pub(crate) fn new(row: latch_core::admin::ActivityRow, call: &crate::server::Call) -> Self {
+        ActivityRow {
+            at: call.request.local_time(row.at),
+            kind: row.kind,
+            outcome: row.outcome,
+            actor: row.actor,
+            target: row.target,
+            client_ip: row.client_ip,
+        }
+    }
+}

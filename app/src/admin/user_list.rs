@@ -10,14 +10,15 @@ use leptos_router::hooks::use_query_map;
 use super::pagination::Pagination;
 use super::reset_confirm::ResetDialog;
 use super::server_fns::list_users;
-use super::types::{SORT_KEYS, UserPage, UserRow};
+use super::types::{UserPage, UserRow};
 use crate::use_messages;
+use latch_domain::UserSort;
 
 /// The list's view, read from the address.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct ListView {
     search: String,
-    sort: String,
+    sort: UserSort,
     descending: bool,
     page: u64,
 }
@@ -27,10 +28,10 @@ impl ListView {
     fn href(&self) -> String {
         let mut pairs = Vec::new();
         if !self.search.is_empty() {
-            pairs.push(format!("q={}", crate::urlencode(&self.search)));
+            pairs.push(format!("q={}", crate::paths::encode(&self.search)));
         }
-        if self.sort != "name" {
-            pairs.push(format!("sort={}", self.sort));
+        if self.sort != UserSort::Name {
+            pairs.push(format!("sort={}", self.sort.as_str()));
         }
         if self.descending {
             pairs.push("dir=desc".to_owned());
@@ -39,9 +40,9 @@ impl ListView {
             pairs.push(format!("page={}", self.page));
         }
         if pairs.is_empty() {
-            "/settings".to_owned()
+            crate::paths::PROFILE_SETTINGS.to_owned()
         } else {
-            format!("/settings?{}", pairs.join("&"))
+            format!("{}?{}", crate::paths::PROFILE_SETTINGS, pairs.join("&"))
         }
     }
 }
@@ -54,8 +55,8 @@ pub fn CompanyUsers(company: String) -> impl IntoView {
         let query = query.read();
         let sort = query
             .get("sort")
-            .filter(|s| SORT_KEYS.contains(&s.as_str()))
-            .unwrap_or_else(|| "name".to_owned());
+            .and_then(|s| UserSort::parse(&s))
+            .unwrap_or_default();
         ListView {
             search: query.get("q").unwrap_or_default(),
             sort,
@@ -69,7 +70,7 @@ pub fn CompanyUsers(company: String) -> impl IntoView {
     // An action's notice also refreshes the list, so the new email's state shows at once.
     let users = Resource::new_blocking(
         move || (view_state.get(), notice()),
-        |(v, _)| list_users(v.search, v.sort, v.descending, v.page),
+        |(v, _)| list_users(v.search, v.sort.as_str().to_owned(), v.descending, v.page),
     );
 
     view! {
@@ -77,9 +78,9 @@ pub fn CompanyUsers(company: String) -> impl IntoView {
             <h2 id="users-heading">{t.users_heading}</h2>
             <p>{(t.users_intro)(&company)}</p>
             <p>
-                <a class="button" href="/settings/users/new">{t.add_user}</a>
+                <a class="button" href=crate::paths::ADD_USER>{t.add_user}</a>
             </p>
-            <form method="get" action="/settings" class="search" role="search">
+            <form method="get" action=crate::paths::PROFILE_SETTINGS class="search" role="search">
                 <label for="user-search">{t.users_search_label}</label>
                 <div class="search-row">
                     <input
@@ -91,7 +92,7 @@ pub fn CompanyUsers(company: String) -> impl IntoView {
                     />
                     {move || {
                         let v = view_state.get();
-                        (v.sort != "name").then(|| view! { <input type="hidden" name="sort" value=v.sort /> })
+                        (v.sort != UserSort::Name).then(|| view! { <input type="hidden" name="sort" value=v.sort.as_str() /> })
                     }}
                     <button type="submit" class="button">{t.users_search_button}</button>
                 </div>
@@ -125,10 +126,10 @@ fn UserTable(
         let user = page.rows.iter().find(|row| row.id == id)?;
         Some((t.reset_queued)(&user.display_name, &user.email))
     });
-    let header = |key: &'static str, label: &'static str| {
+    let header = |key: UserSort, label: &'static str| {
         let sorted = view_state.sort == key;
         let next = ListView {
-            sort: key.to_owned(),
+            sort: key,
             descending: sorted && !view_state.descending,
             page: 1,
             ..view_state.clone()
@@ -173,12 +174,12 @@ fn UserTable(
                     <table class="users-table">
                         <thead>
                             <tr>
-                                {header("name", t.name_label)}
-                                {header("username", t.username_label)}
-                                {header("email", t.email_label)}
-                                {header("role", t.role_label)}
+                                {header(UserSort::Name, t.name_label)}
+                                {header(UserSort::Username, t.username_label)}
+                                {header(UserSort::Email, t.email_label)}
+                                {header(UserSort::Role, t.role_label)}
                                 <th scope="col">{t.column_status}</th>
-                                {header("last_login", t.column_last_login)}
+                                {header(UserSort::LastLogin, t.column_last_login)}
                                 <th scope="col">{t.column_last_email}</th>
                                 <th scope="col">{t.column_actions}</th>
                             </tr>
@@ -214,7 +215,7 @@ fn UserTableRow(row: UserRow, return_to: Signal<String>) -> impl IntoView {
     } else {
         t.role_member
     };
-    let manage_href = format!("/settings/users/{}", row.id);
+    let manage_href = crate::paths::user(&row.id);
     let manage_label = (t.manage_user)(&row.display_name);
     view! {
         <tr data-user=row.username.clone()>

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::reset_confirm::ResetDialog;
-use super::server_fns::{AdminChangeEmail, AdminSetActive, AdminSetRole, get_user};
+use super::server_fns::{ChangeEmail, SetActive, SetRole, get_user};
 use super::types::UserRow;
 use super::user_list::MailState;
 use crate::error::AppError;
@@ -88,7 +88,7 @@ fn ManageUser(user: UserRow) -> impl IntoView {
         t.status_active
     };
 
-    let email_action = ServerAction::<AdminChangeEmail>::new();
+    let email_action = ServerAction::<ChangeEmail>::new();
     let email_error = Signal::derive(move || {
         email_action
             .value()
@@ -104,8 +104,8 @@ fn ManageUser(user: UserRow) -> impl IntoView {
             _ => Some(current.clone()),
         })
     };
-    let access_action = ServerAction::<AdminSetActive>::new();
-    let role_action = ServerAction::<AdminSetRole>::new();
+    let access_action = ServerAction::<SetActive>::new();
+    let role_action = ServerAction::<SetRole>::new();
     let access_error = move || {
         access_action
             .value()

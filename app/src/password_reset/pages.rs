@@ -5,10 +5,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::server_fns::{LinkExpiry, RequestReset, ResetPassword, reset_link_status};
-use crate::error::{AppError, ResetLinkState};
+use crate::error::{AppError, link_explained};
 use crate::forms::Field;
 use crate::new_password::{NewPasswordFields, PasswordRules};
 use crate::use_messages;
+use latch_domain::LinkState;
 
 /// `/forgot-password`: "Email" and "Send me reset password instructions".
 #[component]
@@ -86,7 +87,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     match status.await.map(|s| (s.state, s.rules, s.expiry)) {
-                        Ok((ResetLinkState::Valid, Some(rules), expiry)) => {
+                        Ok((LinkState::Valid, Some(rules), expiry)) => {
                             view! { <ResetForm rules expiry /> }.into_any()
                         }
                         Ok((state, _, _)) => view! { <DeadLink state /> }.into_any(),
@@ -156,9 +157,9 @@ fn ResetForm(rules: PasswordRules, expiry: Option<LinkExpiry>) -> impl IntoView 
 
 /// A used, expired, replaced or unknown link: say which, and offer a new one.
 #[component]
-fn DeadLink(state: ResetLinkState) -> impl IntoView {
+fn DeadLink(state: LinkState) -> impl IntoView {
     let t = use_messages();
-    let (heading, body) = state.explained(t);
+    let (heading, body) = link_explained(state, t);
     view! {
         <h1>{heading}</h1>
         <p role="alert">{body}</p>

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::language::LanguageForm;
-use super::server_fns::{ChangePassword, password_rules};
+use super::server_fns::{ChangePassword, my_password_rules};
 use super::time_zone::TimeZoneForm;
 use super::{Section, SettingsFrame};
 use crate::error::AppError;
@@ -19,7 +19,7 @@ use crate::use_messages;
 #[component]
 pub fn AccountSettingsPage() -> impl IntoView {
     let t = use_messages();
-    let rules = Resource::new_blocking(|| (), |_| password_rules());
+    let rules = Resource::new_blocking(|| (), |_| my_password_rules());
     view! {
         <Title text=t.account_settings />
         <RequireUser children=move |user| {

@@ -10,7 +10,7 @@ mod time_zone;
 pub use account::AccountSettingsPage;
 pub use profile::ProfileSettingsPage;
 pub use server_fns::{
-    ChangePassword, PasswordRulesForMe, SetLanguage, SetTimeZone, TimeZoneChoices, TimeZoneOptions,
+    ChangePassword, MyPasswordRules, SetLanguage, SetTimeZone, TimeZoneChoices, TimeZoneOptions,
 };
 
 use leptos::prelude::*;

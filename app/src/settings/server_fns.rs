@@ -1,27 +1,24 @@
-//! Thin shims over `latch_core::password_change`.
+//! Account Settings' server functions: thin shims over `latch_core`.
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::new_password::PasswordRules;
+#[cfg(feature = "ssr")]
+use {
+    crate::paths,
+    crate::server::Call,
+    latch_core::{accounts, password_change, time_zone::TimeZone},
+};
 
 /// The rules the signed-in user's new password must meet (for the strength meter).
-#[server(name = PasswordRulesForMe, prefix = "/api", endpoint = "password_rules")]
-pub async fn password_rules() -> Result<PasswordRules, AppError> {
-    use crate::server::*;
-
-    let context = server_context()?;
-    let Some(session) = request_info().session else {
-        set_error_status(http::StatusCode::UNAUTHORIZED);
-        return Err(AppError::NotSignedIn);
-    };
-    let about = latch_core::password_policy::personal_info(&context.db, &session.user)
-        .await
-        .map_err(unexpected)?;
-    Ok(PasswordRules {
-        policy: context.password_policy,
-        about,
-    })
+#[server(name = MyPasswordRules, prefix = "/api", endpoint = "password_rules")]
+pub async fn my_password_rules() -> Result<PasswordRules, AppError> {
+    let call = Call::begin()?;
+    let user = &call.reply(call.user())?.user;
+    let about = latch_core::password_policy::personal_info(&call.services.db, user).await;
+    let policy = call.services.password_policy;
+    call.reply(about.map(|about| PasswordRules { policy, about }))
 }
 
 /// "Update" in Account Settings. `sign_out_others` is the checkbox: present when ticked.
@@ -32,102 +29,40 @@ pub async fn change_password(
     confirm: String,
     sign_out_others: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::*;
-    use http::StatusCode;
-    use latch_core::password_change::{self, ChangeError, PasswordChange};
-
-    let context = server_context()?;
-    let info = request_info();
-    let now = chrono::Utc::now();
+    let call = Call::begin()?;
     let sign_out_other_devices = sign_out_others.is_some();
-    let outcome = match &info.session {
-        None => Err(AppError::NotSignedIn),
-        Some(_) if password != confirm => Err(AppError::PasswordsDiffer),
-        Some(session) => {
-            let change = PasswordChange {
-                session,
-                existing: &existing,
-                new: &password,
-                sign_out_other_devices,
-                client_ip: info.client_ip,
-            };
-            password_change::change_password(
-                &context.db,
-                &context.hasher,
-                &context.login_policy,
-                context.password_policy,
-                change,
-                now,
-            )
-            .await
-            .map_err(|err| match err {
-                ChangeError::Throttled { retry_at } => AppError::Throttled {
-                    retry_after_secs: (retry_at - now).num_seconds().max(1) as u64,
-                },
-                ChangeError::WrongExistingPassword => AppError::WrongExistingPassword,
-                ChangeError::Rejected(problem) => AppError::PasswordRejected { problem },
-                ChangeError::SameAsExisting => AppError::SameAsExisting,
-                ChangeError::Busy => AppError::Busy {
-                    retry_after_secs: 2,
-                },
-                ChangeError::Unexpected(err) => unexpected(err),
-            })
-        }
+    let result = async {
+        let change = password_change::PasswordChange {
+            session: call.user()?,
+            existing: &existing,
+            new: &password,
+            confirm: &confirm,
+            sign_out_other_devices,
+            client_ip: call.client_ip(),
+        };
+        let token = password_change::change_password(&call.services, change, call.now()).await?;
+        call.set_session_cookie(&token);
+        let changed = if sign_out_other_devices {
+            "signed-out"
+        } else {
+            "kept"
+        };
+        Ok::<_, AppError>(format!("{}?changed={changed}", paths::ACCOUNT_SETTINGS))
     };
-    match outcome {
-        Ok(session_token) => {
-            set_session_cookie(session_token.expose(), context.secure_cookies);
-            let changed = if sign_out_other_devices {
-                "signed-out"
-            } else {
-                "kept"
-            };
-            leptos_axum::redirect(&format!("/settings/account?changed={changed}"));
-            Ok(())
-        }
-        Err(err) => {
-            match &err {
-                AppError::Throttled { retry_after_secs } => {
-                    retry_later(StatusCode::TOO_MANY_REQUESTS, *retry_after_secs);
-                }
-                AppError::Busy { retry_after_secs } => {
-                    retry_later(StatusCode::SERVICE_UNAVAILABLE, *retry_after_secs);
-                }
-                AppError::NotSignedIn => set_error_status(StatusCode::UNAUTHORIZED),
-                AppError::WrongExistingPassword => set_error_status(StatusCode::FORBIDDEN),
-                AppError::Unexpected => set_error_status(StatusCode::INTERNAL_SERVER_ERROR),
-                // `unexpected()` already answered 503 with Retry-After.
-                AppError::Unavailable => {}
-                _ => set_error_status(StatusCode::UNPROCESSABLE_ENTITY),
-            }
-            return_to_form_with_error(
-                "/settings/account",
-                <ChangePassword as leptos::server_fn::ServerFn>::PATH,
-                &err,
-            );
-            Err(err)
-        }
-    }
+    call.finish::<ChangePassword>(result.await, paths::ACCOUNT_SETTINGS)
 }
 
 /// "Save language" in Account Settings. `locale` is a language tag, or empty for "Same as my
 /// browser".
 #[server(name = SetLanguage, prefix = "/api", endpoint = "language")]
 pub async fn set_language(locale: String) -> Result<(), AppError> {
-    use crate::server::*;
-
-    let context = server_context()?;
-    let Some(session) = request_info().session else {
-        set_error_status(http::StatusCode::UNAUTHORIZED);
-        return Err(AppError::NotSignedIn);
-    };
+    let call = Call::begin()?;
+    let user_id = call.reply(call.user())?.user.id;
     // An unknown tag is not worth an error message: no form offers one.
     let locale = latch_i18n::Locale::from_tag(&locale);
-    latch_core::accounts::set_locale(&context.db, session.user.id, locale, chrono::Utc::now())
-        .await
-        .map_err(unexpected)?;
-    leptos_axum::redirect("/settings/account?language=saved");
-    Ok(())
+    let saved = accounts::set_locale(&call.services.db, user_id, locale, call.now()).await;
+    let next = format!("{}?language=saved", paths::ACCOUNT_SETTINGS);
+    call.finish::<SetLanguage>(saved.map(|()| next), paths::ACCOUNT_SETTINGS)
 }
 
 /// What the "Time zone" section of Account Settings offers. The list comes from the server:
@@ -144,63 +79,27 @@ pub struct TimeZoneChoices {
 
 /// The zones to choose from, the company's default and the signed-in user's choice.
 #[server(name = TimeZoneOptions, prefix = "/api", endpoint = "time_zones")]
-pub async fn time_zone_choices() -> Result<TimeZoneChoices, AppError> {
-    use crate::server::*;
-    use latch_core::time_zone::TimeZone;
-
-    let context = server_context()?;
-    let Some(session) = request_info().session else {
-        set_error_status(http::StatusCode::UNAUTHORIZED);
-        return Err(AppError::NotSignedIn);
-    };
-    let company = latch_core::preferences::of_company(&context.db, session.user.company_id)
-        .await
-        .map_err(unexpected)?;
-    let saved = TimeZone::from_stored(session.user.time_zone.as_deref()).map(TimeZone::name);
-    let mut zones = TimeZone::choices();
-    // A zone saved under an old alias (by the command line) stays selectable.
-    if let Some(saved) = saved.filter(|saved| !zones.contains(saved)) {
-        zones.push(saved);
-        zones.sort_unstable();
-    }
-    Ok(TimeZoneChoices {
-        saved: saved.map(str::to_owned),
-        company_default: company.time_zone.name().to_owned(),
-        zones: zones.into_iter().map(str::to_owned).collect(),
-    })
+pub async fn time_zone_options() -> Result<TimeZoneChoices, AppError> {
+    let call = Call::begin()?;
+    let user = &call.reply(call.user())?.user;
+    let choices = latch_core::profile::time_zone_choices(&call.services.db, user).await;
+    call.reply(choices.map(|choices| TimeZoneChoices {
+        saved: choices.saved.map(str::to_owned),
+        company_default: choices.company_default.to_owned(),
+        zones: choices.zones.into_iter().map(str::to_owned).collect(),
+    }))
 }
 
 /// "Save time zone" in Account Settings. `time_zone` is an IANA name, or empty for the
 /// company's default.
 #[server(name = SetTimeZone, prefix = "/api", endpoint = "time_zone")]
 pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
-    use crate::server::*;
-    use latch_core::time_zone::TimeZone;
-
-    let context = server_context()?;
-    let Some(session) = request_info().session else {
-        set_error_status(http::StatusCode::UNAUTHORIZED);
-        return Err(AppError::NotSignedIn);
+    let call = Call::begin()?;
+    let result = async {
+        let user_id = call.user()?.user.id;
+        let chosen = TimeZone::parse_choice(&time_zone)?;
+        accounts::set_time_zone(&call.services.db, user_id, chosen, call.now()).await?;
+        Ok::<_, AppError>(format!("{}?time_zone=saved", paths::ACCOUNT_SETTINGS))
     };
-    let chosen = match time_zone.trim() {
-        "" => None,
-        name => match TimeZone::parse(name) {
-            Ok(zone) => Some(zone),
-            Err(unknown) => {
-                let err = AppError::UnknownTimeZone { name: unknown.0 };
-                set_error_status(http::StatusCode::UNPROCESSABLE_ENTITY);
-                return_to_form_with_error(
-                    "/settings/account",
-                    <SetTimeZone as leptos::server_fn::ServerFn>::PATH,
-                    &err,
-                );
-                return Err(err);
-            }
-        },
-    };
-    latch_core::accounts::set_time_zone(&context.db, session.user.id, chosen, chrono::Utc::now())
-        .await
-        .map_err(unexpected)?;
-    leptos_axum::redirect("/settings/account?time_zone=saved");
-    Ok(())
+    call.finish::<SetTimeZone>(result.await, paths::ACCOUNT_SETTINGS)
 }

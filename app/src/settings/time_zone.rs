@@ -5,13 +5,13 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::server_fns::{SetTimeZone, TimeZoneChoices, time_zone_choices};
+use super::server_fns::{SetTimeZone, TimeZoneChoices, time_zone_options};
 use crate::use_messages;
 
 #[component]
 pub fn TimeZoneForm() -> impl IntoView {
     let t = use_messages();
-    let choices = Resource::new_blocking(|| (), |_| time_zone_choices());
+    let choices = Resource::new_blocking(|| (), |_| time_zone_options());
     view! {
         <h2 id="time-zone-heading">{t.time_zone_heading}</h2>
         <Suspense>

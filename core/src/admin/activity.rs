@@ -4,17 +4,17 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use latch_domain::Page;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::Admin;
 use crate::entities::{audit_event, user};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityQuery {
     /// Only events of this kind (`login`, `password_changed`, `admin_password_reset`...).
     pub kind: Option<String>,
@@ -23,6 +23,17 @@ pub struct ActivityQuery {
     /// 1-based.
     pub page: u64,
     pub per_page: u64,
+}
+
+impl ActivityQuery {
+    /// Page `page` (1-based) of the default size; `kind` blank for every kind.
+    pub fn new(kind: String, page: u64) -> Self {
+        Self {
+            kind: Some(kind).filter(|kind| !kind.is_empty()),
+            page,
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for ActivityQuery {
@@ -36,7 +47,7 @@ impl Default for ActivityQuery {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityRow {
     pub at: DateTime<Utc>,
     pub kind: String,
@@ -47,19 +58,11 @@ pub struct ActivityRow {
     pub client_ip: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActivityPage {
-    pub rows: Vec<ActivityRow>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
 pub async fn list_activity(
     db: &impl ConnectionTrait,
     admin: &Admin,
     query: &ActivityQuery,
-) -> anyhow::Result<ActivityPage> {
+) -> anyhow::Result<Page<ActivityRow>> {
     let per_page = query.per_page.clamp(1, 200);
     let mut filter = Condition::all().add(audit_event::Column::CompanyId.eq(admin.company_id()));
     if let Some(kind) = query.kind.as_deref().filter(|k| !k.is_empty()) {
@@ -77,7 +80,9 @@ pub async fn list_activity(
         .count(db)
         .await
         .context("counting events")?;
-    let page = query.page.clamp(1, total.div_ceil(per_page).max(1));
+    let page = query
+        .page
+        .clamp(1, Page::<ActivityRow>::count(total, per_page));
     let events = audit_event::Entity::find()
         .filter(filter)
         .order_by_desc(audit_event::Column::CreatedAt)
@@ -114,10 +119,5 @@ pub async fn list_activity(
             client_ip: e.client_ip,
         })
         .collect();
-    Ok(ActivityPage {
-        rows,
-        total,
-        page,
-        per_page,
-    })
+    Ok(Page::new(rows, total, page, per_page))
 }

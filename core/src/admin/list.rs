@@ -3,28 +3,18 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use latch_domain::{Page, UserSort};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::Admin;
 use crate::entities::{outbox_message, user};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum UserSort {
-    #[default]
-    Name,
-    Username,
-    Email,
-    Role,
-    LastLogin,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserQuery {
     /// Part of a name, username or email address; case-insensitive. Empty: everyone.
     pub search: String,
@@ -33,6 +23,19 @@ pub struct UserQuery {
     /// 1-based.
     pub page: u64,
     pub per_page: u64,
+}
+
+impl UserQuery {
+    /// Page `page` (1-based) of the default size.
+    pub fn new(search: String, sort: UserSort, descending: bool, page: u64) -> Self {
+        Self {
+            search,
+            sort,
+            descending,
+            page,
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for UserQuery {
@@ -48,7 +51,7 @@ impl Default for UserQuery {
 }
 
 /// The most recent email to a user, as the admin may see it: never its link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LastMail {
     pub template: String,
     /// `queued`, `sending`, `sent`, `retrying` or `failed`.
@@ -59,7 +62,7 @@ pub struct LastMail {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
     pub id: Uuid,
     pub display_name: String,
@@ -89,28 +92,13 @@ impl UserRow {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserPage {
-    pub rows: Vec<UserRow>,
-    /// Users matching the search, over all pages.
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl UserPage {
-    pub fn page_count(&self) -> u64 {
-        Ord::max(self.total.div_ceil(self.per_page), 1)
-    }
-}
-
 pub const MAX_PER_PAGE: u64 = 100;
 
 pub async fn list_users(
     db: &impl ConnectionTrait,
     admin: &Admin,
     query: &UserQuery,
-) -> anyhow::Result<UserPage> {
+) -> anyhow::Result<Page<UserRow>> {
     let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
     let filter = matching(admin.company_id(), query);
     let total = user::Entity::find()
@@ -118,7 +106,7 @@ pub async fn list_users(
         .count(db)
         .await
         .context("counting users")?;
-    let page = query.page.clamp(1, Ord::max(total.div_ceil(per_page), 1));
+    let page = query.page.clamp(1, Page::<UserRow>::count(total, per_page));
     let users = page_select(filter, query, page, per_page)
         .all(db)
         .await
@@ -132,12 +120,7 @@ pub async fn list_users(
             UserRow::new(user, last_mail)
         })
         .collect();
-    Ok(UserPage {
-        rows,
-        total,
-        page,
-        per_page,
-    })
+    Ok(Page::new(rows, total, page, per_page))
 }
 
 /// The company's users matching the search.
@@ -368,7 +351,7 @@ mod tests {
             };
             let found = list_users(&db, &admin, &query).await.unwrap();
             assert_eq!(found.total, 61);
-            assert_eq!(found.page_count(), 3);
+            assert_eq!(found.page_count, 3);
             for row in found.rows {
                 assert!(seen.insert(row.id), "a user on two pages");
             }

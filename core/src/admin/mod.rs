@@ -11,16 +11,16 @@ mod activity;
 mod list;
 
 pub use actions::{change_email, invite_user, send_reset_link, set_active, set_role};
-pub use activity::{ActivityPage, ActivityQuery, ActivityRow, list_activity};
-pub use list::{LastMail, UserPage, UserQuery, UserRow, UserSort, list_users, user_row};
+pub use activity::{ActivityQuery, ActivityRow, list_activity};
+pub use list::{LastMail, UserQuery, UserRow, list_users, user_row};
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use latch_domain::{Role, Username};
+use latch_domain::{CompanyName, Role, Username};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::entities::user;
+use crate::entities::{company, user};
 use crate::sessions::SessionUser;
 use crate::throttle::Limit;
 
@@ -89,6 +89,26 @@ impl Admin {
 
     pub fn company_id(&self) -> Uuid {
         self.0.company_id
+    }
+
+    /// The user `id` (as a page address spells it) if they belong to the admin's company.
+    pub async fn find_user(
+        &self,
+        db: &impl ConnectionTrait,
+        id: &str,
+    ) -> Result<Target, AdminError> {
+        let id = Uuid::parse_str(id.trim()).map_err(|_| AdminError::UnknownUser)?;
+        Actor::Admin(self).find(db, id).await
+    }
+
+    /// The admin's company: the one every user they add joins.
+    pub async fn company_name(&self, db: &impl ConnectionTrait) -> Result<CompanyName, AdminError> {
+        let company = company::Entity::find_by_id(self.company_id())
+            .one(db)
+            .await
+            .context("loading the admin's company")?
+            .context("the admin's company is gone")?;
+        Ok(CompanyName::parse(&company.name).context("the stored company name")?)
     }
 }
 

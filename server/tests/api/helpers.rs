@@ -51,7 +51,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
         .await
         .expect("building the app");
     let address = format!("http://{}", app.local_addr().unwrap());
-    let db = app.state.server.db.clone();
+    let db = app.state.services.db.clone();
     tokio::spawn(app.run_until_stopped());
 
     TestApp {

@@ -1,0 +1,172 @@
+//! The one way a server function starts and ends.
+//!
+//! A server function also runs inside a page render (a resource calls it directly), where the
+//! request's context is certain only until the first `.await`. So [`Call::begin`] reads
+//! everything the function may need at once, and every answer afterwards goes through what it
+//! captured.
+
+use chrono::{DateTime, Utc};
+use latch_core::Services;
+use latch_core::admin::Admin;
+use latch_core::secret_token::SecretToken;
+use latch_core::sessions::SessionUser;
+use leptos::prelude::use_context;
+use leptos::server_fn::ServerFn;
+use leptos::server_fn::error::ServerFnUrlError;
+use leptos_axum::ResponseOptions;
+
+use super::cookies;
+use super::errors::unexpected;
+use super::request_info::{RequestInfo, request_info};
+use crate::error::AppError;
+
+pub struct Call {
+    pub services: Services,
+    pub request: RequestInfo,
+    /// The supported language this browser prefers (`Accept-Language`), if any.
+    pub browser_locale: Option<latch_i18n::Locale>,
+    reset_token: Option<SecretToken>,
+    response: Option<ResponseOptions>,
+    /// A plain HTML form post (JavaScript off): its answer is always a redirect, to the next
+    /// page or back to the form with the error; an error status would show a blank page.
+    plain_form_post: bool,
+}
+
+impl Call {
+    /// Everything this request offers a server function, read before anything awaits.
+    pub fn begin() -> Result<Self, AppError> {
+        let parts = use_context::<http::request::Parts>();
+        let headers = parts.as_ref().map(|parts| &parts.headers);
+        let header = |name| headers.and_then(|h| h.get(name)?.to_str().ok());
+        let services = use_context::<Services>()
+            .ok_or_else(|| unexpected(anyhow::anyhow!("no Services in context")))?;
+        let reset_token = headers
+            .and_then(|headers| cookies::reset_cookie_value(headers, services.is_https()))
+            .and_then(|value| SecretToken::from_presented(&value));
+        Ok(Self {
+            browser_locale: header(http::header::ACCEPT_LANGUAGE)
+                .and_then(latch_i18n::from_accept_language),
+            plain_form_post: header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html")),
+            request: request_info(),
+            response: use_context::<ResponseOptions>(),
+            reset_token,
+            services,
+        })
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    pub fn client_ip(&self) -> Option<std::net::IpAddr> {
+        self.request.client_ip
+    }
+
+    /// The signed-in user, or the refusal for a signed-out visitor.
+    pub fn user(&self) -> Result<&SessionUser, AppError> {
+        self.request.session.as_ref().ok_or(AppError::NotSignedIn)
+    }
+
+    /// The signed-in admin, or the refusal for a signed-out visitor or a member.
+    pub fn admin(&self) -> Result<Admin, AppError> {
+        Ok(Admin::from_session(self.user()?)?)
+    }
+
+    /// The reset token this browser's cookie holds (put there when the emailed link opened).
+    pub fn reset_token(&self) -> Option<&SecretToken> {
+        self.reset_token.as_ref()
+    }
+
+    /// Answers a server function that returns data: a refusal gets its status (and
+    /// `Retry-After`) for script clients.
+    pub fn reply<T, E: Into<AppError>>(&self, result: Result<T, E>) -> Result<T, AppError> {
+        let result = result.map_err(Into::into);
+        if let (Err(err), false, Some(response)) = (&result, self.plain_form_post, &self.response) {
+            response.set_status(err.status());
+            if let Some(secs) = err.retry_after() {
+                response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
+            }
+        }
+        result
+    }
+
+    /// Answers a form's server function `F`: success goes to the page it names; a refusal
+    /// gets its status, and without JavaScript goes back to `form` (a local path) where the
+    /// page's `ServerAction` finds the error in the query.
+    pub fn finish<F: ServerFn>(
+        &self,
+        result: Result<String, impl Into<AppError>>,
+        form: &str,
+    ) -> Result<(), AppError> {
+        match self.reply(result) {
+            Ok(next) => {
+                self.redirect(&next);
+                Ok(())
+            }
+            Err(err) => {
+                if self.plain_form_post {
+                    self.return_to_form(form, F::PATH, &err);
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Sends the browser to `path`: a real redirect for a plain form post, the server-function
+    /// client's redirect header for script clients (a 302 would hide the answer from it).
+    pub fn redirect(&self, path: &str) {
+        let (Some(response), Ok(location)) = (&self.response, http::HeaderValue::from_str(path))
+        else {
+            return;
+        };
+        response.insert_header(http::header::LOCATION, location);
+        if self.plain_form_post {
+            response.set_status(http::StatusCode::FOUND);
+        } else {
+            response.insert_header(
+                http::HeaderName::from_static(leptos::server_fn::redirect::REDIRECT_HEADER),
+                http::HeaderValue::from_static(""),
+            );
+        }
+    }
+
+    /// Leptos would return a failed plain form post to the `Referer`, which our
+    /// `Referrer-Policy: no-referrer` withholds, so the form's page is named here.
+    fn return_to_form(&self, form: &str, server_fn_path: &str, err: &AppError) {
+        let Ok(url) = ServerFnUrlError::new(server_fn_path, err.clone())
+            .to_url(&format!("http://latch.invalid{form}"))
+        else {
+            return;
+        };
+        let location = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        if let (Some(response), Ok(value)) =
+            (&self.response, http::HeaderValue::from_str(&location))
+        {
+            response.insert_header(http::header::LOCATION, value);
+        }
+    }
+
+    pub fn set_session_cookie(&self, token: &SecretToken) {
+        self.set_cookie(&cookies::session_cookie(
+            token.expose(),
+            self.services.is_https(),
+        ));
+    }
+
+    pub fn clear_session_cookie(&self) {
+        self.set_cookie(&cookies::session_cookie_deleted(self.services.is_https()));
+    }
+
+    pub fn clear_reset_cookie(&self) {
+        self.set_cookie(&cookies::reset_cookie_deleted(self.services.is_https()));
+    }
+
+    fn set_cookie(&self, cookie: &str) {
+        if let (Some(response), Ok(value)) = (&self.response, http::HeaderValue::from_str(cookie)) {
+            response.append_header(http::header::SET_COOKIE, value);
+        }
+    }
+}

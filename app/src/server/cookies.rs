@@ -1,0 +1,109 @@
+//! The two cookies Latch sets: the session, and a reset token on its way from the emailed link
+//! to the form. Both: whole site, script-proof, not sent on cross-site sub-requests, and over
+//! https `Secure` with the `__Host-` prefix (which also pins them to this host and `/`).
+
+use cookie::{Cookie, SameSite, time::Duration};
+
+const SESSION: &str = "latch_session";
+/// Holds a reset token between opening the emailed link and submitting the form, so the token
+/// leaves the address bar (and can never leak through history or `Referer`).
+const RESET: &str = "latch_reset";
+/// A reset cookie outlives no link: the longest an emailed link is valid for is an hour.
+const RESET_MAX_AGE: Duration = Duration::hours(1);
+
+fn name(base: &'static str, secure: bool) -> String {
+    if secure {
+        format!("__Host-{base}")
+    } else {
+        base.to_owned()
+    }
+}
+
+/// The `Set-Cookie` value. `max_age`: `None` ends with the browser session, zero deletes.
+fn set_cookie(base: &'static str, value: &str, max_age: Option<Duration>, secure: bool) -> String {
+    let mut cookie = Cookie::build((name(base, secure), value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure);
+    if let Some(max_age) = max_age {
+        cookie = cookie.max_age(max_age);
+    }
+    cookie.build().to_string()
+}
+
+/// The value of cookie `base` in a request's `Cookie` headers, if any.
+fn value_in(headers: &http::HeaderMap, base: &'static str, secure: bool) -> Option<String> {
+    let name = name(base, secure);
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|header| header.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_owned())
+}
+
+/// The session token presented in the request's `Cookie` header, if any.
+pub fn session_cookie_value(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    value_in(headers, SESSION, secure)
+}
+
+pub(crate) fn reset_cookie_value(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    value_in(headers, RESET, secure)
+}
+
+pub(crate) fn session_cookie(token: &str, secure: bool) -> String {
+    set_cookie(SESSION, token, None, secure)
+}
+
+pub(crate) fn session_cookie_deleted(secure: bool) -> String {
+    set_cookie(SESSION, "", Some(Duration::ZERO), secure)
+}
+
+/// The `Set-Cookie` value that stores a reset token (an hour at most).
+pub fn reset_cookie(token: &str, secure: bool) -> String {
+    set_cookie(RESET, token, Some(RESET_MAX_AGE), secure)
+}
+
+pub(crate) fn reset_cookie_deleted(secure: bool) -> String {
+    set_cookie(RESET, "", Some(Duration::ZERO), secure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_cookie_over_https_is_secure_host_only_and_script_proof() {
+        let header = session_cookie("abc", true);
+        assert!(header.starts_with("__Host-latch_session=abc"), "{header}");
+        for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+            assert!(header.contains(attribute), "{attribute} missing: {header}");
+        }
+        assert!(!header.contains("Max-Age"), "{header}");
+    }
+
+    #[test]
+    fn a_deleted_cookie_expires_at_once() {
+        assert!(reset_cookie_deleted(false).contains("Max-Age=0"));
+        assert!(reset_cookie("t", false).contains("Max-Age=3600"));
+    }
+
+    #[test]
+    fn the_value_is_read_from_any_cookie_header() {
+        let mut headers = http::HeaderMap::new();
+        headers.append(
+            http::header::COOKIE,
+            "a=1; latch_reset=xyz".parse().unwrap(),
+        );
+        headers.append(http::header::COOKIE, "latch_session=tok".parse().unwrap());
+        assert_eq!(
+            session_cookie_value(&headers, false).as_deref(),
+            Some("tok")
+        );
+        assert_eq!(reset_cookie_value(&headers, false).as_deref(), Some("xyz"));
+        assert_eq!(session_cookie_value(&headers, true), None);
+    }
+}

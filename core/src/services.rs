@@ -1,0 +1,48 @@
+//! The long-lived services every use case reaches, built once at start.
+
+use sea_orm::DatabaseConnection;
+
+use crate::admin::AdminPolicy;
+use crate::auth::LoginPolicy;
+use crate::metrics::Metrics;
+use crate::password_hash::Hasher;
+use crate::password_reset::ResetPolicy;
+
+/// Handles and settings shared by every request (cheap to clone: each field is a handle or a
+/// small value).
+#[derive(Clone)]
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub hasher: Hasher,
+    pub login_policy: LoginPolicy,
+    pub reset_policy: ResetPolicy,
+    pub password_policy: latch_domain::PasswordPolicy,
+    pub admin_policy: AdminPolicy,
+    /// Base of every emailed link (never the request's Host header).
+    pub public_url: url::Url,
+    pub metrics: Metrics,
+}
+
+impl Services {
+    /// Whether Latch is reached over https (its cookies then get `Secure` and `__Host-`).
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+#[cfg(test)]
+impl Services {
+    /// Default policies around `db`, with links to `https://latch.example`.
+    pub(crate) fn for_tests(db: DatabaseConnection) -> Self {
+        Self {
+            db,
+            hasher: Hasher::new(1, std::time::Duration::from_secs(5)).expect("a hasher"),
+            login_policy: LoginPolicy::default(),
+            reset_policy: ResetPolicy::default(),
+            password_policy: latch_domain::PasswordPolicy::default(),
+            admin_policy: AdminPolicy::default(),
+            public_url: url::Url::parse("https://latch.example").expect("a URL"),
+            metrics: Metrics::default(),
+        }
+    }
+}
