@@ -2,9 +2,9 @@
 
 use anyhow::Context;
 use latch_domain::{NewPassword, PasswordPolicy, PasswordProblem, PersonalInfo};
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 
-use crate::entities::{company, user};
+use crate::entities::user;
 
 /// Judges a new password on a blocking thread: zxcvbn takes up to ~6 ms on a long,
 /// repetitive input, too long to hold an async worker.
@@ -24,12 +24,7 @@ pub async fn personal_info(
     db: &impl ConnectionTrait,
     user: &user::Model,
 ) -> anyhow::Result<PersonalInfo> {
-    let company = company::Entity::find_by_id(user.company_id)
-        .one(db)
-        .await
-        .context("loading the user's company")?
-        .map(|company| company.name)
-        .unwrap_or_default();
+    let company = crate::profile::company_name(db, user).await?;
     Ok(PersonalInfo {
         username: user.username.clone(),
         email: user.email.clone(),

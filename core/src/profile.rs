@@ -22,12 +22,7 @@ pub struct Profile {
 }
 
 pub async fn profile(db: &impl ConnectionTrait, user: &user::Model) -> anyhow::Result<Profile> {
-    let company = company::Entity::find_by_id(user.company_id)
-        .one(db)
-        .await
-        .context("reading the user's company")?
-        .map(|company| company.name)
-        .unwrap_or_default();
+    let company = company_name(db, user).await?;
     Ok(Profile {
         display_name: user.display_name.clone(),
         username: user.username.clone(),
@@ -36,6 +31,18 @@ pub async fn profile(db: &impl ConnectionTrait, user: &user::Model) -> anyhow::R
         is_admin: user.role == Role::Admin.as_str(),
         locale: user.locale.as_deref().and_then(Locale::from_tag),
     })
+}
+
+/// The name of `user`'s company (empty if it is gone).
+pub(crate) async fn company_name(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+) -> anyhow::Result<String> {
+    let company = company::Entity::find_by_id(user.company_id)
+        .one(db)
+        .await
+        .context("loading the user's company")?;
+    Ok(company.map(|company| company.name).unwrap_or_default())
 }
 
 /// What the "Time zone" section of Account Settings offers.

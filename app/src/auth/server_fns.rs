@@ -71,21 +71,13 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
 #[cfg(feature = "ssr")]
 impl From<latch_core::profile::Profile> for UserSummary {
     fn from(profile: latch_core::profile::Profile) -> Self {
-        let latch_core::profile::Profile {
-            display_name,
-            username,
-            email,
-            company,
-            is_admin,
-            locale,
-        } = profile;
         Self {
-            display_name,
-            username,
-            email,
-            company,
-            is_admin,
-            locale,
+            display_name: profile.display_name,
+            username: profile.username,
+            email: profile.email,
+            company: profile.company,
+            is_admin: profile.is_admin,
+            locale: profile.locale,
         }
     }
 }
