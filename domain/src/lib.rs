@@ -1,6 +1,7 @@
 //! Latch's domain values. Each type can only be built by parsing, so code that holds one never
 //! re-checks it. Nothing here does IO: the same rules run in the browser and on the server.
 
+mod audit;
 mod email;
 mod local_path;
 mod name;
@@ -9,6 +10,7 @@ mod password_policy;
 mod role;
 mod username;
 
+pub use audit::{AuditKind, AuditOutcome};
 pub use email::{Email, EmailError};
 pub use local_path::{is_local_path, local_path_or_home};
 pub use name::{CompanyName, DisplayName, NameError};
