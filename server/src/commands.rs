@@ -139,7 +139,7 @@ pub async fn add_user(
         .await?;
         return Ok(format!(
             "Created {} {:?} ({}) in {:?}; an invitation to choose a password is on its way to {}.",
-            user.role,
+            user.role.as_str(),
             user.username,
             user.id,
             args.company.trim(),
@@ -166,7 +166,7 @@ pub async fn add_user(
     let user = accounts::add_user(&db, new_user, Some(password), Utc::now()).await?;
     Ok(format!(
         "Created {} {:?} ({}) in {:?}.",
-        user.role,
+        user.role.as_str(),
         user.username,
         user.id,
         args.company.trim()

@@ -241,11 +241,7 @@ pub async fn invite_user(
             email: Email::parse(&email).map_err(|_| AppError::InvalidEmail {
                 email: email.clone(),
             })?,
-            role: if role == Role::Admin.as_str() {
-                Role::Admin
-            } else {
-                Role::Member
-            },
+            role: Role::parse(&role).unwrap_or(Role::Member),
         };
         let now = chrono::Utc::now();
         admin::invite_user(
@@ -453,7 +449,7 @@ fn wire_row(
         display_name: row.display_name,
         username: row.username,
         email: row.email,
-        is_admin: row.role == latch_domain::Role::Admin.as_str(),
+        is_admin: row.role == latch_domain::Role::Admin,
         active: row.active,
         has_password: row.has_password,
         last_login_at: row.last_login_at.map(|at| reader.local_time(at)),

@@ -136,7 +136,7 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
         username: user.username,
         email: user.email,
         company,
-        is_admin: user.role == latch_domain::Role::Admin.as_str(),
+        is_admin: user.role == latch_domain::Role::Admin,
         locale: user
             .locale
             .as_deref()

@@ -159,7 +159,7 @@ pub async fn invite_user(
         },
     );
     outbox::enqueue(&txn, mail, now).await?;
-    let details = serde_json::json!({ "role": user.role });
+    let details = serde_json::json!({ "role": user.role.as_str() });
     let invited = event(
         actor,
         &user,
@@ -184,7 +184,7 @@ pub async fn set_active(
 ) -> Result<(), AdminError> {
     let user = target.user();
     let txn = db.begin().await.context("starting the status change")?;
-    if !active && user.role == Role::Admin.as_str() {
+    if !active && user.role == Role::Admin {
         ensure_another_active_admin(&txn, user).await?;
     }
     let mut row: user::ActiveModel = user.clone().into();
@@ -221,14 +221,14 @@ pub async fn set_role(
 ) -> Result<(), AdminError> {
     let user = target.user();
     let txn = db.begin().await.context("starting the role change")?;
-    if role != Role::Admin && user.role == Role::Admin.as_str() && user.active {
+    if role != Role::Admin && user.role == Role::Admin && user.active {
         ensure_another_active_admin(&txn, user).await?;
     }
     let mut row: user::ActiveModel = user.clone().into();
-    row.role = Set(role.as_str().to_owned());
+    row.role = Set(role);
     row.updated_at = Set(now);
     row.update(&txn).await.context("updating the role")?;
-    let details = serde_json::json!({ "from": user.role, "to": role.as_str() });
+    let details = serde_json::json!({ "from": user.role.as_str(), "to": role.as_str() });
     let changed = event(
         actor,
         user,
@@ -312,7 +312,7 @@ async fn ensure_another_active_admin(
 ) -> Result<(), AdminError> {
     let others = user::Entity::find()
         .filter(user::Column::CompanyId.eq(user.company_id))
-        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Role.eq(Role::Admin))
         .filter(user::Column::Active.eq(true))
         .filter(user::Column::Id.ne(user.id))
         .count(db)

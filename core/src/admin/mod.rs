@@ -76,7 +76,7 @@ pub struct Admin(user::Model);
 impl Admin {
     pub fn from_session(session: &SessionUser) -> Result<Self, AdminError> {
         let user = &session.user;
-        if user.active && user.role == Role::Admin.as_str() {
+        if user.active && user.role == Role::Admin {
             Ok(Self(user.clone()))
         } else {
             Err(AdminError::NotAdmin)

@@ -268,7 +268,7 @@ async fn members_and_other_companies_admins_are_refused_with_no_side_effect() {
         .unwrap()
         .unwrap();
     assert!(budi.active);
-    assert_eq!(budi.role, "member");
+    assert_eq!(budi.role, Role::Member);
     assert_eq!(budi.email, member.email);
     assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 3);
     // A made-up id is simply unknown.
