@@ -99,8 +99,8 @@ pub async fn log_out() -> Result<(), AppError> {
             company_id: Some(session.user.company_id),
             actor_user_id: Some(session.user.id),
             target_user_id: Some(session.user.id),
-            kind: "logout",
-            outcome: "succeeded",
+            kind: latch_domain::AuditKind::Logout,
+            outcome: latch_domain::AuditOutcome::Succeeded,
             client_ip: info.client_ip.map(|ip| ip.to_string()),
             details: None,
         };

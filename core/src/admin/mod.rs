@@ -10,7 +10,7 @@ mod actions;
 mod activity;
 mod list;
 
-pub use actions::{change_email, invite_user, send_reset_link, set_active, set_role};
+pub use actions::{AdminReset, admin_reset, change_email, invite_user, set_active, set_role};
 pub use activity::{ActivityPage, ActivityQuery, ActivityRow, list_activity};
 pub use list::{LastMail, UserPage, UserQuery, UserRow, UserSort, list_users, user_row};
 
