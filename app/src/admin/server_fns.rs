@@ -87,16 +87,19 @@ pub async fn admin_reset_password(user_id: String, return_to: String) -> Result<
         let actor = Actor::Admin(&admin);
         let target = find_target(&context, actor, &user_id).await?;
         let now = chrono::Utc::now();
-        let reset = admin::AdminReset {
-            policy: &context.admin_policy,
-            actor,
-            target: &target,
-            public_url: &context.public_url,
-            client_ip,
-        };
-        admin::admin_reset(&context.db, reset, now)
-            .await
-            .map_err(|err| admin_error(err, now))
+        admin::admin_reset(
+            &context.db,
+            admin::AdminReset {
+                policy: &context.admin_policy,
+                actor,
+                target: &target,
+                public_url: &context.public_url,
+                client_ip,
+            },
+            now,
+        )
+        .await
+        .map_err(|err| admin_error(err, now))
     }
     .await;
     // Without JavaScript the form was on the confirmation page: a refusal is shown there.
