@@ -356,7 +356,8 @@ messages! {
     pub column_address: &'static str,
     pub event_kind: fn(kind: AuditKind) -> &'static str,
     pub event_outcome: fn(outcome: AuditOutcome) -> &'static str,
-    /// An event kind or outcome stored by another version of Latch (see [`Messages::stored_event_kind`]).
+    /// An event kind or outcome that another version of Latch stored
+    /// ([`Messages::stored_event_kind`]).
     pub event_unknown: &'static str,
     pub operator: &'static str,
     pub users_nav: &'static str,
