@@ -116,7 +116,7 @@ pub async fn add_user(
             &new_user.username.key(),
             &new_user.email.key(),
         )),
-        role: Set(new_user.role.as_str().to_owned()),
+        role: Set(new_user.role),
         password_hash: Set(hash),
         active: Set(true),
         locale: Set(None),

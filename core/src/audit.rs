@@ -2,19 +2,20 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
+use latch_domain::{AuditKind, AuditOutcome};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use uuid::Uuid;
 
 use crate::entities::audit_event;
 
-/// One event to record. `kind` and `outcome` are stable identifiers (`login`, `failed`...).
-#[derive(Debug, Clone, Default)]
+/// One event to record.
+#[derive(Debug, Clone)]
 pub struct AuditEvent {
     pub company_id: Option<Uuid>,
     pub actor_user_id: Option<Uuid>,
     pub target_user_id: Option<Uuid>,
-    pub kind: &'static str,
-    pub outcome: &'static str,
+    pub kind: AuditKind,
+    pub outcome: AuditOutcome,
     pub client_ip: Option<String>,
     /// Extra facts as JSON; never secrets.
     pub details: Option<serde_json::Value>,
@@ -30,8 +31,8 @@ pub async fn record(
         company_id: Set(event.company_id),
         actor_user_id: Set(event.actor_user_id),
         target_user_id: Set(event.target_user_id),
-        kind: Set(event.kind.to_owned()),
-        outcome: Set(event.outcome.to_owned()),
+        kind: Set(event.kind.as_str().to_owned()),
+        outcome: Set(event.outcome.as_str().to_owned()),
         client_ip: Set(event.client_ip),
         details: Set(event.details.map(|d| d.to_string())),
         created_at: Set(now),

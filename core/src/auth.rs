@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use latch_domain::CandidatePassword;
+use latch_domain::{AuditKind, AuditOutcome, CandidatePassword};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
     TransactionTrait,
@@ -20,7 +20,7 @@ use crate::metrics::LoginOutcome;
 use crate::password_hash::HashError;
 use crate::secret_token::SecretToken;
 use crate::sessions::{self, SessionLifetime, SessionUser};
-use crate::throttle::{self, Limit};
+use crate::throttle::{self, Limit, ThrottleKey};
 
 /// Login policy: session lifetime and throttling.
 #[derive(Debug, Clone, Copy)]
@@ -90,17 +90,6 @@ pub struct LoginAttempt<'a> {
     pub client_ip: Option<IpAddr>,
 }
 
-/// The login throttle's counter for one account. Anything that checks a user's password
-/// (login, Account Settings) counts its failures here, so no form is a guessing oracle.
-pub(crate) fn account_throttle_key(user_id: uuid::Uuid) -> String {
-    format!("login:account:{user_id}")
-}
-
-/// The login throttle's counter for one client address.
-pub(crate) fn client_throttle_key(client_ip: &str) -> String {
-    format!("login:client:{client_ip}")
-}
-
 /// Checks one login attempt and, when it succeeds, starts a session. Every outcome is counted
 /// in the metrics.
 pub async fn log_in(
@@ -139,15 +128,15 @@ async fn check_and_start_session(
 
     // Unknown identifiers are counted too, exactly like accounts, so counters reveal nothing.
     let account_key = match &found {
-        Some(user) => account_throttle_key(user.id),
-        None => format!("login:unknown:{identifier}"),
+        Some(user) => ThrottleKey::login_account(user.id),
+        None => ThrottleKey::login_unknown(&identifier),
     };
-    let client_key = client_ip.as_deref().map(client_throttle_key);
-    let audit = |outcome: &'static str| AuditEvent {
+    let client_key = attempt.client_ip.map(ThrottleKey::login_client);
+    let audit = |outcome: AuditOutcome| AuditEvent {
         company_id: found.as_ref().map(|u| u.company_id),
         actor_user_id: found.as_ref().map(|u| u.id),
         target_user_id: found.as_ref().map(|u| u.id),
-        kind: "login",
+        kind: AuditKind::Login,
         outcome,
         client_ip: client_ip.clone(),
         details: None,
@@ -158,7 +147,7 @@ async fn check_and_start_session(
         blocked = blocked.max(throttle::blocked_until(db, key, now).await?);
     }
     if let Some(retry_at) = blocked {
-        audit::record(db, audit("throttled"), now).await?;
+        audit::record(db, audit(AuditOutcome::Throttled), now).await?;
         return Err(LoginError::Throttled { retry_at });
     }
 
@@ -178,7 +167,7 @@ async fn check_and_start_session(
         if let Some(key) = &client_key {
             throttle::record_failure(db, key, policy.per_client, now).await?;
         }
-        audit::record(db, audit("failed"), now).await?;
+        audit::record(db, audit(AuditOutcome::Failed), now).await?;
         tracing::info!(user_known = found.is_some(), client_ip = ?client_ip, "login failed");
         return Err(LoginError::InvalidCredentials);
     };
@@ -195,7 +184,7 @@ async fn check_and_start_session(
     let user = active.update(&txn).await.context("recording the login")?;
     let session_token = sessions::start(&txn, user.id, policy.session, now).await?;
     throttle::clear(&txn, &account_key).await?;
-    audit::record(&txn, audit("succeeded"), now).await?;
+    audit::record(&txn, audit(AuditOutcome::Succeeded), now).await?;
     txn.commit().await.context("committing the login")?;
     tracing::info!(user_id = %user.id, client_ip = ?client_ip, "login succeeded");
 
@@ -217,8 +206,8 @@ pub async fn log_out(
         company_id: Some(session.user.company_id),
         actor_user_id: Some(session.user.id),
         target_user_id: Some(session.user.id),
-        kind: "logout",
-        outcome: "succeeded",
+        kind: AuditKind::Logout,
+        outcome: AuditOutcome::Succeeded,
         client_ip: client_ip.map(|ip| ip.to_string()),
         details: None,
     };

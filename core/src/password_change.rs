@@ -7,12 +7,11 @@ use std::net::IpAddr;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use latch_domain::{CandidatePassword, PasswordProblem};
+use latch_domain::{AuditKind, AuditOutcome, CandidatePassword, PasswordProblem};
 use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 
 use crate::Services;
 use crate::audit::{self, AuditEvent};
-use crate::auth::{account_throttle_key, client_throttle_key};
 use crate::entities::user;
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::HashError;
@@ -20,7 +19,7 @@ use crate::password_policy;
 use crate::password_reset::revoke_tokens;
 use crate::secret_token::SecretToken;
 use crate::sessions::{self, SessionUser};
-use crate::throttle;
+use crate::throttle::{self, ThrottleKey};
 
 /// One submission of the Account Settings form.
 pub struct PasswordChange<'a> {
@@ -74,13 +73,13 @@ pub async fn change_password(
     let (login_policy, password_policy) = (&services.login_policy, services.password_policy);
     let user = &change.session.user;
     let client_ip = change.client_ip.map(|ip| ip.to_string());
-    let account_key = account_throttle_key(user.id);
-    let client_key = client_ip.as_deref().map(client_throttle_key);
-    let audit = |outcome: &'static str, details: Option<serde_json::Value>| AuditEvent {
+    let account_key = ThrottleKey::login_account(user.id);
+    let client_key = change.client_ip.map(ThrottleKey::login_client);
+    let audit = |outcome: AuditOutcome, details: Option<serde_json::Value>| AuditEvent {
         company_id: Some(user.company_id),
         actor_user_id: Some(user.id),
         target_user_id: Some(user.id),
-        kind: "password_changed",
+        kind: AuditKind::PasswordChanged,
         outcome,
         client_ip: client_ip.clone(),
         details,
@@ -91,7 +90,7 @@ pub async fn change_password(
         blocked = blocked.max(throttle::blocked_until(db, key, now).await?);
     }
     if let Some(retry_at) = blocked {
-        audit::record(db, audit("throttled", None), now).await?;
+        audit::record(db, audit(AuditOutcome::Throttled, None), now).await?;
         return Err(ChangeError::Throttled { retry_at });
     }
 
@@ -116,7 +115,7 @@ pub async fn change_password(
         if let Some(key) = &client_key {
             throttle::record_failure(db, key, login_policy.per_client, now).await?;
         }
-        audit::record(db, audit("failed", None), now).await?;
+        audit::record(db, audit(AuditOutcome::Failed, None), now).await?;
         tracing::info!(user_id = %user.id, "password change refused: wrong existing password");
         return Err(ChangeError::WrongExistingPassword);
     };
@@ -154,7 +153,7 @@ pub async fn change_password(
         "signed_out_other_devices": change.sign_out_other_devices,
         "sessions_ended": ended_elsewhere,
     });
-    audit::record(&txn, audit("succeeded", Some(details)), now).await?;
+    audit::record(&txn, audit(AuditOutcome::Succeeded, Some(details)), now).await?;
     txn.commit()
         .await
         .context("committing the password change")?;

@@ -28,7 +28,7 @@ pub async fn profile(db: &impl ConnectionTrait, user: &user::Model) -> anyhow::R
         username: user.username.clone(),
         email: user.email.clone(),
         company,
-        is_admin: user.role == Role::Admin.as_str(),
+        is_admin: user.role == Role::Admin,
         locale: user.locale.as_deref().and_then(Locale::from_tag),
     })
 }

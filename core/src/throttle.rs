@@ -4,11 +4,60 @@
 //! blocks the key for an exponentially growing time, capped, so an attacker can slow an
 //! account down but never lock its owner out for long.
 
+use std::net::IpAddr;
+
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
+use latch_domain::Email;
 use sea_orm::{ConnectionTrait, EntityTrait, Statement, Value};
+use uuid::Uuid;
 
 use crate::entities::rate_limit;
+
+/// The name of one failure counter, as stored in `rate_limits.key`. The spellings are part of
+/// the stored data: changing one would silently reset, or lift the blocks of, every counter of
+/// its kind while instances of two versions run side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThrottleKey(String);
+
+impl ThrottleKey {
+    /// Password checks of one account. Anything that checks a user's password (login, Account
+    /// Settings) counts its failures here, so no form is a guessing oracle.
+    pub fn login_account(user_id: Uuid) -> Self {
+        Self(format!("login:account:{user_id}"))
+    }
+
+    /// Logins naming an identifier (trimmed, lowercased) that no account has: counted exactly
+    /// like an account, so the counters reveal nothing about who exists.
+    pub fn login_unknown(identifier: &str) -> Self {
+        Self(format!("login:unknown:{identifier}"))
+    }
+
+    /// Password checks from one client address.
+    pub fn login_client(client_ip: IpAddr) -> Self {
+        Self(format!("login:client:{client_ip}"))
+    }
+
+    /// Forgot Password requests for one address, whether or not an account uses it.
+    pub fn reset_address(email: &Email) -> Self {
+        Self(format!("reset:email:{}", email.key()))
+    }
+
+    /// Forgot Password requests from one client address.
+    pub fn reset_client(client_ip: IpAddr) -> Self {
+        Self(format!("reset:client:{client_ip}"))
+    }
+
+    /// An admin's "Reset Password" mails to one user (protects that user's inbox).
+    pub fn admin_reset(user_id: Uuid) -> Self {
+        Self(format!("admin_reset:user:{user_id}"))
+    }
+
+    /// The stored spelling.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
 
 /// How one kind of key is throttled.
 #[derive(Debug, Clone, Copy)]
@@ -38,10 +87,10 @@ impl Limit {
 /// When `key` may try again, if it is blocked now.
 pub async fn blocked_until(
     db: &impl ConnectionTrait,
-    key: &str,
+    key: &ThrottleKey,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
-    let row = rate_limit::Entity::find_by_id(key.to_owned())
+    let row = rate_limit::Entity::find_by_id(key.as_str())
         .one(db)
         .await
         .context("reading a rate limit")?;
@@ -54,7 +103,7 @@ pub async fn blocked_until(
 /// counted) and returns the block it earned, if any.
 pub async fn record_failure(
     db: &impl ConnectionTrait,
-    key: &str,
+    key: &ThrottleKey,
     limit: Limit,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<DateTime<Utc>>> {
@@ -71,7 +120,7 @@ pub async fn record_failure(
                           THEN excluded.window_started_at ELSE rate_limits.window_started_at END,
              updated_at = excluded.updated_at
            RETURNING count"#,
-        [key.into(), now.into(), (now - limit.window).into()],
+        [key.as_str().into(), now.into(), (now - limit.window).into()],
     );
     let row = db
         .query_one_raw(count_failure)
@@ -90,7 +139,7 @@ pub async fn record_failure(
         backend,
         r#"UPDATE rate_limits SET blocked_until = $2
            WHERE key = $1 AND (blocked_until IS NULL OR blocked_until < $2)"#,
-        [key.into(), Value::from(until)],
+        [key.as_str().into(), Value::from(until)],
     );
     db.execute_raw(extend_block)
         .await
@@ -99,8 +148,8 @@ pub async fn record_failure(
 }
 
 /// Forgets the failures of `key` (after a successful login).
-pub async fn clear(db: &impl ConnectionTrait, key: &str) -> anyhow::Result<()> {
-    rate_limit::Entity::delete_by_id(key.to_owned())
+pub async fn clear(db: &impl ConnectionTrait, key: &ThrottleKey) -> anyhow::Result<()> {
+    rate_limit::Entity::delete_by_id(key.as_str())
         .exec(db)
         .await
         .context("clearing a rate limit")?;
@@ -129,29 +178,57 @@ mod tests {
         assert_eq!(blocks[9], Some(Duration::minutes(5)));
     }
 
+    #[test]
+    fn keys_keep_the_spellings_stored_counters_have() {
+        let id = Uuid::parse_str("7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b").unwrap();
+        let ip: IpAddr = "2001:db8::7".parse().unwrap();
+        let email = Email::parse("Ana.Putri@Example.co.id").unwrap();
+        let keys = [
+            ThrottleKey::login_account(id),
+            ThrottleKey::login_unknown("ana"),
+            ThrottleKey::login_client(ip),
+            ThrottleKey::reset_address(&email),
+            ThrottleKey::reset_client("192.0.2.7".parse().unwrap()),
+            ThrottleKey::admin_reset(id),
+        ];
+        let spellings: Vec<_> = keys.iter().map(ThrottleKey::as_str).collect();
+        assert_eq!(
+            spellings,
+            [
+                "login:account:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
+                "login:unknown:ana",
+                "login:client:2001:db8::7",
+                "reset:email:ana.putri@example.co.id",
+                "reset:client:192.0.2.7",
+                "admin_reset:user:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
+            ]
+        );
+    }
+
     #[tokio::test]
     async fn failures_are_counted_blocked_and_forgotten() {
         let db = db::connect("sqlite::memory:").await.unwrap();
         db::migrate(&db).await.unwrap();
         let t0 = Utc::now();
+        let k = &ThrottleKey::login_unknown("k");
 
         for _ in 0..3 {
-            assert_eq!(record_failure(&db, "k", LIMIT, t0).await.unwrap(), None);
+            assert_eq!(record_failure(&db, k, LIMIT, t0).await.unwrap(), None);
         }
-        let until = record_failure(&db, "k", LIMIT, t0).await.unwrap().unwrap();
+        let until = record_failure(&db, k, LIMIT, t0).await.unwrap().unwrap();
         assert_eq!(until, t0 + Duration::seconds(30));
-        assert_eq!(blocked_until(&db, "k", t0).await.unwrap(), Some(until));
+        assert_eq!(blocked_until(&db, k, t0).await.unwrap(), Some(until));
         assert_eq!(
-            blocked_until(&db, "k", until).await.unwrap(),
+            blocked_until(&db, k, until).await.unwrap(),
             None,
             "lifts on time"
         );
 
         // After the window, counting starts afresh.
         let later = t0 + Duration::hours(2);
-        assert_eq!(record_failure(&db, "k", LIMIT, later).await.unwrap(), None);
+        assert_eq!(record_failure(&db, k, LIMIT, later).await.unwrap(), None);
 
-        clear(&db, "k").await.unwrap();
-        assert_eq!(blocked_until(&db, "k", later).await.unwrap(), None);
+        clear(&db, k).await.unwrap();
+        assert_eq!(blocked_until(&db, k, later).await.unwrap(), None);
     }
 }

@@ -1,6 +1,7 @@
 //! Latch's domain values. Each type can only be built by parsing, so code that holds one never
 //! re-checks it. Nothing here does IO: the same rules run in the browser and on the server.
 
+mod audit;
 mod email;
 mod listing;
 mod local_path;
@@ -11,6 +12,7 @@ mod reset_link;
 mod role;
 mod username;
 
+pub use audit::{AuditKind, AuditOutcome};
 pub use email::{Email, EmailError};
 pub use listing::{Page, UserSort};
 pub use local_path::{is_local_path, local_path_or_home};

@@ -1,10 +1,23 @@
 use serde::{Deserialize, Serialize};
 
 /// What a user may do inside their company.
+///
+/// With the `sea-orm` feature it is the type of `users.role`; the column keeps the spellings of
+/// [`Role::as_str`], so rows written before the column had a type read back unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "sea-orm",
+    derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter),
+    sea_orm(
+        rs_type = "String",
+        db_type = "String(sea_orm::sea_query::StringLen::N(16))"
+    )
+)]
 pub enum Role {
     /// Manages the users of their own company (never anyone's password).
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "admin"))]
     Admin,
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "member"))]
     Member,
 }
 

@@ -5,6 +5,8 @@
 //! link = tautan, username = nama pengguna, Admin = Admin, email = email. Indonesian does not
 //! inflect for number ("1 menit", "5 menit"), so counts need no singular/plural choice.
 
+use latch_domain::{AuditKind, AuditOutcome};
+
 use crate::{LocalDateTime, Messages};
 
 const MONTHS: [&str; 12] = [
@@ -267,27 +269,26 @@ pub(crate) static MESSAGES: Messages = Messages {
     column_for: "Untuk",
     column_address: "Alamat",
     event_kind: |kind| match kind {
-        "login" => "Masuk",
-        "logout" => "Keluar",
-        "password_reset_requested" => "Permintaan Lupa Kata Sandi",
-        "password_reset_completed" => "Kata sandi dibuat melalui tautan",
-        "password_changed" => "Perubahan kata sandi",
-        "admin_password_reset" => "Atur Ulang Kata Sandi oleh admin",
-        "user_invited" => "Pengguna ditambahkan",
-        "user_deactivated" => "Pengguna dinonaktifkan",
-        "user_reactivated" => "Pengguna diaktifkan kembali",
-        "role_changed" => "Perubahan peran",
-        "email_changed" => "Perubahan alamat email",
-        _ => "Lainnya",
+        AuditKind::Login => "Masuk",
+        AuditKind::Logout => "Keluar",
+        AuditKind::PasswordResetRequested => "Permintaan Lupa Kata Sandi",
+        AuditKind::PasswordResetCompleted => "Kata sandi dibuat melalui tautan",
+        AuditKind::PasswordChanged => "Perubahan kata sandi",
+        AuditKind::AdminReset => "Atur Ulang Kata Sandi oleh admin",
+        AuditKind::UserInvited => "Pengguna ditambahkan",
+        AuditKind::UserDeactivated => "Pengguna dinonaktifkan",
+        AuditKind::UserReactivated => "Pengguna diaktifkan kembali",
+        AuditKind::RoleChanged => "Perubahan peran",
+        AuditKind::EmailChanged => "Perubahan alamat email",
     },
     event_outcome: |outcome| match outcome {
-        "succeeded" => "Berhasil",
-        "failed" => "Gagal",
-        "throttled" => "Ditolak: terlalu sering dalam waktu singkat",
-        "no_active_account" => "Tidak ada akun aktif",
-        "mail_queued" => "Email dalam antrean",
-        _ => "Lainnya",
+        AuditOutcome::Succeeded => "Berhasil",
+        AuditOutcome::Failed => "Gagal",
+        AuditOutcome::Throttled => "Ditolak: terlalu sering dalam waktu singkat",
+        AuditOutcome::NoActiveAccount => "Tidak ada akun aktif",
+        AuditOutcome::MailQueued => "Email dalam antrean",
     },
+    event_unknown: "Lainnya",
     operator: "Operator (baris perintah)",
     users_nav: "Pengguna",
     not_admin: "Hanya Admin perusahaan Anda yang dapat melakukan ini.",

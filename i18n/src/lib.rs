@@ -5,8 +5,10 @@
 //! compile; the tests catch what the compiler cannot (an empty or untranslated value, a value
 //! missing from a sentence, markup).
 
+use latch_domain::{AuditKind, AuditOutcome};
 use serde::{Deserialize, Serialize};
 
+mod audit;
 mod en;
 mod id;
 mod negotiate;
@@ -14,22 +16,6 @@ mod negotiate;
 mod tests;
 
 pub use negotiate::from_accept_language;
-
-/// The kinds of audit event Latch records, as stored (`audit_events.kind`): the Activity
-/// page's filter offers them, and every language labels each one ([`Messages::event_kind`]).
-pub const EVENT_KINDS: [&str; 11] = [
-    "login",
-    "logout",
-    "password_reset_requested",
-    "password_reset_completed",
-    "password_changed",
-    "admin_password_reset",
-    "user_invited",
-    "user_deactivated",
-    "user_reactivated",
-    "role_changed",
-    "email_changed",
-];
 
 /// A date and time as a wall clock shows them in some time zone, for
 /// [`Messages::date_time`]. The server converts instants into it: this crate is compiled for
@@ -368,9 +354,11 @@ messages! {
     pub column_by: &'static str,
     pub column_for: &'static str,
     pub column_address: &'static str,
-    pub event_kind: fn(kind: &str) -> &'static str,
-    /// By the stable outcome of an audit event (`succeeded`, `failed`...).
-    pub event_outcome: fn(outcome: &str) -> &'static str,
+    pub event_kind: fn(kind: AuditKind) -> &'static str,
+    pub event_outcome: fn(outcome: AuditOutcome) -> &'static str,
+    /// An event kind or outcome that another version of Latch stored
+    /// ([`Messages::stored_event_kind`]).
+    pub event_unknown: &'static str,
     pub operator: &'static str,
     pub users_nav: &'static str,
     pub not_admin: &'static str,

@@ -12,8 +12,10 @@ pub(crate) enum Entry<'a> {
     Texts(&'a [&'static str]),
     /// A sentence with values, written out for sample values.
     Formatted(Vec<Sample>),
-    /// A label picked by a stable key (mail kinds, event kinds...).
+    /// A label picked by a stable key (mail kinds, mail statuses).
     ByKey(fn(&str) -> &'static str),
+    /// A label for every variant of an enum, each with the variant's stored spelling.
+    ByVariant(Vec<(&'static str, &'static str)>),
 }
 
 /// What a sentence with values says for some sample values, and the values it must show.
@@ -57,6 +59,18 @@ fn sample(output: String, values: &[&dyn std::fmt::Display]) -> Sample {
     Sample {
         output,
         values: values.iter().map(ToString::to_string).collect(),
+    }
+}
+
+impl Field for fn(AuditKind) -> &'static str {
+    fn entry(&self) -> Entry<'_> {
+        Entry::ByVariant(AuditKind::ALL.map(|k| (k.as_str(), self(k))).into())
+    }
+}
+
+impl Field for fn(AuditOutcome) -> &'static str {
+    fn entry(&self) -> Entry<'_> {
+        Entry::ByVariant(AuditOutcome::ALL.map(|o| (o.as_str(), self(o))).into())
     }
 }
 
@@ -137,7 +151,7 @@ impl Field for fn(u64, u64) -> String {
 }
 
 /// The keys each keyed field knows, as the rest of Latch stores them.
-const KEYS: [(&str, &[&str]); 4] = [
+const KEYS: [(&str, &[&str]); 2] = [
     (
         "mail_kind",
         &[
@@ -151,17 +165,6 @@ const KEYS: [(&str, &[&str]); 4] = [
     (
         "mail_status",
         &["queued", "sending", "sent", "retrying", "failed"],
-    ),
-    ("event_kind", &EVENT_KINDS),
-    (
-        "event_outcome",
-        &[
-            "succeeded",
-            "failed",
-            "throttled",
-            "no_active_account",
-            "mail_queued",
-        ],
     ),
 ];
 
@@ -197,6 +200,11 @@ fn all_strings(locale: Locale) -> Vec<(String, String)> {
                     .iter()
                     .chain([&UNKNOWN_KEY])
                     .map(|key| (format!("{field}({key})"), label(key).to_owned())),
+            ),
+            Entry::ByVariant(labels) => strings.extend(
+                labels
+                    .into_iter()
+                    .map(|(key, label)| (format!("{field}({key})"), label.to_owned())),
             ),
         }
     }
@@ -330,7 +338,7 @@ fn sentences_that_name_a_button_use_its_label() {
         let quotes = [
             ((t.users_intro)(NAME), t.reset_password_button),
             (
-                (t.event_kind)("admin_password_reset").to_owned(),
+                (t.event_kind)(AuditKind::AdminReset).to_owned(),
                 t.reset_password_button,
             ),
             (
@@ -338,7 +346,7 @@ fn sentences_that_name_a_button_use_its_label() {
                 t.reset_password_button,
             ),
             (
-                (t.event_kind)("password_reset_requested").to_owned(),
+                (t.event_kind)(AuditKind::PasswordResetRequested).to_owned(),
                 t.forgot_password,
             ),
             (
@@ -500,9 +508,46 @@ fn a_local_date_time_refuses_parts_out_of_range() {
 }
 
 #[test]
-fn every_event_kind_is_distinct() {
-    let mut kinds = EVENT_KINDS.to_vec();
-    kinds.sort_unstable();
-    kinds.dedup();
-    assert_eq!(kinds.len(), EVENT_KINDS.len());
+fn every_audit_kind_and_outcome_has_a_label_of_its_own_in_every_language() {
+    // The Activity page tells events apart only by these labels.
+    for locale in Locale::ALL {
+        let t = locale.messages();
+        let kinds: Vec<_> = AuditKind::ALL.map(t.event_kind).into();
+        let outcomes: Vec<_> = AuditOutcome::ALL.map(t.event_outcome).into();
+        for labels in [kinds, outcomes] {
+            let distinct: std::collections::HashSet<_> = labels.iter().collect();
+            assert_eq!(
+                distinct.len(),
+                labels.len(),
+                "{locale:?} repeats a label: {labels:?}"
+            );
+            assert!(
+                !labels.contains(&t.event_unknown),
+                "{locale:?} labels a known event like an unknown one: {labels:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn stored_events_are_labelled_by_their_spelling_and_unknown_ones_as_other() {
+    for locale in Locale::ALL {
+        let t = locale.messages();
+        for kind in AuditKind::ALL {
+            assert_eq!(t.stored_event_kind(kind.as_str()), (t.event_kind)(kind));
+        }
+        for outcome in AuditOutcome::ALL {
+            assert_eq!(
+                t.stored_event_outcome(outcome.as_str()),
+                (t.event_outcome)(outcome)
+            );
+        }
+        assert_eq!(t.stored_event_kind("imported_from_ldap"), t.event_unknown);
+        assert_eq!(t.stored_event_outcome("postponed"), t.event_unknown);
+    }
+    assert_eq!(Locale::En.messages().stored_event_kind("login"), "Log in");
+    assert_eq!(
+        Locale::Id.messages().stored_event_outcome("failed"),
+        "Gagal"
+    );
 }

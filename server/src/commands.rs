@@ -139,7 +139,7 @@ pub async fn add_user(
         .await?;
         return Ok(format!(
             "Created {} {:?} ({}) in {:?}; an invitation to choose a password is on its way to {}.",
-            user.role,
+            user.role.as_str(),
             user.username,
             user.id,
             args.company.trim(),
@@ -166,7 +166,7 @@ pub async fn add_user(
     let user = accounts::add_user(&db, new_user, Some(password), Utc::now()).await?;
     Ok(format!(
         "Created {} {:?} ({}) in {:?}.",
-        user.role,
+        user.role.as_str(),
         user.username,
         user.id,
         args.company.trim()
@@ -174,20 +174,18 @@ pub async fn add_user(
 }
 
 /// `latch user reset USERNAME`: the same email as an admin's "Reset Password".
-pub async fn reset_user(settings: &Settings, username: &str) -> Result<String, CommandError> {
+pub async fn admin_reset(settings: &Settings, username: &str) -> Result<String, CommandError> {
     let username = Username::parse(username).map_err(|err| refuse("USERNAME", err))?;
     let db = open_database(settings).await?;
     let target = Actor::Operator.find_by_username(&db, &username).await?;
-    admin::send_reset_link(
-        &db,
-        &settings.admin_policy(),
-        Actor::Operator,
-        &target,
-        &settings.public_url,
-        None,
-        Utc::now(),
-    )
-    .await?;
+    let reset = admin::AdminReset {
+        policy: &settings.admin_policy(),
+        actor: Actor::Operator,
+        target: &target,
+        public_url: &settings.public_url,
+        client_ip: None,
+    };
+    admin::admin_reset(&db, reset, Utc::now()).await?;
     Ok(format!(
         "A reset email to {} is queued (see `latch mail status`).",
         target.user().email

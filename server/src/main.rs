@@ -65,7 +65,7 @@ async fn run() -> ExitCode {
             commands::add_user(&settings, &args, std::io::stdin().lock()).await
         }
         Command::User(UserCommand::Reset { username }) => {
-            commands::reset_user(&settings, &username).await
+            commands::admin_reset(&settings, &username).await
         }
         Command::User(UserCommand::Deactivate { username }) => {
             commands::set_user_active(&settings, &username, false).await

@@ -1,6 +1,6 @@
 //! `/settings/activity`: the company's audit trail, filterable by kind, newest first.
 
-use latch_i18n::EVENT_KINDS;
+use latch_domain::AuditKind;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -20,7 +20,7 @@ pub fn ActivityPage() -> impl IntoView {
         let query = query.read();
         let kind = query
             .get("kind")
-            .filter(|k| EVENT_KINDS.contains(&k.as_str()))
+            .filter(|k| AuditKind::parse(k).is_some())
             .unwrap_or_default();
         let page = query
             .get("page")
@@ -47,11 +47,11 @@ pub fn ActivityPage() -> impl IntoView {
                                     <option value="" selected=move || filter.read().0.is_empty()>
                                         {t.activity_all_kinds}
                                     </option>
-                                    {EVENT_KINDS
-                                        .iter()
+                                    {AuditKind::ALL
+                                        .into_iter()
                                         .map(|kind| {
                                             view! {
-                                                <option value=*kind selected=move || filter.read().0 == *kind>
+                                                <option value=kind.as_str() selected=move || filter.read().0 == kind.as_str()>
                                                     {(t.event_kind)(kind)}
                                                 </option>
                                             }
@@ -112,8 +112,8 @@ fn ActivityTable(page: ActivityPage, kind: String) -> impl IntoView {
                                     view! {
                                         <tr>
                                             <td>{row.at}</td>
-                                            <td>{(t.event_kind)(&row.kind)}</td>
-                                            <td>{(t.event_outcome)(&row.outcome)}</td>
+                                            <td>{t.stored_event_kind(&row.kind)}</td>
+                                            <td>{t.stored_event_outcome(&row.outcome)}</td>
                                             <td>{row.actor.unwrap_or_else(|| t.operator.to_owned())}</td>
                                             <td>{row.target.unwrap_or_default()}</td>
                                             <td>{row.client_ip.unwrap_or_default()}</td>

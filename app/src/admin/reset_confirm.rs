@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::server_fns::{AdminResetPassword, get_user};
+use super::server_fns::{AdminReset, get_user};
 use super::types::UserRow;
 use crate::layout::RequireUser;
 use crate::use_messages;
@@ -89,7 +89,7 @@ fn ResetConfirmation(
     as_page: bool,
 ) -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<AdminResetPassword>::new();
+    let action = ServerAction::<AdminReset>::new();
     let pending = action.pending();
     let error = move || action.value().get().and_then(Result::err);
     // Sent: the dialog closes (the page then shows the notice the server redirected to).

@@ -42,29 +42,25 @@ pub async fn get_user(user_id: String) -> Result<UserRow, AppError> {
 }
 
 /// "Reset Password" on a row: emails the user a link; the admin never sees it.
-#[server(name = AdminResetPassword, prefix = "/api", endpoint = "admin/reset_password")]
-pub async fn admin_reset_password(user_id: String, return_to: String) -> Result<(), AppError> {
+#[server(name = AdminReset, prefix = "/api", endpoint = "admin/reset_password")]
+pub async fn admin_reset(user_id: String, return_to: String) -> Result<(), AppError> {
     let call = Call::begin()?;
     let result = async {
         let (admin, target) = admin_and_target(&call, &user_id).await?;
-        let (services, by) = (&call.services, Actor::Admin(&admin));
-        let (db, policy, public_url) = (&services.db, &services.admin_policy, &services.public_url);
-        admin::send_reset_link(
-            db,
-            policy,
-            by,
-            &target,
-            public_url,
-            call.client_ip(),
-            call.now(),
-        )
-        .await?;
+        let reset = admin::AdminReset {
+            policy: &call.services.admin_policy,
+            actor: Actor::Admin(&admin),
+            target: &target,
+            public_url: &call.services.public_url,
+            client_ip: call.client_ip(),
+        };
+        admin::admin_reset(&call.services.db, reset, call.now()).await?;
         let notice = format!("reset-sent:{user_id}");
         Ok::<_, AppError>(paths::with_notice(local(&return_to), &notice))
     };
     // Without JavaScript the form was on the confirmation page: a refusal is shown there.
     let form = paths::reset_confirmation(&user_id, local(&return_to));
-    call.finish::<AdminResetPassword>(result.await, &form)
+    call.finish::<AdminReset>(result.await, &form)
 }
 
 /// "Deactivate user" / "Reactivate user".

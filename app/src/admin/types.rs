@@ -60,7 +60,7 @@ impl UserRow {
             display_name: row.display_name,
             username: row.username,
             email: row.email,
-            is_admin: row.role == latch_domain::Role::Admin.as_str(),
+            is_admin: row.role == latch_domain::Role::Admin,
             active: row.active,
             has_password: row.has_password,
             last_login_at: row.last_login_at.map(|at| reader.local_time(at)),

@@ -5,7 +5,7 @@ use std::net::IpAddr;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use latch_domain::{Email, Role};
+use latch_domain::{AuditKind, AuditOutcome, Email, Role};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, Set, TransactionTrait,
@@ -16,16 +16,16 @@ use crate::accounts::{self, AccountError, NewUser};
 use crate::audit::{self, AuditEvent};
 use crate::entities::{company, user};
 use crate::outbox::{self, MailTemplate, NewMail};
-use crate::password_reset::{issue_link, revoke_tokens};
+use crate::password_reset::{LinkPurpose, NewLink, issue_link, revoke_tokens};
 use crate::secret_token::SecretToken;
 use crate::sessions;
-use crate::throttle;
+use crate::throttle::{self, ThrottleKey};
 
 fn event(
     actor: Actor<'_>,
     target: &user::Model,
-    kind: &'static str,
-    outcome: &'static str,
+    kind: AuditKind,
+    outcome: AuditOutcome,
     client_ip: Option<IpAddr>,
     details: Option<serde_json::Value>,
 ) -> AuditEvent {
@@ -40,22 +40,37 @@ fn event(
     }
 }
 
+/// An admin's (or the operator's) "Reset Password" on a user. The act has this one name in
+/// code: [`admin_reset`], [`MailTemplate::AdminReset`], [`LinkPurpose::AdminReset`],
+/// [`AuditKind::AdminReset`] and [`ThrottleKey::admin_reset`].
+pub struct AdminReset<'a> {
+    pub policy: &'a AdminPolicy,
+    pub actor: Actor<'a>,
+    pub target: &'a Target,
+    /// Latch's address as users reach it: the base of the emailed link.
+    pub public_url: &'a url::Url,
+    pub client_ip: Option<IpAddr>,
+}
+
 /// "Reset Password": emails the user a link to choose a new password (valid
 /// [`AdminPolicy::reset_link_valid_for`]). Their current password keeps working until then.
-pub async fn send_reset_link(
+pub async fn admin_reset(
     db: &DatabaseConnection,
-    policy: &AdminPolicy,
-    actor: Actor<'_>,
-    target: &Target,
-    public_url: &url::Url,
-    client_ip: Option<IpAddr>,
+    reset: AdminReset<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
+    let AdminReset {
+        policy,
+        actor,
+        target,
+        public_url,
+        client_ip,
+    } = reset;
     let user = target.user();
     if !user.active {
         return Err(AdminError::Inactive);
     }
-    let key = format!("admin_reset:user:{}", user.id);
+    let key = ThrottleKey::admin_reset(user.id);
     let mut blocked = throttle::blocked_until(db, &key, now).await?;
     if blocked.is_none() {
         blocked = throttle::record_failure(db, &key, policy.resets_per_user, now).await?;
@@ -64,8 +79,8 @@ pub async fn send_reset_link(
         let refused = event(
             actor,
             user,
-            "admin_password_reset",
-            "throttled",
+            AuditKind::AdminReset,
+            AuditOutcome::Throttled,
             client_ip,
             None,
         );
@@ -74,16 +89,16 @@ pub async fn send_reset_link(
     }
 
     let txn = db.begin().await.context("starting the admin reset")?;
-    let link = new_link(
-        &txn,
-        user,
-        "admin_reset",
-        actor,
-        policy.reset_link_valid_for,
+    let token = SecretToken::generate().context("generating a token")?;
+    let link = NewLink {
+        user_id: user.id,
+        token: &token,
+        purpose: LinkPurpose::AdminReset,
+        created_by: actor.user_id(),
+        valid_for: policy.reset_link_valid_for,
         public_url,
-        now,
-    )
-    .await?;
+    };
+    let link = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
         user,
         MailTemplate::AdminReset {
@@ -97,8 +112,8 @@ pub async fn send_reset_link(
     let queued = event(
         actor,
         user,
-        "admin_password_reset",
-        "mail_queued",
+        AuditKind::AdminReset,
+        AuditOutcome::MailQueued,
         client_ip,
         None,
     );
@@ -138,16 +153,16 @@ pub async fn invite_user(
             AccountError::EmailTaken(email) => AdminError::EmailTaken(email),
             other => AdminError::Unexpected(anyhow::Error::new(other)),
         })?;
-    let link = new_link(
-        &txn,
-        &user,
-        "invitation",
-        actor,
-        policy.invitation_valid_for,
+    let token = SecretToken::generate().context("generating a token")?;
+    let link = NewLink {
+        user_id: user.id,
+        token: &token,
+        purpose: LinkPurpose::Invitation,
+        created_by: actor.user_id(),
+        valid_for: policy.invitation_valid_for,
         public_url,
-        now,
-    )
-    .await?;
+    };
+    let link = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
         &user,
         MailTemplate::Invitation {
@@ -159,12 +174,12 @@ pub async fn invite_user(
         },
     );
     outbox::enqueue(&txn, mail, now).await?;
-    let details = serde_json::json!({ "role": user.role });
+    let details = serde_json::json!({ "role": user.role.as_str() });
     let invited = event(
         actor,
         &user,
-        "user_invited",
-        "mail_queued",
+        AuditKind::UserInvited,
+        AuditOutcome::MailQueued,
         client_ip,
         Some(details),
     );
@@ -184,7 +199,7 @@ pub async fn set_active(
 ) -> Result<(), AdminError> {
     let user = target.user();
     let txn = db.begin().await.context("starting the status change")?;
-    if !active && user.role == Role::Admin.as_str() {
+    if !active && user.role == Role::Admin {
         ensure_another_active_admin(&txn, user).await?;
     }
     let mut row: user::ActiveModel = user.clone().into();
@@ -196,13 +211,13 @@ pub async fn set_active(
         revoke_tokens(&txn, user.id, now).await?;
     }
     let kind = if active {
-        "user_reactivated"
+        AuditKind::UserReactivated
     } else {
-        "user_deactivated"
+        AuditKind::UserDeactivated
     };
     audit::record(
         &txn,
-        event(actor, user, kind, "succeeded", client_ip, None),
+        event(actor, user, kind, AuditOutcome::Succeeded, client_ip, None),
         now,
     )
     .await?;
@@ -221,19 +236,19 @@ pub async fn set_role(
 ) -> Result<(), AdminError> {
     let user = target.user();
     let txn = db.begin().await.context("starting the role change")?;
-    if role != Role::Admin && user.role == Role::Admin.as_str() && user.active {
+    if role != Role::Admin && user.role == Role::Admin && user.active {
         ensure_another_active_admin(&txn, user).await?;
     }
     let mut row: user::ActiveModel = user.clone().into();
-    row.role = Set(role.as_str().to_owned());
+    row.role = Set(role);
     row.updated_at = Set(now);
     row.update(&txn).await.context("updating the role")?;
-    let details = serde_json::json!({ "from": user.role, "to": role.as_str() });
+    let details = serde_json::json!({ "from": user.role.as_str(), "to": role.as_str() });
     let changed = event(
         actor,
         user,
-        "role_changed",
-        "succeeded",
+        AuditKind::RoleChanged,
+        AuditOutcome::Succeeded,
         client_ip,
         Some(details),
     );
@@ -296,8 +311,8 @@ pub async fn change_email(
     let changed = event(
         actor,
         user,
-        "email_changed",
-        "succeeded",
+        AuditKind::EmailChanged,
+        AuditOutcome::Succeeded,
         client_ip,
         Some(details),
     );
@@ -312,7 +327,7 @@ async fn ensure_another_active_admin(
 ) -> Result<(), AdminError> {
     let others = user::Entity::find()
         .filter(user::Column::CompanyId.eq(user.company_id))
-        .filter(user::Column::Role.eq(Role::Admin.as_str()))
+        .filter(user::Column::Role.eq(Role::Admin))
         .filter(user::Column::Active.eq(true))
         .filter(user::Column::Id.ne(user.id))
         .count(db)
@@ -322,28 +337,4 @@ async fn ensure_another_active_admin(
         return Err(AdminError::LastAdmin);
     }
     Ok(())
-}
-
-/// A fresh token as the user's one valid link; returns the URL to email.
-async fn new_link(
-    db: &impl ConnectionTrait,
-    user: &user::Model,
-    purpose: &str,
-    actor: Actor<'_>,
-    valid_for: chrono::Duration,
-    public_url: &url::Url,
-    now: DateTime<Utc>,
-) -> Result<String, AdminError> {
-    let token = SecretToken::generate().context("generating a token")?;
-    Ok(issue_link(
-        db,
-        user.id,
-        &token,
-        purpose,
-        actor.user_id(),
-        valid_for,
-        public_url,
-        now,
-    )
-    .await?)
 }

@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use latch_domain::{Page, UserSort};
+use latch_domain::{Page, Role, UserSort};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
@@ -68,7 +68,7 @@ pub struct UserRow {
     pub display_name: String,
     pub username: String,
     pub email: String,
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     /// `false` for an invited user who has not chosen a password yet.
     pub has_password: bool,
@@ -259,7 +259,7 @@ mod tests {
         .insert(&db)
         .await
         .unwrap();
-        let row = |n: usize, role: &str| user::ActiveModel {
+        let row = |n: usize, role: Role| user::ActiveModel {
             id: Set(Uuid::new_v4()),
             company_id: Set(company_id),
             username: Set(format!("user{n:06}")),
@@ -272,7 +272,7 @@ mod tests {
                 &format!("user{n:06}"),
                 &format!("user{n:06}@example.co.id"),
             )),
-            role: Set(role.to_owned()),
+            role: Set(role),
             password_hash: Set(None),
             active: Set(true),
             locale: Set(None),
@@ -281,9 +281,9 @@ mod tests {
             created_at: Set(Utc::now()),
             updated_at: Set(Utc::now()),
         };
-        let admin = row(0, "admin").insert(&db).await.unwrap();
+        let admin = row(0, Role::Admin).insert(&db).await.unwrap();
         for chunk in (1..=members).collect::<Vec<_>>().chunks(500) {
-            user::Entity::insert_many(chunk.iter().map(|n| row(*n, "member")))
+            user::Entity::insert_many(chunk.iter().map(|n| row(*n, Role::Member)))
                 .exec(&db)
                 .await
                 .unwrap();

@@ -10,7 +10,7 @@ mod actions;
 mod activity;
 mod list;
 
-pub use actions::{change_email, invite_user, send_reset_link, set_active, set_role};
+pub use actions::{AdminReset, admin_reset, change_email, invite_user, set_active, set_role};
 pub use activity::{ActivityQuery, ActivityRow, list_activity};
 pub use list::{LastMail, UserQuery, UserRow, list_users, user_row};
 
@@ -76,7 +76,7 @@ pub struct Admin(user::Model);
 impl Admin {
     pub fn from_session(session: &SessionUser) -> Result<Self, AdminError> {
         let user = &session.user;
-        if user.active && user.role == Role::Admin.as_str() {
+        if user.active && user.role == Role::Admin {
             Ok(Self(user.clone()))
         } else {
             Err(AdminError::NotAdmin)

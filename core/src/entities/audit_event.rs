@@ -9,7 +9,11 @@ pub struct Model {
     pub company_id: Option<Uuid>,
     pub actor_user_id: Option<Uuid>,
     pub target_user_id: Option<Uuid>,
+    /// A [`latch_domain::AuditKind`] as stored. Text rather than an active enum: the trail keeps
+    /// rows written by other versions of Latch, and a spelling this one does not know must not
+    /// make the Activity page fail to load.
     pub kind: String,
+    /// A [`latch_domain::AuditOutcome`] as stored (text for the same reason).
     pub outcome: String,
     pub client_ip: Option<String>,
     pub details: Option<String>,

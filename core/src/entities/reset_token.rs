@@ -9,7 +9,7 @@ pub struct Model {
     pub user_id: Uuid,
     #[sea_orm(unique)]
     pub token_hash: String,
-    pub purpose: String,
+    pub purpose: LinkPurpose,
     pub created_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
@@ -17,7 +17,43 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
 }
 
+/// What a link was sent for. Every link opens the same page; the purpose tells which act sent
+/// it. The spellings are stored (`purpose` column), so they never change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum LinkPurpose {
+    /// "Forgot Password", asked for by the user.
+    #[sea_orm(string_value = "forgot_password")]
+    ForgotPassword,
+    /// An admin's (or the operator's) "Reset Password" on the user.
+    #[sea_orm(string_value = "admin_reset")]
+    AdminReset,
+    /// "Add user": the invited user's first password.
+    #[sea_orm(string_value = "invitation")]
+    Invitation,
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::Iterable;
+
+    use super::*;
+
+    #[test]
+    fn purposes_keep_the_spellings_stored_rows_have() {
+        let spellings: Vec<_> = LinkPurpose::iter().map(|p| p.to_value()).collect();
+        assert_eq!(spellings, ["forgot_password", "admin_reset", "invitation"]);
+        for purpose in LinkPurpose::iter() {
+            assert_eq!(
+                LinkPurpose::try_from_value(&purpose.to_value()),
+                Ok(purpose)
+            );
+        }
+        assert!(LinkPurpose::try_from_value(&"reset".to_owned()).is_err());
+    }
+}

@@ -1,3 +1,4 @@
+use latch_domain::Role;
 use sea_orm::entity::prelude::*;
 
 /// A person who signs in. `password_hash` is an argon2id PHC string; this model deliberately
@@ -17,7 +18,7 @@ pub struct Model {
     pub display_name: String,
     /// Lowercased "display name, username, email": what the admin's search matches.
     pub search_key: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: Option<String>,
     pub active: bool,
     pub locale: Option<String>,
@@ -50,3 +51,50 @@ impl Related<super::company::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use latch_domain::{CompanyName, DisplayName, Email, Username};
+    use sea_orm::{ConnectionTrait, EntityTrait, Statement};
+
+    use super::*;
+    use crate::{accounts, db};
+
+    #[tokio::test]
+    async fn the_role_column_holds_the_spellings_rows_already_have() {
+        let db = db::connect("sqlite::memory:").await.unwrap();
+        db::migrate(&db).await.unwrap();
+        let company = CompanyName::parse("PT Maju").unwrap();
+        accounts::add_company(&db, &company, Utc::now())
+            .await
+            .unwrap();
+        let ana = accounts::NewUser {
+            company,
+            username: Username::parse("ana").unwrap(),
+            email: Email::parse("ana@example.co.id").unwrap(),
+            display_name: DisplayName::parse("Ana").unwrap(),
+            role: Role::Admin,
+        };
+        accounts::add_user(&db, ana, None, Utc::now())
+            .await
+            .unwrap();
+        let raw_role = || async {
+            let sql = Statement::from_string(db.get_database_backend(), "SELECT role FROM users");
+            let row = db.query_one_raw(sql).await.unwrap().unwrap();
+            row.try_get::<String>("", "role").unwrap()
+        };
+
+        assert_eq!(raw_role().await, "admin");
+
+        // A row as an older Latch wrote it reads back as the enum.
+        let demote = Statement::from_string(
+            db.get_database_backend(),
+            "UPDATE users SET role = 'member'",
+        );
+        db.execute_raw(demote).await.unwrap();
+        let ana = Entity::find().one(&db).await.unwrap().unwrap();
+        assert_eq!(ana.role, Role::Member);
+        assert_eq!(raw_role().await, "member");
+    }
+}

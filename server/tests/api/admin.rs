@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use latch_core::entities::{audit_event, outbox_message, reset_token, user};
+use latch_core::password_reset::LinkPurpose;
 use latch_domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -152,7 +153,7 @@ async fn reset_password_queues_a_mail_with_a_working_link_the_admin_never_sees()
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(token.purpose, "admin_reset");
+    assert_eq!(token.purpose, LinkPurpose::AdminReset);
     let audited = audit_event::Entity::find()
         .filter(audit_event::Column::Kind.eq("admin_password_reset"))
         .one(&app.db)
@@ -268,7 +269,7 @@ async fn members_and_other_companies_admins_are_refused_with_no_side_effect() {
         .unwrap()
         .unwrap();
     assert!(budi.active);
-    assert_eq!(budi.role, "member");
+    assert_eq!(budi.role, Role::Member);
     assert_eq!(budi.email, member.email);
     assert_eq!(user::Entity::find().count(&app.db).await.unwrap(), 3);
     // A made-up id is simply unknown.

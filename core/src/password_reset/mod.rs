@@ -9,13 +9,17 @@ use std::net::IpAddr;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use latch_domain::{Email, PasswordProblem, PersonalInfo};
-use latch_i18n::Locale;
+use latch_domain::{AuditKind, AuditOutcome, Email, PasswordProblem};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+mod link;
+
+pub use link::{
+    LinkPurpose, LinkState, LinkStatus, OpenLink, ValidLink, link_owner, link_state, link_status,
+    revoke_tokens, valid_link,
 };
-use uuid::Uuid;
+pub(crate) use link::{NewLink, issue_link};
 
 use crate::Services;
 use crate::audit::{self, AuditEvent};
@@ -23,10 +27,9 @@ use crate::entities::{reset_token, user};
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::HashError;
 use crate::password_policy;
-use crate::preferences;
 use crate::secret_token::SecretToken;
 use crate::sessions;
-use crate::throttle::{self, Limit};
+use crate::throttle::{self, Limit, ThrottleKey};
 
 /// Reset policy: link lifetime and throttling.
 #[derive(Debug, Clone, Copy)]
@@ -85,8 +88,6 @@ impl From<HashError> for ResetError {
     }
 }
 
-pub use latch_domain::LinkState;
-
 /// "New password" and "Confirm new password", as typed.
 pub struct ChosenPassword<'a> {
     pub password: &'a str,
@@ -103,8 +104,8 @@ pub async fn request_reset(
 ) -> Result<(), ResetError> {
     let (db, policy, public_url) = (&services.db, &services.reset_policy, &services.public_url);
     // Counted per address typed, so unknown addresses are throttled exactly like known ones.
-    let address_key = format!("reset:email:{}", email.key());
-    let client_key = client_ip.map(|ip| format!("reset:client:{ip}"));
+    let address_key = ThrottleKey::reset_address(email);
+    let client_key = client_ip.map(ThrottleKey::reset_client);
     // Every request counts; the one that goes over the allowance is already refused.
     let mut blocked = throttle::blocked_until(db, &address_key, now).await?;
     if let Some(key) = &client_key {
@@ -132,28 +133,26 @@ pub async fn request_reset(
         company_id: user.map(|u| u.company_id),
         actor_user_id: None,
         target_user_id: user.map(|u| u.id),
-        kind: "password_reset_requested",
+        kind: AuditKind::PasswordResetRequested,
         outcome,
         client_ip: client_ip.map(|ip| ip.to_string()),
         details: None,
     };
 
     let Some(user) = found.filter(|user| user.active) else {
-        audit::record(db, event(None, "no_active_account"), now).await?;
+        audit::record(db, event(None, AuditOutcome::NoActiveAccount), now).await?;
         return Ok(());
     };
     let txn = db.begin().await.context("starting the reset request")?;
-    let link = issue_link(
-        &txn,
-        user.id,
-        &token,
-        "forgot_password",
-        None,
-        policy.link_valid_for,
+    let link = NewLink {
+        user_id: user.id,
+        token: &token,
+        purpose: LinkPurpose::ForgotPassword,
+        created_by: None,
+        valid_for: policy.link_valid_for,
         public_url,
-        now,
-    )
-    .await?;
+    };
+    let link = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
         &user,
         MailTemplate::PasswordReset {
@@ -164,34 +163,9 @@ pub async fn request_reset(
         },
     );
     outbox::enqueue(&txn, mail, now).await?;
-    audit::record(&txn, event(Some(&user), "mail_queued"), now).await?;
+    audit::record(&txn, event(Some(&user), AuditOutcome::MailQueued), now).await?;
     txn.commit().await.context("committing the reset request")?;
     Ok(())
-}
-
-/// What `token` is good for, without using it (opening a link changes nothing).
-pub async fn link_state(
-    db: &impl ConnectionTrait,
-    token: &SecretToken,
-    now: DateTime<Utc>,
-) -> anyhow::Result<LinkState> {
-    let key = token.storage_key();
-    let row = reset_token::Entity::find()
-        .filter(reset_token::Column::TokenHash.eq(key.as_str()))
-        .one(db)
-        .await
-        .context("looking up the reset link")?;
-    Ok(match row {
-        // The database found it by hash; compare again without early exit all the same.
-        Some(row) if !constant_time_eq(row.token_hash.as_bytes(), key.as_bytes()) => {
-            LinkState::Unknown
-        }
-        Some(row) if row.used_at.is_some() => LinkState::Used,
-        Some(row) if row.revoked_at.is_some() => LinkState::Replaced,
-        Some(row) if row.expires_at <= now => LinkState::Expired,
-        Some(_) => LinkState::Valid,
-        None => LinkState::Unknown,
-    })
 }
 
 /// Sets a new password with `token`: consumes the token (once, atomically), stores the hash,
@@ -263,8 +237,8 @@ pub async fn complete_reset(
         company_id: Some(user.company_id),
         actor_user_id: Some(user.id),
         target_user_id: Some(user.id),
-        kind: "password_reset_completed",
-        outcome: "succeeded",
+        kind: AuditKind::PasswordResetCompleted,
+        outcome: AuditOutcome::Succeeded,
         client_ip: client_ip.map(|ip| ip.to_string()),
         details: None,
     };
@@ -272,161 +246,6 @@ pub async fn complete_reset(
     txn.commit().await.context("committing the reset")?;
     tracing::info!(user_id = %user.id, "password reset completed");
     Ok(())
-}
-
-/// Voids every unused link of a user (a newer request, a password or email change).
-/// The user a link would reset, while the link is valid: for the policy's personal checks and
-/// the strength meter on the reset page (the link holder may already read the username in the
-/// email that carried it).
-pub async fn link_owner(
-    db: &impl ConnectionTrait,
-    token: &SecretToken,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Option<user::Model>> {
-    Ok(valid_link(db, token, now).await?.map(|link| link.owner))
-}
-
-/// A link that works right now: whose it is and until when.
-#[derive(Debug, Clone)]
-pub struct ValidLink {
-    pub owner: user::Model,
-    pub expires_at: DateTime<Utc>,
-}
-
-/// `token`'s owner and expiry while the link is valid (for the reset page).
-pub async fn valid_link(
-    db: &impl ConnectionTrait,
-    token: &SecretToken,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Option<ValidLink>> {
-    if link_state(db, token, now).await? != LinkState::Valid {
-        return Ok(None);
-    }
-    let Some(row) = reset_token::Entity::find()
-        .filter(reset_token::Column::TokenHash.eq(token.storage_key()))
-        .one(db)
-        .await
-        .context("looking up the reset link")?
-    else {
-        return Ok(None);
-    };
-    let owner = user::Entity::find_by_id(row.user_id)
-        .one(db)
-        .await
-        .context("looking up the link's user")?;
-    Ok(owner.map(|owner| ValidLink {
-        owner,
-        expires_at: row.expires_at,
-    }))
-}
-
-/// What the reset page shows for the link in a browser's cookie (opening a link changes
-/// nothing).
-#[derive(Debug, Clone)]
-pub struct LinkStatus {
-    pub state: LinkState,
-    /// Only while the link works.
-    pub open: Option<OpenLink>,
-}
-
-/// A link that works, as its page describes it to the holder.
-#[derive(Debug, Clone)]
-pub struct OpenLink {
-    /// What the owner's new password must not contain (for the strength meter).
-    pub about: PersonalInfo,
-    /// The language of `works_until`: the owner's, chosen as a page of theirs would be (their
-    /// choice, else this browser's, else their company's), so it reads like the email.
-    pub locale: Locale,
-    /// "This link works until 29 November 2026, 18:05 WIB."
-    pub works_until: String,
-}
-
-/// The state of `token` (none: no link opened in this browser) and, while it works, what its
-/// page says about it.
-pub async fn link_status(
-    db: &impl ConnectionTrait,
-    token: Option<&SecretToken>,
-    browser: Option<Locale>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<LinkStatus> {
-    let Some(token) = token else {
-        return Ok(LinkStatus {
-            state: LinkState::Unknown,
-            open: None,
-        });
-    };
-    let state = link_state(db, token, now).await?;
-    let Some(link) = valid_link(db, token, now).await? else {
-        return Ok(LinkStatus { state, open: None });
-    };
-    let about = password_policy::personal_info(db, &link.owner).await?;
-    let reader = preferences::of_user(db, &link.owner, browser).await?;
-    let works_until =
-        (reader.locale.messages().reset_link_expires)(&reader.format(link.expires_at));
-    let open = OpenLink {
-        about,
-        locale: reader.locale,
-        works_until,
-    };
-    Ok(LinkStatus {
-        state,
-        open: Some(open),
-    })
-}
-
-/// Makes `token` the user's one valid link (older ones are voided) and returns the URL to
-/// email. Every link goes to the same page, whatever its purpose.
-#[allow(clippy::too_many_arguments)]
-pub(crate) async fn issue_link(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-    token: &SecretToken,
-    purpose: &str,
-    created_by: Option<Uuid>,
-    valid_for: Duration,
-    public_url: &url::Url,
-    now: DateTime<Utc>,
-) -> anyhow::Result<String> {
-    revoke_tokens(db, user_id, now).await?;
-    reset_token::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        user_id: Set(user_id),
-        token_hash: Set(token.storage_key()),
-        purpose: Set(purpose.to_owned()),
-        created_by: Set(created_by),
-        created_at: Set(now),
-        expires_at: Set(now + valid_for),
-        used_at: Set(None),
-        revoked_at: Set(None),
-    }
-    .insert(db)
-    .await
-    .context("storing the link's token")?;
-    let mut link = public_url
-        .join("reset-password")
-        .context("building the link")?;
-    link.query_pairs_mut().append_pair("token", token.expose());
-    Ok(link.to_string())
-}
-
-pub async fn revoke_tokens(
-    db: &impl ConnectionTrait,
-    user_id: Uuid,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    reset_token::Entity::update_many()
-        .col_expr(reset_token::Column::RevokedAt, Expr::value(now))
-        .filter(reset_token::Column::UserId.eq(user_id))
-        .filter(reset_token::Column::UsedAt.is_null())
-        .filter(reset_token::Column::RevokedAt.is_null())
-        .exec(db)
-        .await
-        .context("voiding older reset links")?;
-    Ok(())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
