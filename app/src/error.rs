@@ -116,6 +116,9 @@ impl AppError {
     }
 }
 
+/// `Retry-After` when the database is unreachable: long enough for a restart or failover.
+pub const DATABASE_RETRY_AFTER_SECS: u64 = 5;
+
 #[cfg(feature = "ssr")]
 impl AppError {
     /// The HTTP status of this answer (script clients see it; a plain form post is redirected).
@@ -152,7 +155,7 @@ impl AppError {
             AppError::Throttled { retry_after_secs }
             | AppError::UserMailThrottled { retry_after_secs }
             | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
-            AppError::Unavailable => Some(crate::server::DATABASE_RETRY_AFTER_SECS),
+            AppError::Unavailable => Some(DATABASE_RETRY_AFTER_SECS),
             _ => None,
         }
     }

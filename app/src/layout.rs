@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 
 use crate::auth::{UserMenu, use_user};
-use crate::use_messages;
+use crate::i18n::use_messages;
+use crate::paths;
 
 #[component]
 pub(crate) fn Page(children: Children) -> impl IntoView {
@@ -15,7 +16,7 @@ pub(crate) fn Page(children: Children) -> impl IntoView {
             {t.skip_to_content}
         </a>
         <header class="topbar">
-            <a class="brand" href="/">
+            <a class="brand" href=paths::HOME>
                 {t.app_name}
             </a>
             <Suspense>

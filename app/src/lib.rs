@@ -25,8 +25,9 @@ pub mod paths;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod settings;
+mod settings_frame;
 
-pub use i18n::use_messages;
+use i18n::use_messages;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::forms::Field;
-use crate::use_messages;
+use crate::i18n::use_messages;
 
 /// What the browser needs to judge a new password exactly as the server will.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

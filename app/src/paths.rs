@@ -46,6 +46,21 @@ pub fn reset_confirmation(id: &str, return_to: &str) -> String {
     format!("{}/reset?return_to={}", user(id.trim()), encode(return_to))
 }
 
+/// Account Settings after "Update": whether the other devices were signed out.
+pub fn password_changed(signed_out_others: bool) -> String {
+    let changed = if signed_out_others {
+        "signed-out"
+    } else {
+        "kept"
+    };
+    format!("{ACCOUNT_SETTINGS}?changed={changed}")
+}
+
+/// `page` confirming that its `section` (`language`, `time_zone`) was saved.
+pub fn saved(page: &str, section: &str) -> String {
+    format!("{page}?{section}=saved")
+}
+
 /// `page` (a local path, perhaps with a query) with `notice` to show once.
 pub fn with_notice(page: &str, notice: &str) -> String {
     let page = without_notice(page);

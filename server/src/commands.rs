@@ -127,16 +127,14 @@ pub async fn add_user(
     };
     if !args.password_stdin {
         let db = open_database(settings).await?;
-        let user = admin::invite_user(
-            &db,
-            &settings.admin_policy(),
-            Actor::Operator,
+        let invitation = admin::Invitation {
+            policy: &settings.admin_policy(),
+            actor: Actor::Operator,
             new_user,
-            &settings.public_url,
-            None,
-            Utc::now(),
-        )
-        .await?;
+            public_url: &settings.public_url,
+            client_ip: None,
+        };
+        let user = admin::invite_user(&db, invitation, Utc::now()).await?;
         return Ok(format!(
             "Created {} {:?} ({}) in {:?}; an invitation to choose a password is on its way to {}.",
             user.role.as_str(),

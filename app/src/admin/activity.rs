@@ -8,9 +8,10 @@ use leptos_router::hooks::use_query_map;
 use super::pagination::Pagination;
 use super::server_fns::list_activity;
 use super::types::ActivityPage;
+use crate::i18n::use_messages;
 use crate::layout::RequireUser;
-use crate::settings::{Section, SettingsFrame};
-use crate::use_messages;
+use crate::paths;
+use crate::settings_frame::{Section, SettingsFrame};
 
 #[component]
 pub fn ActivityPage() -> impl IntoView {
@@ -40,7 +41,7 @@ pub fn ActivityPage() -> impl IntoView {
                     <section class="card">
                         <h1>{t.activity}</h1>
                         <p>{t.activity_intro}</p>
-                        <form method="get" action="/settings/activity" class="search">
+                        <form method="get" action=paths::ACTIVITY class="search">
                             <label for="kind">{t.activity_filter_label}</label>
                             <div class="search-row">
                                 <select id="kind" name="kind">
@@ -80,7 +81,7 @@ pub fn ActivityPage() -> impl IntoView {
 fn ActivityTable(page: ActivityPage, kind: String) -> impl IntoView {
     let t = use_messages();
     let link_to = move |target: u64| {
-        let mut href = format!("/settings/activity?page={target}");
+        let mut href = format!("{}?page={target}", paths::ACTIVITY);
         if !kind.is_empty() {
             href.push_str(&format!("&kind={kind}"));
         }

@@ -9,9 +9,9 @@ use leptos_router::hooks::use_query_map;
 use super::server_fns::InviteUser;
 use crate::error::AppError;
 use crate::forms::Field;
+use crate::i18n::use_messages;
 use crate::layout::RequireUser;
-use crate::settings::{Section, SettingsFrame};
-use crate::use_messages;
+use crate::settings_frame::{Section, SettingsFrame};
 
 #[component]
 pub fn InviteUserPage() -> impl IntoView {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::use_messages;
+use crate::i18n::use_messages;
 
 /// `href` gives the address of a page number.
 #[component]

@@ -10,8 +10,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::server_fns::{AdminReset, get_user};
 use super::types::UserRow;
+use crate::i18n::use_messages;
 use crate::layout::RequireUser;
-use crate::use_messages;
 
 #[component]
 pub fn ResetDialog(user: UserRow, return_to: Signal<String>) -> impl IntoView {

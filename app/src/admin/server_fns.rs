@@ -10,8 +10,9 @@ use crate::error::AppError;
 use {
     crate::paths,
     crate::server::Call,
+    latch_core::accounts::NewUser,
     latch_core::admin::{self, Actor},
-    latch_domain::{DisplayName, Email, Role, UserSort, Username},
+    latch_domain::{CompanyName, DisplayName, Email, Role, UserSort, Username},
 };
 
 /// One page of the admin's company's users.
@@ -69,16 +70,8 @@ pub async fn set_active(user_id: String, active: bool, return_to: String) -> Res
     let call = Call::begin()?;
     let result = async {
         let (admin, target) = admin_and_target(&call, &user_id).await?;
-        let by = Actor::Admin(&admin);
-        admin::set_active(
-            &call.services.db,
-            by,
-            &target,
-            active,
-            call.client_ip(),
-            call.now(),
-        )
-        .await?;
+        let (db, by, ip) = (&call.services.db, Actor::Admin(&admin), call.client_ip());
+        admin::set_active(db, by, &target, active, ip, call.now()).await?;
         let notice = if active { "reactivated" } else { "deactivated" };
         Ok::<_, AppError>(paths::with_notice(local(&return_to), notice))
     };
@@ -92,16 +85,8 @@ pub async fn set_role(user_id: String, admin: bool, return_to: String) -> Result
     let role = if admin { Role::Admin } else { Role::Member };
     let result = async {
         let (caller, target) = admin_and_target(&call, &user_id).await?;
-        let by = Actor::Admin(&caller);
-        admin::set_role(
-            &call.services.db,
-            by,
-            &target,
-            role,
-            call.client_ip(),
-            call.now(),
-        )
-        .await?;
+        let (db, by, ip) = (&call.services.db, Actor::Admin(&caller), call.client_ip());
+        admin::set_role(db, by, &target, role, ip, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(local(&return_to), "role-changed"))
     };
     call.finish::<SetRole>(result.await, &paths::without_notice(local(&return_to)))
@@ -136,25 +121,15 @@ pub async fn invite_user(
     let call = Call::begin()?;
     let result = async {
         let admin = call.admin()?;
-        let new_user = latch_core::accounts::NewUser {
-            company: admin.company_name(&call.services.db).await?,
-            display_name: DisplayName::parse(&name)?,
-            username: Username::parse(&username)?,
-            email: Email::parse(&email).map_err(|_| AppError::InvalidEmail { email })?,
-            role: Role::parse(&role).unwrap_or(Role::Member),
+        let company = admin.company_name(&call.services.db).await?;
+        let invitation = admin::Invitation {
+            policy: &call.services.admin_policy,
+            actor: Actor::Admin(&admin),
+            new_user: parse_new_user(company, &name, &username, email, &role)?,
+            public_url: &call.services.public_url,
+            client_ip: call.client_ip(),
         };
-        let (services, by) = (&call.services, Actor::Admin(&admin));
-        let (db, policy, public_url) = (&services.db, &services.admin_policy, &services.public_url);
-        admin::invite_user(
-            db,
-            policy,
-            by,
-            new_user,
-            public_url,
-            call.client_ip(),
-            call.now(),
-        )
-        .await?;
+        admin::invite_user(&call.services.db, invitation, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(paths::ADD_USER, "invited"))
     };
     call.finish::<InviteUser>(result.await, paths::ADD_USER)
@@ -168,6 +143,25 @@ pub async fn list_activity(kind: String, page: u64) -> Result<ActivityPage, AppE
     let query = admin::ActivityQuery::new(kind, page);
     let found = admin::list_activity(&call.services.db, &admin, &query).await;
     call.reply(found.map(|found| found.map(|row| super::types::ActivityRow::new(row, &call))))
+}
+
+/// The "Add user" form, parsed; the new user joins `company`. A role other than "admin" is
+/// a member: the form offers no third.
+#[cfg(feature = "ssr")]
+fn parse_new_user(
+    company: CompanyName,
+    name: &str,
+    username: &str,
+    email: String,
+    role: &str,
+) -> Result<NewUser, AppError> {
+    Ok(NewUser {
+        company,
+        display_name: DisplayName::parse(name)?,
+        username: Username::parse(username)?,
+        email: Email::parse(&email).map_err(|_| AppError::InvalidEmail { email })?,
+        role: Role::parse(role).unwrap_or(Role::Member),
+    })
 }
 
 /// The signed-in admin and the user of their company that `user_id` names.

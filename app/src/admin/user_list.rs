@@ -11,7 +11,7 @@ use super::pagination::Pagination;
 use super::reset_confirm::ResetDialog;
 use super::server_fns::list_users;
 use super::types::{UserPage, UserRow};
-use crate::use_messages;
+use crate::i18n::use_messages;
 use latch_domain::UserSort;
 
 /// The list's view, read from the address.

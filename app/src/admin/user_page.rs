@@ -12,9 +12,10 @@ use super::types::UserRow;
 use super::user_list::MailState;
 use crate::error::AppError;
 use crate::forms::Field;
+use crate::i18n::use_messages;
 use crate::layout::RequireUser;
-use crate::settings::{Section, SettingsFrame};
-use crate::use_messages;
+use crate::paths;
+use crate::settings_frame::{Section, SettingsFrame};
 
 #[component]
 pub fn ManageUserPage() -> impl IntoView {
@@ -40,7 +41,7 @@ pub fn ManageUserPage() -> impl IntoView {
                                     view! {
                                         <section class="card">
                                             <p class="alert error" role="alert">{err.message(t)}</p>
-                                            <p><a href="/settings">{t.back_to_users}</a></p>
+                                            <p><a href=paths::PROFILE_SETTINGS>{t.back_to_users}</a></p>
                                         </section>
                                     }
                                         .into_any()
@@ -58,7 +59,7 @@ pub fn ManageUserPage() -> impl IntoView {
 fn ManageUser(user: UserRow) -> impl IntoView {
     let t = use_messages();
     let query = use_query_map();
-    let here = format!("/settings/users/{}", user.id);
+    let here = paths::user(&user.id);
     let return_to = Signal::stored(here.clone());
     // What the last action did, from the address the server sent the browser back to.
     let notice = {
@@ -119,7 +120,7 @@ fn ManageUser(user: UserRow) -> impl IntoView {
     let (email_return, access_return, role_return) = (here.clone(), here.clone(), here);
     view! {
         <section class="card">
-            <p><a href="/settings">{t.back_to_users}</a></p>
+            <p><a href=paths::PROFILE_SETTINGS>{t.back_to_users}</a></p>
             <h1>{user.display_name.clone()}</h1>
             {move || notice().map(|text| view! { <p class="alert success" role="status">{text}</p> })}
             <dl class="details">

@@ -7,7 +7,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::LogIn;
 use crate::error::AppError;
-use crate::use_messages;
+use crate::i18n::use_messages;
+use crate::paths;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -71,7 +72,7 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p class="form-links">
-                <a href="/forgot-password">{t.forgot_password}</a>
+                <a href=paths::FORGOT_PASSWORD>{t.forgot_password}</a>
             </p>
             <p class="hint">{t.forgot_username_hint}</p>
         </section>

@@ -9,7 +9,8 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::{LogOut, UserSummary};
-use crate::use_messages;
+use crate::i18n::use_messages;
+use crate::paths;
 
 #[component]
 pub fn UserMenu(user: UserSummary) -> impl IntoView {
@@ -48,7 +49,7 @@ pub fn UserMenu(user: UserSummary) -> impl IntoView {
             </button>
             <ul id="user-menu-items" class="user-menu-items">
                 <li>
-                    <a href="/settings" on:click=move |_| open.set(false)>
+                    <a href=paths::PROFILE_SETTINGS on:click=move |_| open.set(false)>
                         {t.profile_settings}
                     </a>
                 </li>

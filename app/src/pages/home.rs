@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::i18n::use_messages;
 use crate::layout::RequireUser;
-use crate::use_messages;
+use crate::paths;
 
 /// The signed-in start page.
 #[component]
@@ -17,7 +18,7 @@ pub(crate) fn Home() -> impl IntoView {
                     <p class="lead">{t.tagline}</p>
                     <p>{t.home_body}</p>
                     <p>
-                        <a href="/settings">{t.profile_settings}</a>
+                        <a href=paths::PROFILE_SETTINGS>{t.profile_settings}</a>
                     </p>
                 </section>
             }

@@ -1,7 +1,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::use_messages;
+use crate::i18n::use_messages;
+use crate::paths;
 
 /// Any unknown path: says so plainly (with a 404 status) and offers a way back.
 #[component]
@@ -17,7 +18,7 @@ pub(crate) fn NotFound() -> impl IntoView {
             <h1>{t.not_found_title}</h1>
             <p>{t.not_found_body}</p>
             <p>
-                <a href="/">{t.back_home}</a>
+                <a href=paths::HOME>{t.back_home}</a>
             </p>
         </section>
     }

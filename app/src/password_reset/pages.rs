@@ -7,8 +7,9 @@ use leptos_meta::Title;
 use super::server_fns::{LinkExpiry, RequestReset, ResetPassword, reset_link_status};
 use crate::error::{AppError, link_explained};
 use crate::forms::Field;
+use crate::i18n::use_messages;
 use crate::new_password::{NewPasswordFields, PasswordRules};
-use crate::use_messages;
+use crate::paths;
 use latch_domain::LinkState;
 
 /// `/forgot-password`: "Email" and "Send me reset password instructions".
@@ -44,7 +45,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
             </ActionForm>
             <p class="hint">{t.forgot_username_hint}</p>
             <p class="form-links">
-                <a href="/login">{t.back_to_login}</a>
+                <a href=paths::LOGIN>{t.back_to_login}</a>
             </p>
         </section>
     }
@@ -67,9 +68,9 @@ pub fn ResetSentPage() -> impl IntoView {
             </Suspense>
             <p>{t.sent_nothing_arrived}</p>
             <p class="form-links">
-                <a href="/forgot-password">{t.sent_try_again}</a>
+                <a href=paths::FORGOT_PASSWORD>{t.sent_try_again}</a>
                 " · "
-                <a href="/login">{t.back_to_login}</a>
+                <a href=paths::LOGIN>{t.back_to_login}</a>
             </p>
         </section>
     }
@@ -164,10 +165,10 @@ fn DeadLink(state: LinkState) -> impl IntoView {
         <h1>{heading}</h1>
         <p role="alert">{body}</p>
         <p>
-            <a class="button primary" href="/forgot-password">{t.request_new_link}</a>
+            <a class="button primary" href=paths::FORGOT_PASSWORD>{t.request_new_link}</a>
         </p>
         <p class="form-links">
-            <a href="/login">{t.back_to_login}</a>
+            <a href=paths::LOGIN>{t.back_to_login}</a>
         </p>
     }
 }
@@ -182,7 +183,7 @@ pub fn ResetDonePage() -> impl IntoView {
             <h1>{t.reset_done_title}</h1>
             <p class="alert success" role="status">{t.reset_done_body}</p>
             <p>
-                <a class="button primary" href="/login">{t.log_in_link}</a>
+                <a class="button primary" href=paths::LOGIN>{t.log_in_link}</a>
             </p>
         </section>
     }

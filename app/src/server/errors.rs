@@ -10,9 +10,7 @@ use latch_core::time_zone::UnknownTimeZone;
 use latch_domain::{NameError, UsernameError};
 
 use crate::error::AppError;
-
-/// `Retry-After` when the database is unreachable: long enough for a restart or failover.
-pub const DATABASE_RETRY_AFTER_SECS: u64 = 5;
+pub use crate::error::DATABASE_RETRY_AFTER_SECS;
 
 /// `Retry-After` when every password hashing slot is taken: a queue that long empties quickly.
 pub(crate) const BUSY_RETRY_AFTER_SECS: u64 = 2;

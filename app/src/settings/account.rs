@@ -9,12 +9,12 @@ use leptos_router::hooks::use_query_map;
 use super::language::LanguageForm;
 use super::server_fns::{ChangePassword, my_password_rules};
 use super::time_zone::TimeZoneForm;
-use super::{Section, SettingsFrame};
 use crate::error::AppError;
 use crate::forms::Field;
+use crate::i18n::use_messages;
 use crate::layout::RequireUser;
 use crate::new_password::{NewPasswordFields, PasswordRules};
-use crate::use_messages;
+use crate::settings_frame::{Section, SettingsFrame};
 
 #[component]
 pub fn AccountSettingsPage() -> impl IntoView {

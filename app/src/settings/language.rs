@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::server_fns::SetLanguage;
-use crate::use_messages;
+use crate::i18n::use_messages;
 
 /// `saved`: the user's saved choice (`None`: same as the browser).
 #[component]
@@ -23,9 +23,10 @@ pub fn LanguageForm(saved: Option<Locale>) -> impl IntoView {
     // afresh (without JavaScript the server's redirect already does that).
     Effect::new(move || {
         if matches!(action.value().get(), Some(Ok(()))) {
-            let _ = window()
-                .location()
-                .set_href("/settings/account?language=saved");
+            let _ = window().location().set_href(&crate::paths::saved(
+                crate::paths::ACCOUNT_SETTINGS,
+                "language",
+            ));
         }
     });
     let error = move || {

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{Section, SettingsFrame};
 use crate::admin::CompanyUsers;
+use crate::i18n::use_messages;
 use crate::layout::RequireUser;
-use crate::use_messages;
+use crate::settings_frame::{Section, SettingsFrame};
 
 /// `/settings`: the signed-in user's own account at a glance.
 #[component]

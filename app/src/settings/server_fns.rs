@@ -42,12 +42,7 @@ pub async fn change_password(
         };
         let token = password_change::change_password(&call.services, change, call.now()).await?;
         call.set_session_cookie(&token);
-        let changed = if sign_out_other_devices {
-            "signed-out"
-        } else {
-            "kept"
-        };
-        Ok::<_, AppError>(format!("{}?changed={changed}", paths::ACCOUNT_SETTINGS))
+        Ok::<_, AppError>(paths::password_changed(sign_out_other_devices))
     };
     call.finish::<ChangePassword>(result.await, paths::ACCOUNT_SETTINGS)
 }
@@ -61,7 +56,7 @@ pub async fn set_language(locale: String) -> Result<(), AppError> {
     // An unknown tag is not worth an error message: no form offers one.
     let locale = latch_i18n::Locale::from_tag(&locale);
     let saved = accounts::set_locale(&call.services.db, user_id, locale, call.now()).await;
-    let next = format!("{}?language=saved", paths::ACCOUNT_SETTINGS);
+    let next = paths::saved(paths::ACCOUNT_SETTINGS, "language");
     call.finish::<SetLanguage>(saved.map(|()| next), paths::ACCOUNT_SETTINGS)
 }
 
@@ -99,7 +94,7 @@ pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
         let user_id = call.user()?.user.id;
         let chosen = TimeZone::parse_choice(&time_zone)?;
         accounts::set_time_zone(&call.services.db, user_id, chosen, call.now()).await?;
-        Ok::<_, AppError>(format!("{}?time_zone=saved", paths::ACCOUNT_SETTINGS))
+        Ok::<_, AppError>(paths::saved(paths::ACCOUNT_SETTINGS, "time_zone"))
     };
     call.finish::<SetTimeZone>(result.await, paths::ACCOUNT_SETTINGS)
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::server_fns::{SetTimeZone, TimeZoneChoices, time_zone_options};
-use crate::use_messages;
+use crate::i18n::use_messages;
 
 #[component]
 pub fn TimeZoneForm() -> impl IntoView {
@@ -42,9 +42,10 @@ fn TimeZoneSelect(choices: TimeZoneChoices) -> impl IntoView {
     // afresh (without JavaScript the server's redirect already does that).
     Effect::new(move || {
         if matches!(action.value().get(), Some(Ok(()))) {
-            let _ = window()
-                .location()
-                .set_href("/settings/account?time_zone=saved");
+            let _ = window().location().set_href(&crate::paths::saved(
+                crate::paths::ACCOUNT_SETTINGS,
+                "time_zone",
+            ));
         }
     });
     let error_message = move || error().map(|err| err.message(t));

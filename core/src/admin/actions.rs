@@ -122,17 +122,30 @@ pub async fn admin_reset(
     Ok(())
 }
 
+/// Everything "Add user" needs besides the database and the time.
+pub struct Invitation<'a> {
+    pub policy: &'a AdminPolicy,
+    pub actor: Actor<'a>,
+    pub new_user: NewUser,
+    /// Latch's address as users reach it: the base of the emailed link.
+    pub public_url: &'a url::Url,
+    pub client_ip: Option<IpAddr>,
+}
+
 /// "Add user": creates the user without a password and emails them an invitation to choose
 /// one (valid [`AdminPolicy::invitation_valid_for`]).
 pub async fn invite_user(
     db: &DatabaseConnection,
-    policy: &AdminPolicy,
-    actor: Actor<'_>,
-    new_user: NewUser,
-    public_url: &url::Url,
-    client_ip: Option<IpAddr>,
+    invitation: Invitation<'_>,
     now: DateTime<Utc>,
 ) -> Result<user::Model, AdminError> {
+    let Invitation {
+        policy,
+        actor,
+        new_user,
+        public_url,
+        client_ip,
+    } = invitation;
     if let Actor::Admin(admin) = actor {
         let company = company::Entity::find_by_id(admin.company_id())
             .one(db)

@@ -10,7 +10,9 @@ mod actions;
 mod activity;
 mod list;
 
-pub use actions::{AdminReset, admin_reset, change_email, invite_user, set_active, set_role};
+pub use actions::{
+    AdminReset, Invitation, admin_reset, change_email, invite_user, set_active, set_role,
+};
 pub use activity::{ActivityQuery, ActivityRow, list_activity};
 pub use list::{LastMail, UserQuery, UserRow, list_users, user_row};
 
