@@ -74,3 +74,63 @@ pub async fn time_zone_choices(
         zones,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+    use latch_domain::{CompanyName, DisplayName, Email, Username};
+    use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+
+    use super::*;
+    use crate::accounts::{self, NewUser};
+
+    async fn company_with_admin() -> (DatabaseConnection, user::Model) {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        let company = CompanyName::parse("PT Maju").unwrap();
+        let now = Utc::now();
+        let defaults = preferences::Preferences {
+            locale: Locale::Id,
+            time_zone: TimeZone::parse("Asia/Jakarta").unwrap(),
+        };
+        accounts::add_company_with(&db, &company, defaults, now)
+            .await
+            .unwrap();
+        let new_user = NewUser {
+            company,
+            username: Username::parse("ana").unwrap(),
+            email: Email::parse("ana@example.com").unwrap(),
+            display_name: DisplayName::parse("Ana").unwrap(),
+            role: Role::Admin,
+        };
+        let user = accounts::add_user(&db, new_user, None, now).await.unwrap();
+        (db, user)
+    }
+
+    #[tokio::test]
+    async fn the_profile_names_the_company_and_says_who_is_an_admin() {
+        let (db, user) = company_with_admin().await;
+        let profile = profile(&db, &user).await.unwrap();
+        assert_eq!(profile.company, "PT Maju");
+        assert!(profile.is_admin);
+        assert_eq!(profile.locale, None, "no language chosen yet");
+    }
+
+    #[tokio::test]
+    async fn the_company_default_comes_first_and_an_old_alias_stays_selectable() {
+        let (db, user) = company_with_admin().await;
+        let choices = time_zone_choices(&db, &user).await.unwrap();
+        assert_eq!(choices.company_default, "Asia/Jakarta");
+        assert_eq!(choices.saved, None);
+        assert!(!choices.zones.contains(&"US/Eastern"));
+
+        // The command line may save a zone under an alias the list does not offer.
+        let mut saved: user::ActiveModel = user.clone().into();
+        saved.time_zone = Set(Some("US/Eastern".to_owned()));
+        let user = saved.update(&db).await.unwrap();
+        let choices = time_zone_choices(&db, &user).await.unwrap();
+        assert_eq!(choices.saved, Some("US/Eastern"));
+        assert!(choices.zones.contains(&"US/Eastern"));
+        assert!(choices.zones.is_sorted(), "the alias is filed in order");
+    }
+}

@@ -167,6 +167,19 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_choice_is_the_company_default_and_a_bad_one_is_refused() {
+        assert_eq!(TimeZone::parse_choice("  "), Ok(None));
+        assert_eq!(
+            TimeZone::parse_choice("asia/jakarta").map(|zone| zone.map(TimeZone::name)),
+            Ok(Some("Asia/Jakarta"))
+        );
+        assert_eq!(
+            TimeZone::parse_choice("Mars/Olympus"),
+            Err(UnknownTimeZone("Mars/Olympus".to_owned()))
+        );
+    }
+
+    #[test]
     fn iana_names_parse_and_anything_else_is_refused_by_name() {
         assert_eq!(
             TimeZone::parse("Asia/Jakarta").unwrap().name(),

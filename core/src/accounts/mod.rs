@@ -140,7 +140,7 @@ pub async fn add_user(
     }
 }
 
-async fn find_company(
+pub(crate) async fn find_company(
     db: &impl ConnectionTrait,
     name: &CompanyName,
 ) -> Result<Option<company::Model>, AccountError> {

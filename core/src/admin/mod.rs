@@ -9,6 +9,8 @@
 mod actions;
 mod activity;
 mod list;
+#[cfg(test)]
+mod tests;
 
 pub use actions::{
     AdminReset, Invitation, admin_reset, change_email, invite_user, set_active, set_role,

@@ -298,6 +298,49 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_reset_page_tells_a_working_link_from_a_missing_or_dead_one() {
+        let t0 = Utc::now();
+        let (services, token) = requested_at(t0).await;
+        let db = &services.db;
+
+        let none = link_status(db, None, None, t0).await.unwrap();
+        assert_eq!(none.state, LinkState::Unknown);
+        assert!(none.open.is_none());
+
+        let open = link_status(db, Some(&token), None, t0).await.unwrap();
+        assert_eq!(open.state, LinkState::Valid);
+        let open = open.open.expect("a working link describes itself");
+        assert_eq!(open.about.username, "ana");
+        assert_eq!(open.locale, latch_i18n::Locale::En);
+        assert!(open.works_until.contains("UTC"), "{}", open.works_until);
+
+        let expired = link_status(db, Some(&token), None, t0 + Duration::hours(1)).await;
+        let expired = expired.unwrap();
+        assert_eq!(expired.state, LinkState::Expired);
+        assert!(
+            expired.open.is_none(),
+            "nothing about the owner once it is dead"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_reset_with_two_different_passwords_is_refused_before_the_link_is_touched() {
+        let t0 = Utc::now();
+        let (services, token) = requested_at(t0).await;
+        let differ = ChosenPassword {
+            password: "a brand new passphrase",
+            confirm: "a brand new passphrase!",
+        };
+        let refused = complete_reset(&services, Some(&token), differ, None, t0).await;
+        assert!(
+            matches!(refused, Err(ResetError::PasswordsDiffer)),
+            "{refused:?}"
+        );
+        let state = link_state(&services.db, &token, t0).await.unwrap();
+        assert_eq!(state, LinkState::Valid);
+    }
+
+    #[tokio::test]
     async fn a_link_expires_after_its_validity_by_the_clock_it_is_given() {
         let t0 = Utc::now();
         let (services, token) = requested_at(t0).await;
