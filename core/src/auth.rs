@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
-use latch_domain::{AuditKind, AuditOutcome, CandidatePassword};
+use latch_domain::{AuditKind, AuditOutcome, CandidatePassword, Email};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
     TransactionTrait,
@@ -114,7 +114,10 @@ async fn check_and_start_session(
     now: DateTime<Utc>,
 ) -> Result<LoggedIn, LoginError> {
     let (db, hasher, policy) = (&services.db, &services.hasher, &services.login_policy);
-    let identifier = attempt.identifier.trim().to_lowercase();
+    // Bounded before any work: junk costs neither a query, a counter nor a hash.
+    let Some(identifier) = plausible_identifier(attempt.identifier) else {
+        return Err(LoginError::InvalidCredentials);
+    };
     let client_ip = attempt.client_ip.map(|ip| ip.to_string());
     let found = user::Entity::find()
         .filter(
@@ -192,6 +195,16 @@ async fn check_and_start_session(
         user,
         session_token,
     })
+}
+
+/// What was typed as username or email, trimmed and lowercased, if an account could have it:
+/// at most as long as an email address may be, and without control characters (which no
+/// username or address holds, and which PostgreSQL refuses in text).
+fn plausible_identifier(typed: &str) -> Option<String> {
+    let identifier = typed.trim().to_lowercase();
+    let plausible =
+        identifier.chars().count() <= Email::MAX_LEN && !identifier.chars().any(char::is_control);
+    plausible.then_some(identifier)
 }
 
 /// "Log out": ends the session and records it.

@@ -16,7 +16,9 @@ use crate::entities::rate_limit;
 
 /// The name of one failure counter, as stored in `rate_limits.key`. The spellings are part of
 /// the stored data: changing one would silently reset, or lift the blocks of, every counter of
-/// its kind while instances of two versions run side by side.
+/// its kind while instances of two versions run side by side. (It happened once, on purpose:
+/// the keys of unknown identifiers and reset addresses became hashes, so the table no longer
+/// holds what people typed; their counters restarted at that upgrade.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThrottleKey(String);
 
@@ -28,9 +30,10 @@ impl ThrottleKey {
     }
 
     /// Logins naming an identifier (trimmed, lowercased) that no account has: counted exactly
-    /// like an account, so the counters reveal nothing about who exists.
+    /// like an account, so the counters reveal nothing about who exists. The key holds a hash
+    /// of what was typed, never the text (a mistyped password in the username field, say).
     pub fn login_unknown(identifier: &str) -> Self {
-        Self(format!("login:unknown:{identifier}"))
+        Self(format!("login:unknown:{}", hex_sha256(identifier)))
     }
 
     /// Password checks from one client address.
@@ -40,7 +43,7 @@ impl ThrottleKey {
 
     /// Forgot Password requests for one address, whether or not an account uses it.
     pub fn reset_address(email: &Email) -> Self {
-        Self(format!("reset:email:{}", email.key()))
+        Self(format!("reset:email:{}", hex_sha256(&email.key())))
     }
 
     /// Forgot Password requests from one client address.
@@ -57,6 +60,14 @@ impl ThrottleKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+fn hex_sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// How one kind of key is throttled.
@@ -196,9 +207,9 @@ mod tests {
             spellings,
             [
                 "login:account:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
-                "login:unknown:ana",
+                "login:unknown:24d4b96f58da6d4a8512313bbd02a28ebf0ca95dec6e4c86ef78ce7f01e788ac",
                 "login:client:2001:db8::7",
-                "reset:email:ana.putri@example.co.id",
+                "reset:email:adc0b96b624989219dc9b5fef74eb5ec1e091eeaca97a6b7af1803b547d62b4e",
                 "reset:client:192.0.2.7",
                 "admin_reset:user:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
             ]

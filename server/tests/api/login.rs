@@ -414,3 +414,69 @@ async fn a_flood_of_logins_beyond_the_hashing_capacity_gets_busy_try_again() {
         "{outcomes:?}"
     );
 }
+
+#[tokio::test]
+async fn an_identifier_no_account_can_have_is_refused_without_any_work() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    app.log_in(&ana.username, "wrong guess").await;
+    rate_limit::Entity::delete_many()
+        .exec(&app.db)
+        .await
+        .unwrap();
+    audit_event::Entity::delete_many()
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    for junk in [
+        "a".repeat(255),
+        "ana\u{0}".to_owned(),
+        "ana\u{7}x".to_owned(),
+    ] {
+        let response = app.log_in(&junk, "wrong guess").await;
+        assert_eq!(response.status(), 401, "{junk:?}");
+        let body = response.text().await.unwrap();
+        assert!(
+            body.starts_with(r#"{"InvalidCredentials""#),
+            "{junk:?}: {body}"
+        );
+    }
+    // Neither counted, nor recorded, nor looked up: junk costs the server nothing.
+    assert!(
+        rate_limit::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        audit_event::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn throttle_counters_never_hold_what_was_typed() {
+    let app = spawn_app().await;
+
+    app.log_in("Nobody@Example.com", "wrong guess").await;
+    app.request_reset("nobody@example.com").await;
+
+    let keys: Vec<String> = rate_limit::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|row| row.key)
+        .collect();
+    assert!(!keys.is_empty());
+    assert!(
+        keys.iter()
+            .all(|key| !key.to_lowercase().contains("nobody")),
+        "{keys:?}"
+    );
+}

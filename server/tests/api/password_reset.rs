@@ -294,3 +294,27 @@ async fn a_reset_ends_every_session_of_the_user() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_completed_reset_lifts_the_login_block_that_strangers_caused() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    for _ in 0..6 {
+        assert_eq!(
+            app.log_in(&ana.username, "a stranger's guess")
+                .await
+                .status(),
+            401
+        );
+    }
+    assert_eq!(app.log_in(&ana.username, &ana.password).await.status(), 429);
+
+    app.request_reset(&ana.email).await;
+    let cookie = app.open_link(&app.reset_link(1).await).await;
+    let done = app.set_password(&cookie, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(done.headers()["location"], "/reset-password/done");
+
+    let logged_in = app.log_in(&ana.username, NEW_PASSWORD).await;
+    assert_eq!(logged_in.status(), 200, "the owner proved who they are");
+    assert!(session_cookie(&logged_in).is_some());
+}
