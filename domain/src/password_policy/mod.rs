@@ -71,31 +71,44 @@ impl PasswordPolicy {
         self.min_score
     }
 
+    /// `password` normalised (NFKC), if it is at most [`Self::MAX_LENGTH`] characters once
+    /// normalised. The one length rule of every path (choosing, changing, logging in), so a
+    /// password that could be set can always be typed again, whichever form the keyboard sends
+    /// (a letter and its combining accent are two characters as typed, one composed). Twice
+    /// the limit as typed is refused first, to bound the work: NFKC can expand a string, and
+    /// zxcvbn is superlinear.
+    pub fn normalized_within_limit(password: &str) -> Result<String, PasswordProblem> {
+        let too_long = PasswordProblem::TooLong {
+            max: Self::MAX_LENGTH,
+        };
+        if password.chars().count() > Self::MAX_LENGTH * 2 {
+            return Err(too_long);
+        }
+        let normalized = normalize(password);
+        if normalized.chars().count() > Self::MAX_LENGTH {
+            return Err(too_long);
+        }
+        Ok(normalized)
+    }
+
     /// Judges `password` (as typed; it is normalised here) for the person described by
     /// `about`. Every problem is listed, most fundamental first.
     pub fn check(&self, password: &str, about: &PersonalInfo) -> PasswordCheck {
-        // Bound the work before normalising: NFKC can expand a string, zxcvbn is superlinear.
-        if password.chars().count() > Self::MAX_LENGTH * 2 {
-            return PasswordCheck {
-                score: 0,
-                problems: vec![PasswordProblem::TooLong {
-                    max: Self::MAX_LENGTH,
-                }],
-            };
-        }
-        let normalized = normalize(password);
+        let normalized = match Self::normalized_within_limit(password) {
+            Ok(normalized) => normalized,
+            Err(too_long) => {
+                return PasswordCheck {
+                    score: 0,
+                    problems: vec![too_long],
+                };
+            }
+        };
         let length = normalized.chars().count();
         let mut problems = Vec::new();
         if length < self.min_length {
             problems.push(PasswordProblem::TooShort {
                 min: self.min_length,
             });
-        }
-        if length > Self::MAX_LENGTH {
-            problems.push(PasswordProblem::TooLong {
-                max: Self::MAX_LENGTH,
-            });
-            return PasswordCheck { score: 0, problems };
         }
         if normalized.is_empty() {
             return PasswordCheck { score: 0, problems };
