@@ -88,6 +88,10 @@ pub struct LoginAttempt<'a> {
     pub identifier: &'a str,
     pub password: &'a str,
     pub client_ip: Option<IpAddr>,
+    /// The session this browser already had, if any: a successful login ends it, whoever it
+    /// belonged to, so a shared computer never keeps the previous user signed in behind the new
+    /// cookie.
+    pub replacing: Option<&'a SessionUser>,
 }
 
 /// Checks one login attempt and, when it succeeds, starts a session. Every outcome is counted
@@ -185,6 +189,9 @@ async fn check_and_start_session(
     }
     active.last_login_at = Set(Some(now));
     let user = active.update(&txn).await.context("recording the login")?;
+    if let Some(previous) = attempt.replacing {
+        sessions::end(&txn, &previous.session_key).await?;
+    }
     let session_token = sessions::start(&txn, user.id, policy.session, now).await?;
     throttle::clear(&txn, &account_key).await?;
     audit::record(&txn, audit(AuditOutcome::Succeeded), now).await?;

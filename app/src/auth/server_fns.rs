@@ -32,6 +32,7 @@ pub async fn log_in(
         identifier: &identifier,
         password: &password,
         client_ip: call.client_ip(),
+        replacing: call.user().ok(),
     };
     let result = auth::log_in(&call.services, attempt, call.now()).await;
     let result = match result {

@@ -480,3 +480,30 @@ async fn throttle_counters_never_hold_what_was_typed() {
         "{keys:?}"
     );
 }
+
+#[tokio::test]
+async fn logging_in_over_another_users_session_ends_that_session() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let budi = app.create_user("budi").await;
+    let anas = session_cookie(&app.log_in(&ana.username, &ana.password).await).unwrap();
+
+    // Someone at Ana's browser signs in as Budi.
+    let budis = app
+        .post_form(
+            "/api/login",
+            &[("identifier", &budi.username), ("password", &budi.password)],
+            &[("cookie", &anas)],
+        )
+        .await;
+    assert_eq!(budis.status(), 200);
+
+    assert_eq!(
+        app.get_with_cookie("/", Some(&anas)).await.status(),
+        303,
+        "Ana's session ended: it can no longer be used by whoever holds its cookie"
+    );
+    let budis = session_cookie(&budis).unwrap();
+    assert_eq!(app.get_with_cookie("/", Some(&budis)).await.status(), 200);
+    assert_eq!(session::Entity::find().all(&app.db).await.unwrap().len(), 1);
+}
