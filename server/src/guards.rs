@@ -13,7 +13,7 @@ use latch_core::time_zone::TimeZone;
 use latch_i18n::Locale;
 
 use crate::client_ip;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Pages that need a signed-in user; a signed-out visit goes to the login page and back.
 fn needs_session(path: &str) -> bool {
