@@ -5,7 +5,7 @@ pub mod cli;
 pub mod client_ip;
 pub mod commands;
 pub mod database;
-pub mod guards;
+pub mod middleware;
 pub mod operations;
 pub mod settings;
 pub mod site;

@@ -3,7 +3,8 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::{Router, middleware, routing::get};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::{Router, routing::get};
 use latch_app::{App, shell};
 use latch_core::auth::LoginPolicy;
 use latch_core::metrics::Metrics;
@@ -22,7 +23,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::settings::Settings;
 use crate::state::AppState;
-use crate::{database, guards, operations};
+use crate::{database, middleware, operations};
 
 /// Largest request body accepted. Forms here carry a few short fields; a 1 MB "password" is
 /// refused before anything reads it, let alone hashes it.
@@ -161,21 +162,18 @@ fn router(state: AppState) -> Router {
             AppState,
             _,
         >(provide_state, shell))
-        .route_layer(middleware::from_fn(operations::label_route))
-        .layer(middleware::from_fn_with_state(
+        .route_layer(from_fn(operations::label_route))
+        .layer(from_fn_with_state(state.clone(), middleware::identify))
+        .layer(from_fn_with_state(
             state.clone(),
-            guards::identify,
+            middleware::move_reset_token_out_of_url,
         ))
-        .layer(middleware::from_fn_with_state(
+        .layer(from_fn_with_state(
             state.clone(),
-            guards::move_reset_token_out_of_url,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            guards::refuse_cross_origin,
+            middleware::refuse_cross_origin,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn_with_state(
+        .layer(from_fn_with_state(
             state.clone(),
             operations::record_request,
         ))
