@@ -85,6 +85,7 @@ e2e-with-test-build:
 	cd end2end && E2E_LATCH_BIN=$(CURDIR)/target/debug/latch npx playwright test
 
 bench: setup-bench build-release ## benchmarks of the release build, each against a reference from the same run; writes bench/RESULTS.md
+	@# The load generator's sources are bench/loadgen/ (see [[example]] in server/Cargo.toml).
 	cargo build --release -p latch-server --example loadgen
 	cargo test --release -p latch-core --lib --no-run
 	bench/run
