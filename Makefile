@@ -1,11 +1,12 @@
-# Latch's two commands:  `make run`  and  `make test`.  Everything else here serves them.
+# Latch's two commands:  `make run`  and  `make test`.  Everything else here serves them, or is
+# a faster part of `make test` for the edit-compile-test loop (`make check`).
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := help
 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help run test watch setup-run setup-test lint lint-cheap audit test-sqlite test-postgres soak e2e e2e-with-test-build build-release postgres-up setup-bench bench
+.PHONY: help run test check watch setup-run setup-test lint lint-cheap audit test-sqlite test-postgres soak e2e e2e-with-test-build build-release postgres-up setup-bench bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -24,6 +25,10 @@ test: setup-test lint-cheap audit test-sqlite test-postgres soak e2e-with-test-b
 # release build lints the browser side (wasm32, `hydrate`).
 test: export RUSTC_WORKSPACE_WRAPPER := clippy-driver
 test: export CLIPPY_ARGS := -Dwarnings
+
+check: lint-cheap ## the fast inner loop: rustfmt, clippy (workspace, warnings are errors), unit + integration tests on SQLite
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo test
 
 setup-run:
 	@scripts/setup run
@@ -46,6 +51,10 @@ lint-cheap:
 	@if cargo tree -p latch-frontend --target wasm32-unknown-unknown -e normal --prefix none \
 	    | grep -E '^(sea-orm|sqlx|lettre|argon2|tokio|mio|chrono-tz|latch-core) '; then \
 	  echo "server-only crates in the browser build (above)"; exit 1; fi
+	@# The UI's server side reaches the database only through latch-core's services.
+	@if cargo tree -p latch-app -e normal --features ssr --prefix none --depth 1 \
+	    | grep -E '^sea-orm '; then \
+	  echo "latch-app depends on sea-orm (above): database code belongs in latch-core"; exit 1; fi
 
 audit: ## cargo-deny: advisories (offline RustSec snapshot), licenses, bans, sources
 	@scripts/audit
@@ -76,6 +85,7 @@ e2e-with-test-build:
 	cd end2end && E2E_LATCH_BIN=$(CURDIR)/target/debug/latch npx playwright test
 
 bench: setup-bench build-release ## benchmarks of the release build, each against a reference from the same run; writes bench/RESULTS.md
+	@# The load generator's sources are bench/loadgen/ (see [[example]] in server/Cargo.toml).
 	cargo build --release -p latch-server --example loadgen
 	cargo test --release -p latch-core --lib --no-run
 	bench/run

@@ -14,11 +14,19 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 
-use crate::outbox::DeliveryReport;
 use crate::password_hash::HasherLoad;
 
 /// `Content-Type` of [`Metrics::render`]'s output.
 pub const CONTENT_TYPE: &str = prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+
+/// How the delivery attempts of one outbox round ended. Metrics owns this shape so it depends
+/// on nothing it measures; the outbox worker reports into it.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DeliveryOutcomes {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+}
 
 /// How a login attempt ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,11 +201,11 @@ impl Metrics {
         self.0.logins.get_or_create(&LoginLabels { outcome }).inc();
     }
 
-    pub fn record_deliveries(&self, report: &DeliveryReport) {
+    pub fn record_deliveries(&self, outcomes: DeliveryOutcomes) {
         for (outcome, count) in [
-            ("sent", report.sent),
-            ("retrying", report.retrying),
-            ("failed", report.failed),
+            ("sent", outcomes.sent),
+            ("retrying", outcomes.retrying),
+            ("failed", outcomes.failed),
         ] {
             self.0
                 .deliveries
@@ -232,8 +240,7 @@ mod tests {
         let metrics = Metrics::default();
         metrics.record_request("GET", "/login", 200, Duration::from_millis(3));
         metrics.record_login(LoginOutcome::Failed);
-        metrics.record_deliveries(&DeliveryReport {
-            claimed: 2,
+        metrics.record_deliveries(DeliveryOutcomes {
             sent: 2,
             ..Default::default()
         });

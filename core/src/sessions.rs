@@ -51,7 +51,6 @@ pub async fn start(
     session::ActiveModel {
         id: Set(token.storage_key()),
         user_id: Set(Some(user_id)),
-        data: Set("{}".to_owned()),
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(now + lifetime.idle),

@@ -1,6 +1,10 @@
 //! `latch bench-hash`: how many argon2id verifies per second this machine does with Latch's
 //! parameters. It is the ceiling for login throughput, so `make bench` compares real logins
 //! against it.
+//!
+//! A subcommand of `latch` rather than a tool in bench/ with the load generator: it must
+//! measure the hasher (parameters, argon2 build, optimisation profile) of the very binary being
+//! benchmarked, and operators can run it on a production host to size LATCH_HASH_CONCURRENCY.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};

@@ -11,8 +11,8 @@ use latch_core::time_zone::TimeZone;
 use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
 
 use crate::cli::{CompanySet, UserAdd};
+use crate::database;
 use crate::settings::Settings;
-use crate::startup::open_database;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
@@ -48,7 +48,7 @@ fn refuse(flag: &str, err: impl std::fmt::Display) -> CommandError {
 }
 
 pub async fn migrate(settings: &Settings) -> Result<String, CommandError> {
-    open_database(settings).await?;
+    database::open(settings).await?;
     Ok("Database is up to date.".to_owned())
 }
 
@@ -63,7 +63,7 @@ pub async fn add_company(
         locale: parse_language(language)?,
         time_zone: TimeZone::parse(time_zone).map_err(|err| refuse("--time-zone", err))?,
     };
-    let db = open_database(settings).await?;
+    let db = database::open(settings).await?;
     let company = accounts::add_company_with(&db, &name, defaults, Utc::now()).await?;
     Ok(format!(
         "Created company {:?} ({}); default language {}, time zone {}.",
@@ -84,7 +84,7 @@ pub async fn set_company_defaults(
         .map(TimeZone::parse)
         .transpose()
         .map_err(|err| refuse("--time-zone", err))?;
-    let db = open_database(settings).await?;
+    let db = database::open(settings).await?;
     let company = accounts::set_company_defaults(&db, &name, locale, time_zone).await?;
     Ok(format!(
         "Company {:?}: default language {}, time zone {}.",
@@ -126,7 +126,7 @@ pub async fn add_user(
         },
     };
     if !args.password_stdin {
-        let db = open_database(settings).await?;
+        let db = database::open(settings).await?;
         let invitation = admin::Invitation {
             policy: &settings.admin_policy(),
             actor: Actor::Operator,
@@ -160,7 +160,7 @@ pub async fn add_user(
             )
         })?;
 
-    let db = open_database(settings).await?;
+    let db = database::open(settings).await?;
     let user = accounts::add_user(&db, new_user, Some(password), Utc::now()).await?;
     Ok(format!(
         "Created {} {:?} ({}) in {:?}.",
@@ -174,7 +174,7 @@ pub async fn add_user(
 /// `latch user reset USERNAME`: the same email as an admin's "Reset Password".
 pub async fn admin_reset(settings: &Settings, username: &str) -> Result<String, CommandError> {
     let username = Username::parse(username).map_err(|err| refuse("USERNAME", err))?;
-    let db = open_database(settings).await?;
+    let db = database::open(settings).await?;
     let target = Actor::Operator.find_by_username(&db, &username).await?;
     let reset = admin::AdminReset {
         policy: &settings.admin_policy(),
@@ -197,7 +197,7 @@ pub async fn set_user_active(
     active: bool,
 ) -> Result<String, CommandError> {
     let username = Username::parse(username).map_err(|err| refuse("USERNAME", err))?;
-    let db = open_database(settings).await?;
+    let db = database::open(settings).await?;
     let target = Actor::Operator.find_by_username(&db, &username).await?;
     admin::set_active(&db, Actor::Operator, &target, active, None, Utc::now()).await?;
     Ok(if active {
@@ -212,7 +212,7 @@ pub async fn set_user_active(
 
 /// `latch mail status [--failed]`: the 50 most recent emails, newest first, with totals.
 pub async fn mail_status(settings: &Settings, only_failed: bool) -> Result<String, CommandError> {
-    let db = open_database(settings).await?;
+    let db = database::open(settings).await?;
     let rows = latch_core::outbox::recent(&db, only_failed, 50).await?;
     if rows.is_empty() {
         return Ok(if only_failed {

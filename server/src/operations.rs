@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use latch_core::{db, metrics, outbox};
 use secrecy::ExposeSecret;
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// Liveness: the process answers. Deliberately touches nothing else, so a database outage
 /// never gets healthy instances restarted.
@@ -31,8 +31,8 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, String) {
     // Probes time out after a second or so: answer before they do, instead of waiting the
     // pool's full 5 s for a connection.
     let checked = tokio::time::timeout(READY_TIMEOUT, async {
-        state.db.ping().await?;
-        db::pending_migrations(&state.db).await
+        state.services.db.ping().await?;
+        db::pending_migrations(&state.services.db).await
     })
     .await;
     match checked {
@@ -65,7 +65,7 @@ pub async fn metrics(
     if !may_read_metrics(&state, peer, &headers) {
         return (StatusCode::FORBIDDEN, "forbidden").into_response();
     }
-    let outbox = match outbox::count_by_status(&state.db).await {
+    let outbox = match outbox::count_by_status(&state.services.db).await {
         Ok(counts) => counts,
         Err(err) => {
             // The process's own figures are still worth scraping while the database is away.
@@ -73,7 +73,10 @@ pub async fn metrics(
             Vec::new()
         }
     };
-    let text = state.metrics.render(state.hasher.load(), &outbox);
+    let text = state
+        .services
+        .metrics
+        .render(state.services.hasher.load(), &outbox);
     ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response()
 }
 
@@ -130,7 +133,7 @@ pub async fn record_request(
         None if static_file => "/pkg/*",
         None => "(unmatched)",
     };
-    state.metrics.record_request(
+    state.services.metrics.record_request(
         method.as_str(),
         route,
         response.status().as_u16(),

@@ -3,18 +3,18 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use axum::{Router, middleware, routing::get};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::{Router, routing::get};
 use latch_app::{App, shell};
 use latch_core::auth::LoginPolicy;
 use latch_core::metrics::Metrics;
 use latch_core::outbox::{self, OutboxPolicy};
 use latch_core::password_hash::Hasher;
 use latch_core::password_reset::ResetPolicy;
-use latch_core::{Services, db, mail::Mailer};
+use latch_core::{Services, mail::Mailer};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -22,28 +22,12 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::settings::Settings;
-use crate::{guards, operations};
+use crate::state::AppState;
+use crate::{database, middleware, operations};
 
 /// Largest request body accepted. Forms here carry a few short fields; a 1 MB "password" is
 /// refused before anything reads it, let alone hashes it.
 const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// What every request handler and server function can reach.
-#[derive(Clone, axum::extract::FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub services: Services,
-    pub mailer: Mailer,
-    pub settings: Arc<Settings>,
-}
-
-impl std::ops::Deref for AppState {
-    type Target = Services;
-
-    fn deref(&self) -> &Services {
-        &self.services
-    }
-}
 
 /// A bound, ready-to-serve Latch.
 pub struct Application {
@@ -55,7 +39,7 @@ pub struct Application {
 impl Application {
     /// Connects, migrates and binds to `leptos_options.site_addr` (port 0 picks a free port).
     pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
-        let db = open_database(&settings).await?;
+        let db = database::open(&settings).await?;
         let mailer = build_mailer(&settings)?;
         let listener = TcpListener::bind(leptos_options.site_addr)
             .await
@@ -101,10 +85,10 @@ impl Application {
         let policy = outbox_policy(&self.state.settings);
         let (stop, stopped) = watch::channel(false);
         let worker = tokio::spawn(outbox::run_worker(
-            self.state.db.clone(),
+            self.state.services.db.clone(),
             mail_sender(&self.state),
             policy,
-            self.state.metrics.clone(),
+            self.state.services.metrics.clone(),
             stopped,
         ));
         let signal = async move {
@@ -133,16 +117,6 @@ pub fn outbox_policy(settings: &Settings) -> OutboxPolicy {
         lease: settings.outbox_lease,
         ..OutboxPolicy::default()
     }
-}
-
-pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
-    let db = db::connect(settings.database_url.expose_secret())
-        .await
-        .context("connecting to LATCH_DATABASE_URL")?;
-    db::migrate(&db)
-        .await
-        .context("applying database migrations")?;
-    Ok(db)
 }
 
 /// What the outbox worker sends with.
@@ -188,21 +162,18 @@ fn router(state: AppState) -> Router {
             AppState,
             _,
         >(provide_state, shell))
-        .route_layer(middleware::from_fn(operations::label_route))
-        .layer(middleware::from_fn_with_state(
+        .route_layer(from_fn(operations::label_route))
+        .layer(from_fn_with_state(state.clone(), middleware::identify))
+        .layer(from_fn_with_state(
             state.clone(),
-            guards::identify,
+            middleware::move_reset_token_out_of_url,
         ))
-        .layer(middleware::from_fn_with_state(
+        .layer(from_fn_with_state(
             state.clone(),
-            guards::move_reset_token_out_of_url,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            guards::refuse_cross_origin,
+            middleware::refuse_cross_origin,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn_with_state(
+        .layer(from_fn_with_state(
             state.clone(),
             operations::record_request,
         ))

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261129_000001_create_schema;
 mod m20261129_000002_admin_user_list;
 mod m20261129_000003_time_zones;
+mod m20261201_000004_drop_session_data;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_schema::Migration),
             Box::new(m20261129_000002_admin_user_list::Migration),
             Box::new(m20261129_000003_time_zones::Migration),
+            Box::new(m20261201_000004_drop_session_data::Migration),
         ]
     }
 }

@@ -20,7 +20,7 @@ use super::claim::{claim_due, mark_failed, mark_retrying, mark_sent, release};
 use super::{Payload, render};
 use crate::entities::outbox_message;
 use crate::mail::{MailError, Mailer, Message};
-use crate::metrics::Metrics;
+use crate::metrics::{DeliveryOutcomes, Metrics};
 
 /// How the outbox retries.
 #[derive(Debug, Clone, Copy)]
@@ -85,6 +85,17 @@ pub struct DeliveryReport {
     pub failed: usize,
     /// Claimed but handed back unsent because the process is stopping.
     pub released: usize,
+}
+
+impl DeliveryReport {
+    /// What `/metrics` counts of this round.
+    fn outcomes(&self) -> DeliveryOutcomes {
+        DeliveryOutcomes {
+            sent: self.sent,
+            retrying: self.retrying,
+            failed: self.failed,
+        }
+    }
 }
 
 /// Claims what is due at `now` and sends it, the batch concurrently (the SMTP transport pools
@@ -219,7 +230,7 @@ pub async fn run_worker(
         };
         match deliver_round(&db, &sender, &policy, Utc::now(), give_up).await {
             Ok(report) => {
-                metrics.record_deliveries(&report);
+                metrics.record_deliveries(report.outcomes());
                 if report.released > 0 {
                     tracing::warn!(
                         released = report.released,

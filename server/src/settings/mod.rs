@@ -1,0 +1,268 @@
+//! Latch's own configuration (`LATCH_*` variables), parsed once at start into typed values.
+//! A bad value stops start-up with a message naming the variable. clap reads and parses each
+//! variable (`variables.rs`); this module turns them into the settings the server uses.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use latch_core::mail::Mailbox;
+use latch_domain::PasswordPolicy;
+use secrecy::SecretString;
+use url::Url;
+
+use variables::{TrustedProxies, Variables};
+
+mod variables;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://latch.db?mode=rwc";
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
+pub const DEFAULT_MAIL_FROM: &str = "Latch <latch@localhost>";
+pub const DEFAULT_DEV_MAILBOX_DIR: &str = "mailbox";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// May hold a database password, hence secret.
+    pub database_url: SecretString,
+    /// Base of every link in an email. Never derived from a request's Host header.
+    pub public_url: Url,
+    pub mail: MailSettings,
+    /// Reverse proxies whose `X-Forwarded-For` is believed. Empty: the socket address is the
+    /// client.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// How long an emailed "Forgot Password" link works.
+    pub reset_link_valid_for: chrono::Duration,
+    /// Password hashes computed at once (each holds 19 MiB); default: the number of cores.
+    pub hash_concurrency: usize,
+    /// How long a login may wait for a hashing slot before getting "busy, try again" (503).
+    pub hash_max_wait: std::time::Duration,
+    /// How long a company admin's "Reset Password" link works.
+    pub admin_reset_link_valid_for: chrono::Duration,
+    /// How long an "Add user" invitation link works.
+    pub invitation_valid_for: chrono::Duration,
+    /// What every new password must satisfy (reset, change, CLI).
+    pub password_policy: latch_domain::PasswordPolicy,
+    /// How long a claimed mail stays reserved for the instance sending it; after a crash the
+    /// mail is sent by any instance once this has passed.
+    pub outbox_lease: chrono::Duration,
+    pub log_format: LogFormat,
+    /// Bearer token that lets a remote Prometheus read `/metrics`. Without it, only requests
+    /// made directly from this machine may.
+    pub metrics_token: Option<SecretString>,
+}
+
+/// How log lines are written (`LATCH_LOG_FORMAT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One human-readable line per event.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+impl Settings {
+    /// Cookies are `Secure` when Latch is served over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// Link lifetimes for admin resets and invitations.
+    pub fn admin_policy(&self) -> latch_core::admin::AdminPolicy {
+        latch_core::admin::AdminPolicy {
+            reset_link_valid_for: self.admin_reset_link_valid_for,
+            invitation_valid_for: self.invitation_valid_for,
+            ..Default::default()
+        }
+    }
+
+    /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// `None`: write mail to the dev mailbox instead of sending it.
+    pub smtp_url: Option<SecretString>,
+    pub from: Mailbox,
+    pub dev_mailbox_dir: PathBuf,
+}
+
+/// A variable Latch cannot start with, shown as "LATCH_X: why"; `latch` then exits with 2.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{variable}: {problem}")]
+pub struct SettingsError {
+    pub variable: String,
+    pub problem: String,
+}
+
+impl Settings {
+    /// Reads the process's `LATCH_*` variables.
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_variables(Variables::from_env()?)
+    }
+
+    /// Parses from any variable source, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        Self::from_variables(Variables::from_lookup(lookup)?)
+    }
+
+    fn from_variables(variables: Variables) -> Result<Self, SettingsError> {
+        // Each number is within its own bounds (checked by its parser); together they must
+        // still make a policy.
+        let password_policy = PasswordPolicy::new(
+            variables.password_min_length as usize,
+            variables.password_min_score as u8,
+        )
+        .map_err(|err| SettingsError {
+            variable: "LATCH_PASSWORD_MIN_LENGTH".to_owned(),
+            problem: err.to_string(),
+        })?;
+
+        Ok(Settings {
+            database_url: SecretString::from(variables.database_url),
+            public_url: variables.public_url,
+            mail: MailSettings {
+                smtp_url: variables.smtp_url.map(SecretString::from),
+                from: variables.mail_from,
+                dev_mailbox_dir: variables.dev_mailbox_dir,
+            },
+            trusted_proxies: variables
+                .trusted_proxies
+                .map(|TrustedProxies(proxies)| proxies)
+                .unwrap_or_default(),
+            reset_link_valid_for: chrono::Duration::minutes(variables.reset_link_minutes),
+            hash_concurrency: variables.hash_concurrency as usize,
+            hash_max_wait: std::time::Duration::from_millis(variables.hash_max_wait_ms),
+            admin_reset_link_valid_for: chrono::Duration::hours(
+                variables.admin_reset_link_hours as i64,
+            ),
+            invitation_valid_for: chrono::Duration::hours(variables.invitation_link_hours as i64),
+            password_policy,
+            outbox_lease: chrono::Duration::seconds(variables.outbox_lease_seconds as i64),
+            log_format: variables.log_format,
+            metrics_token: variables.metrics_token.map(SecretString::from),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+    use std::collections::HashMap;
+
+    fn parse(vars: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|name| vars.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_run_embedded_with_sqlite_and_the_dev_mailbox() {
+        let settings = parse(&[]).unwrap();
+        assert_eq!(settings.database_url.expose_secret(), DEFAULT_DATABASE_URL);
+        assert_eq!(settings.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(settings.mail.smtp_url.is_none());
+        assert_eq!(settings.mail.from.email.to_string(), "latch@localhost");
+        assert_eq!(
+            settings.password_policy,
+            latch_domain::PasswordPolicy::default()
+        );
+        assert_eq!(
+            settings.admin_reset_link_valid_for,
+            chrono::Duration::hours(24)
+        );
+        assert_eq!(settings.invitation_valid_for, chrono::Duration::hours(72));
+        assert_eq!(settings.outbox_lease, chrono::Duration::minutes(5));
+        assert_eq!(settings.log_format, LogFormat::Text);
+        assert!(settings.metrics_token.is_none());
+    }
+
+    #[test]
+    fn operations_settings_are_read() {
+        let settings = parse(&[
+            ("LATCH_LOG_FORMAT", "json"),
+            ("LATCH_OUTBOX_LEASE_SECONDS", "30"),
+            ("LATCH_METRICS_TOKEN", "0123456789abcdef0123"),
+        ])
+        .unwrap();
+        assert_eq!(settings.log_format, LogFormat::Json);
+        assert_eq!(settings.outbox_lease, chrono::Duration::seconds(30));
+        assert!(!format!("{settings:?}").contains("0123456789abcdef"));
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let cases = [
+            ("LATCH_DATABASE_URL", "mysql://x"),
+            ("LATCH_PUBLIC_URL", "not a url"),
+            ("LATCH_PUBLIC_URL", "ftp://example.com"),
+            ("LATCH_SMTP_URL", "http://mail.example.com"),
+            ("LATCH_MAIL_FROM", "nobody"),
+            ("LATCH_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
+            ("LATCH_RESET_LINK_MINUTES", "0"),
+            ("LATCH_RESET_LINK_MINUTES", "half an hour"),
+            ("LATCH_HASH_CONCURRENCY", "0"),
+            ("LATCH_HASH_MAX_WAIT_MS", "soon"),
+            ("LATCH_PASSWORD_MIN_LENGTH", "7"),
+            ("LATCH_PASSWORD_MIN_LENGTH", "65"),
+            ("LATCH_PASSWORD_MIN_SCORE", "5"),
+            ("LATCH_ADMIN_RESET_LINK_HOURS", "0"),
+            ("LATCH_INVITATION_LINK_HOURS", "a week"),
+            ("LATCH_OUTBOX_LEASE_SECONDS", "0"),
+            ("LATCH_LOG_FORMAT", "xml"),
+            ("LATCH_METRICS_TOKEN", "short"),
+        ];
+        for (variable, value) in cases {
+            let err = parse(&[(variable, value)]).unwrap_err();
+            assert_eq!(err.variable, variable, "{value}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_bad_value_is_explained_after_the_variable_name() {
+        let err = parse(&[("LATCH_PUBLIC_URL", "ftp://example.com")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "LATCH_PUBLIC_URL: expected an http:// or https:// URL"
+        );
+        let err = parse(&[("LATCH_HASH_MAX_WAIT_MS", " soon ")]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "LATCH_HASH_MAX_WAIT_MS: \" soon \" is not a whole number from 0 to 60000"
+        );
+    }
+
+    #[test]
+    fn blank_values_mean_the_default_and_spaces_around_numbers_are_fine() {
+        let settings = parse(&[
+            ("LATCH_SMTP_URL", ""),
+            ("LATCH_LOG_FORMAT", "  "),
+            ("LATCH_METRICS_TOKEN", " "),
+            ("LATCH_TRUSTED_PROXIES", " , 10.0.0.5 ,"),
+            ("LATCH_OUTBOX_LEASE_SECONDS", " 30 "),
+        ])
+        .unwrap();
+        assert!(settings.mail.smtp_url.is_none());
+        assert_eq!(settings.log_format, LogFormat::Text);
+        assert!(settings.metrics_token.is_none());
+        assert_eq!(
+            settings.trusted_proxies,
+            vec!["10.0.0.5".parse::<IpAddr>().unwrap()]
+        );
+        assert_eq!(settings.outbox_lease, chrono::Duration::seconds(30));
+    }
+
+    #[test]
+    fn an_smtp_password_never_appears_in_debug_output() {
+        let settings = parse(&[(
+            "LATCH_SMTP_URL",
+            "smtps://latch:hunter2secret@mail.example.com",
+        )])
+        .unwrap();
+        assert!(!format!("{settings:?}").contains("hunter2secret"));
+    }
+}

@@ -1,0 +1,296 @@
+//! Reading the `LATCH_*` variables with clap (`env`): each variable's name, default and value
+//! parser in one place, every refusal worded to follow "variable X: ".
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{CommandFactory, FromArgMatches};
+use latch_core::mail::{self, Mailbox};
+use latch_domain::PasswordPolicy;
+use url::Url;
+
+use super::{
+    DEFAULT_DATABASE_URL, DEFAULT_DEV_MAILBOX_DIR, DEFAULT_MAIL_FROM, DEFAULT_PUBLIC_URL,
+    LogFormat, SettingsError,
+};
+
+/// The `LATCH_*` variables as clap reads them: one field per variable, each with its default
+/// and the parser that turns its text into a value or says why not, in words meant to follow
+/// "variable X: ". The long names only carry values handed over by [`Variables::from_lookup`].
+#[derive(clap::Parser)]
+#[command(
+    no_binary_name = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+pub(super) struct Variables {
+    #[arg(
+        long,
+        env = "LATCH_DATABASE_URL",
+        default_value = DEFAULT_DATABASE_URL,
+        value_parser = database_url
+    )]
+    pub(super) database_url: String,
+    #[arg(
+        long,
+        env = "LATCH_PUBLIC_URL",
+        default_value = DEFAULT_PUBLIC_URL,
+        value_parser = public_url
+    )]
+    pub(super) public_url: Url,
+    #[arg(long, env = "LATCH_SMTP_URL", value_parser = smtp_url)]
+    pub(super) smtp_url: Option<String>,
+    #[arg(
+        long,
+        env = "LATCH_MAIL_FROM",
+        default_value = DEFAULT_MAIL_FROM,
+        value_parser = mail_from
+    )]
+    pub(super) mail_from: Mailbox,
+    #[arg(long, env = "LATCH_DEV_MAILBOX_DIR", default_value = DEFAULT_DEV_MAILBOX_DIR)]
+    pub(super) dev_mailbox_dir: PathBuf,
+    #[arg(long, env = "LATCH_TRUSTED_PROXIES", value_parser = trusted_proxies)]
+    pub(super) trusted_proxies: Option<TrustedProxies>,
+    #[arg(
+        long,
+        env = "LATCH_RESET_LINK_MINUTES",
+        default_value = "30",
+        value_parser = reset_link_minutes
+    )]
+    pub(super) reset_link_minutes: i64,
+    #[arg(
+        long,
+        env = "LATCH_HASH_CONCURRENCY",
+        default_value_t = cores(),
+        value_parser = number(1, 256)
+    )]
+    pub(super) hash_concurrency: u64,
+    #[arg(
+        long,
+        env = "LATCH_HASH_MAX_WAIT_MS",
+        default_value = "2000",
+        value_parser = number(0, 60_000)
+    )]
+    pub(super) hash_max_wait_ms: u64,
+    #[arg(
+        long,
+        env = "LATCH_PASSWORD_MIN_LENGTH",
+        default_value_t = PasswordPolicy::LENGTH_FLOOR as u64,
+        value_parser = number(
+            PasswordPolicy::LENGTH_FLOOR as u64,
+            PasswordPolicy::LENGTH_CEILING as u64,
+        )
+    )]
+    pub(super) password_min_length: u64,
+    #[arg(
+        long,
+        env = "LATCH_PASSWORD_MIN_SCORE",
+        default_value_t = PasswordPolicy::default().min_score().into(),
+        value_parser = number(0, 4)
+    )]
+    pub(super) password_min_score: u64,
+    #[arg(
+        long,
+        env = "LATCH_ADMIN_RESET_LINK_HOURS",
+        default_value = "24",
+        value_parser = number(1, 24 * 14)
+    )]
+    pub(super) admin_reset_link_hours: u64,
+    #[arg(
+        long,
+        env = "LATCH_INVITATION_LINK_HOURS",
+        default_value = "72",
+        value_parser = number(1, 24 * 30)
+    )]
+    pub(super) invitation_link_hours: u64,
+    #[arg(
+        long,
+        env = "LATCH_OUTBOX_LEASE_SECONDS",
+        default_value = "300",
+        value_parser = number(1, 3600)
+    )]
+    pub(super) outbox_lease_seconds: u64,
+    #[arg(long, env = "LATCH_LOG_FORMAT", default_value = "text", value_parser = log_format)]
+    pub(super) log_format: LogFormat,
+    #[arg(long, env = "LATCH_METRICS_TOKEN", value_parser = metrics_token)]
+    pub(super) metrics_token: Option<String>,
+}
+
+/// `LATCH_TRUSTED_PROXIES` is one value holding a list; a newtype keeps clap from reading
+/// a `Vec` field as a repeatable flag.
+#[derive(Debug, Clone)]
+pub(super) struct TrustedProxies(pub(super) Vec<IpAddr>);
+
+impl Variables {
+    pub(super) fn from_env() -> Result<Self, SettingsError> {
+        // clap reads each variable; a blank one means "unset" (take the default), as an env
+        // file's `LATCH_SMTP_URL=` line does, so clap is told to forget it. So is a value that
+        // is not Unicode, which reading by hand ignored too.
+        let command = Variables::command().mut_args(|arg| {
+            let unset = arg.get_env().is_some_and(|name| {
+                std::env::var(name).map_or(true, |value| value.trim().is_empty())
+            });
+            if unset { arg.env(None) } else { arg }
+        });
+        Self::parse(command, Vec::new())
+    }
+
+    /// Parses from any variable source, so tests need not touch the process environment:
+    /// each variable `lookup` knows is handed to the same parsers as `--long-name=value`.
+    pub(super) fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, SettingsError> {
+        let mut args = Vec::new();
+        let command = Variables::command().mut_args(|arg| {
+            let name = arg.get_env().and_then(|name| name.to_str());
+            let value = name
+                .and_then(&lookup)
+                .filter(|value| !value.trim().is_empty());
+            if let (Some(long), Some(value)) = (arg.get_long(), value) {
+                args.push(format!("--{long}={value}"));
+            }
+            // Only `lookup` speaks; never this process's own environment.
+            arg.env(None)
+        });
+        Self::parse(command, args)
+    }
+
+    fn parse(command: clap::Command, args: Vec<String>) -> Result<Self, SettingsError> {
+        command
+            .try_get_matches_from(args)
+            .and_then(|matches| Variables::from_arg_matches(&matches))
+            .map_err(|err| settings_error(&err))
+    }
+}
+
+/// "variable X: why", from the failing argument clap names (`--public-url <PUBLIC_URL>`) and
+/// the words its parser gave.
+fn settings_error(err: &clap::Error) -> SettingsError {
+    use clap::error::{ContextKind, ContextValue};
+    let flag = match err.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => arg.split_whitespace().next().map(str::to_owned),
+        _ => None,
+    };
+    let variable = Variables::command()
+        .get_arguments()
+        .find(|arg| {
+            arg.get_long()
+                .is_some_and(|long| flag.as_deref() == Some(&format!("--{long}")))
+        })
+        .and_then(|arg| arg.get_env())
+        // Only a value parser's refusal names an argument; nothing else can fail on values
+        // this module hands over, but the message must still say where to look.
+        .map_or_else(
+            || "LATCH_*".to_owned(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+    let problem =
+        std::error::Error::source(err).map_or_else(|| err.kind().to_string(), ToString::to_string);
+    SettingsError { variable, problem }
+}
+
+fn cores() -> u64 {
+    std::thread::available_parallelism().map_or(1, |n| n.get() as u64)
+}
+
+fn database_url(value: &str) -> Result<String, String> {
+    if value.starts_with("sqlite:")
+        || value.starts_with("postgres://")
+        || value.starts_with("postgresql://")
+    {
+        Ok(value.to_owned())
+    } else {
+        Err("expected a sqlite:// or postgres:// URL".to_owned())
+    }
+}
+
+fn public_url(value: &str) -> Result<Url, String> {
+    let url = Url::parse(value).map_err(|err| format!("not a URL ({err})"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("expected an http:// or https:// URL".to_owned());
+    }
+    if url.host().is_none() || url.query().is_some() || url.fragment().is_some() {
+        return Err("expected a base URL such as https://latch.example.com".to_owned());
+    }
+    Ok(url)
+}
+
+fn smtp_url(value: &str) -> Result<String, String> {
+    // lettre's message can echo the URL; it may hold a password, so keep only the gist.
+    mail::validate_smtp_url(value).map_err(|_| {
+        "expected smtp://host:port, smtp://host?tls=required or smtps://user:password@host"
+            .to_owned()
+    })?;
+    Ok(value.to_owned())
+}
+
+fn mail_from(value: &str) -> Result<Mailbox, String> {
+    value
+        .parse::<Mailbox>()
+        .map_err(|err| format!("expected an address like \"Latch <no-reply@example.com>\" ({err})"))
+}
+
+fn trusted_proxies(value: &str) -> Result<TrustedProxies, String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry.parse::<IpAddr>().map_err(|_| {
+                format!("{entry:?} is not an IP address (expected e.g. 10.0.0.5,10.0.0.6)")
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(TrustedProxies)
+}
+
+fn reset_link_minutes(value: &str) -> Result<i64, String> {
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|minutes| (5..=24 * 60).contains(minutes))
+        .ok_or_else(|| format!("{value:?} is not a number of minutes from 5 to 1440"))
+}
+
+/// A whole number from `min` to `max`, surrounding spaces allowed.
+fn number(min: u64, max: u64) -> impl Fn(&str) -> Result<u64, String> + Clone + Send + Sync {
+    move |value: &str| {
+        value
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or_else(|| format!("{value:?} is not a whole number from {min} to {max}"))
+    }
+}
+
+fn log_format(value: &str) -> Result<LogFormat, String> {
+    match value.trim() {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        other => Err(format!("{other:?} is neither \"text\" nor \"json\"")),
+    }
+}
+
+fn metrics_token(value: &str) -> Result<String, String> {
+    let token = value.trim();
+    if token.len() < 16 {
+        return Err("too short to be secret: use at least 16 random characters".to_owned());
+    }
+    Ok(token.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variable_is_documented_in_the_readme_configuration_table() {
+        let readme = include_str!("../../../README.md");
+        for arg in Variables::command().get_arguments() {
+            let name = arg.get_env().unwrap().to_string_lossy();
+            assert!(readme.contains(&format!("| `{name}` |")), "{name}");
+        }
+    }
+}
