@@ -8,7 +8,8 @@ use std::net::IpAddr;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use latch_domain::{AuditKind, AuditOutcome, CandidatePassword, PasswordProblem};
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::Services;
 use crate::audit::{self, AuditEvent};
@@ -39,6 +40,8 @@ pub enum ChangeError {
     Throttled { retry_at: DateTime<Utc> },
     #[error("the new password and its confirmation differ")]
     PasswordsDiffer,
+    #[error("the session ended while the password was being changed")]
+    SessionEnded,
     #[error("the existing password is wrong")]
     WrongExistingPassword,
     #[error("the new password is refused: {0}")]
@@ -125,13 +128,25 @@ pub async fn change_password(
     let hash = hasher.hash(new_password).await?;
 
     let txn = db.begin().await.context("starting the password change")?;
-    let mut active: user::ActiveModel = user.clone().into();
-    active.password_hash = Set(Some(hash.as_phc().to_owned()));
-    active.updated_at = Set(now);
-    active
-        .update(&txn)
+    // Only over the hash the existing password was checked against: of changes racing from
+    // several devices with the same old password, one wins and the others are refused.
+    let stored = user::Entity::update_many()
+        .col_expr(user::Column::PasswordHash, Expr::value(hash.as_phc()))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user.id))
+        .filter(user::Column::PasswordHash.eq(user.password_hash.clone()))
+        .exec(&txn)
         .await
         .context("storing the new password")?;
+    if stored.rows_affected == 0 {
+        txn.rollback()
+            .await
+            .context("abandoning the password change")?;
+        let details = serde_json::json!({ "reason": "password_changed_meanwhile" });
+        audit::record(db, audit(AuditOutcome::Failed, Some(details)), now).await?;
+        tracing::info!(user_id = %user.id, "password change refused: changed meanwhile");
+        return Err(ChangeError::WrongExistingPassword);
+    }
     revoke_tokens(&txn, user.id, now).await?;
     let ended_elsewhere = if change.sign_out_other_devices {
         sessions::end_all_for_user(&txn, user.id, Some(&change.session.session_key)).await?
@@ -139,7 +154,14 @@ pub async fn change_password(
         0
     };
     // A fresh id for this browser: whoever knew the old session id does not follow along.
-    sessions::end(&txn, &change.session.session_key).await?;
+    if !sessions::end(&txn, &change.session.session_key).await? {
+        // Signed out meanwhile (elsewhere, or by a change that signed out other devices):
+        // a session that is gone is never replaced by a fresh one.
+        txn.rollback()
+            .await
+            .context("abandoning the password change")?;
+        return Err(ChangeError::SessionEnded);
+    }
     let session_token = sessions::start(&txn, user.id, login_policy.session, now).await?;
     throttle::clear(&txn, &account_key).await?;
     let mail = NewMail::for_user(
@@ -159,4 +181,122 @@ pub async fn change_password(
         .context("committing the password change")?;
     tracing::info!(user_id = %user.id, "password changed");
     Ok(session_token)
+}
+
+#[cfg(test)]
+mod tests {
+    use latch_domain::{
+        CompanyName, DisplayName, Email, NewPassword, PasswordPolicy, Role, Username,
+    };
+
+    use super::*;
+    use crate::accounts::{self, NewUser};
+    use crate::sessions::SessionLifetime;
+
+    const OLD: &str = "an old passphrase";
+
+    async fn signed_in_user() -> (Services, SessionUser) {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        let (company, now) = (CompanyName::parse("PT Maju").unwrap(), Utc::now());
+        accounts::add_company(&db, &company, now).await.unwrap();
+        let new_user = NewUser {
+            company,
+            username: Username::parse("ana").unwrap(),
+            email: Email::parse("ana@example.com").unwrap(),
+            display_name: DisplayName::parse("Ana").unwrap(),
+            role: Role::Member,
+        };
+        let password =
+            NewPassword::parse(OLD, &PasswordPolicy::default(), &Default::default()).unwrap();
+        let user = accounts::add_user(&db, new_user, Some(password), now)
+            .await
+            .unwrap();
+        let token = sessions::start(&db, user.id, SessionLifetime::default(), now)
+            .await
+            .unwrap();
+        let session = SessionUser {
+            user,
+            session_key: token.storage_key(),
+        };
+        (Services::for_tests(db), session)
+    }
+
+    fn change<'a>(session: &'a SessionUser, new: &'a str) -> PasswordChange<'a> {
+        PasswordChange {
+            session,
+            existing: OLD,
+            new,
+            confirm: new,
+            sign_out_other_devices: false,
+            client_ip: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_session_ended_meanwhile_is_not_replaced_and_the_password_stays() {
+        let (services, session) = signed_in_user().await;
+        // Signed out on another tab while this form was being sent.
+        sessions::end(&services.db, &session.session_key)
+            .await
+            .unwrap();
+
+        let refused = change_password(
+            &services,
+            change(&session, "plum tractor whistle"),
+            Utc::now(),
+        )
+        .await;
+
+        assert!(
+            matches!(refused, Err(ChangeError::SessionEnded)),
+            "{refused:?}"
+        );
+        let sessions = crate::entities::session::Entity::find()
+            .all(&services.db)
+            .await
+            .unwrap();
+        assert!(sessions.is_empty(), "no new session: {sessions:?}");
+        let stored = user::Entity::find_by_id(session.user.id)
+            .one(&services.db)
+            .await
+            .unwrap();
+        assert_eq!(stored.unwrap().password_hash, session.user.password_hash);
+    }
+
+    #[tokio::test]
+    async fn a_change_over_a_password_changed_meanwhile_is_refused() {
+        let (services, session) = signed_in_user().await;
+        let first = change_password(
+            &services,
+            change(&session, "plum tractor whistle"),
+            Utc::now(),
+        )
+        .await;
+        assert!(first.is_ok(), "{first:?}");
+
+        // The same form, sent again from a device that still holds the old session view.
+        let other = sessions::start(
+            &services.db,
+            session.user.id,
+            SessionLifetime::default(),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let stale = SessionUser {
+            user: session.user.clone(),
+            session_key: other.storage_key(),
+        };
+        let second = change_password(
+            &services,
+            change(&stale, "cobalt river lantern"),
+            Utc::now(),
+        )
+        .await;
+        assert!(
+            matches!(second, Err(ChangeError::WrongExistingPassword)),
+            "{second:?}"
+        );
+    }
 }

@@ -96,13 +96,14 @@ pub async fn authenticate(
     }))
 }
 
-/// Ends one session (logout).
-pub async fn end(db: &impl ConnectionTrait, session_key: &str) -> anyhow::Result<()> {
-    session::Entity::delete_by_id(session_key.to_owned())
+/// Ends one session. Returns whether it was still there (another device may have ended it
+/// meanwhile: signing out, a password change or reset).
+pub async fn end(db: &impl ConnectionTrait, session_key: &str) -> anyhow::Result<bool> {
+    let deleted = session::Entity::delete_by_id(session_key.to_owned())
         .exec(db)
         .await
         .context("deleting the session")?;
-    Ok(())
+    Ok(deleted.rows_affected > 0)
 }
 
 /// Ends every session of a user (password reset, deactivation), optionally sparing one.

@@ -78,6 +78,7 @@ impl From<ChangeError> for AppError {
             },
             ChangeError::PasswordsDiffer => AppError::PasswordsDiffer,
             ChangeError::WrongExistingPassword => AppError::WrongExistingPassword,
+            ChangeError::SessionEnded => AppError::NotSignedIn,
             ChangeError::Rejected(problem) => AppError::PasswordRejected { problem },
             ChangeError::SameAsExisting => AppError::SameAsExisting,
             ChangeError::Busy => busy(),

@@ -358,3 +358,51 @@ async fn without_javascript_a_failed_post_returns_to_the_form_with_the_error() {
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn of_concurrent_changes_from_several_devices_exactly_one_wins() {
+    // Each change verifies and hashes; queued hashes must not turn into 503 "busy" here.
+    let app = spawn_app_with(&[("LATCH_HASH_MAX_WAIT_MS", "60000")]).await;
+    let ana = app.create_user("ana").await;
+    // Every device signs in before any change starts (a change would end the old password).
+    let mut devices = Vec::new();
+    for _ in 0..4 {
+        devices.push(app.signed_in(&ana).await);
+    }
+    let mut changes = Vec::new();
+    for (n, cookie) in devices.into_iter().enumerate() {
+        let new = format!("{NEW_PASSWORD} number {n}");
+        let request = app
+            .client
+            .post(format!("{}/api/change_password", app.address))
+            .header("cookie", cookie)
+            .form(&[
+                ("existing", ana.password.as_str()),
+                ("password", &new),
+                ("confirm", &new),
+            ]);
+        let change = tokio::spawn(async move { request.send().await.unwrap().status() });
+        changes.push((new, change));
+    }
+    let mut winners = Vec::new();
+    let mut statuses = Vec::new();
+    for (new, change) in changes {
+        let status = change.await.unwrap();
+        statuses.push(status.as_u16());
+        if status == 200 {
+            winners.push(new);
+        }
+    }
+
+    assert_eq!(
+        winners.len(),
+        1,
+        "all were checked against one old password: {statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 403).count(),
+        3,
+        "the others are told their existing password is wrong: {statuses:?}"
+    );
+    assert_eq!(app.log_in(&ana.username, &winners[0]).await.status(), 200);
+}
