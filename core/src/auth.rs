@@ -6,53 +6,23 @@
 use std::net::IpAddr;
 
 use anyhow::Context;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use latch_domain::{AuditKind, AuditOutcome, CandidatePassword, Email};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
     TransactionTrait,
 };
 
-use crate::Services;
+pub use crate::policies::LoginPolicy;
+
 use crate::audit::{self, AuditEvent};
 use crate::entities::user;
 use crate::metrics::LoginOutcome;
 use crate::password_hash::HashError;
 use crate::secret_token::SecretToken;
-use crate::sessions::{self, SessionLifetime, SessionUser};
-use crate::throttle::{self, Limit, ThrottleKey};
-
-/// Login policy: session lifetime and throttling.
-#[derive(Debug, Clone, Copy)]
-pub struct LoginPolicy {
-    pub session: SessionLifetime,
-    /// Per account (tight): a handful of tries, then a growing back-off capped at 15 minutes,
-    /// so a guesser is slowed to a crawl but the owner is never locked out for long.
-    pub per_account: Limit,
-    /// Per client address (generous): a whole office behind one NAT address can make plenty of
-    /// typos; only a sustained stream of failures from one address is slowed.
-    pub per_client: Limit,
-}
-
-impl Default for LoginPolicy {
-    fn default() -> Self {
-        Self {
-            session: SessionLifetime::default(),
-            per_account: Limit {
-                free_failures: 5,
-                window: Duration::hours(1),
-                first_block: Duration::seconds(30),
-                max_block: Duration::minutes(15),
-            },
-            per_client: Limit {
-                free_failures: 100,
-                window: Duration::minutes(15),
-                first_block: Duration::minutes(1),
-                max_block: Duration::minutes(15),
-            },
-        }
-    }
-}
+use crate::services::Services;
+use crate::sessions::{self, SessionUser};
+use crate::throttle::{self, ThrottleKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {

@@ -15,6 +15,7 @@ pub mod password_change;
 pub mod password_hash;
 pub mod password_policy;
 pub mod password_reset;
+pub mod policies;
 pub mod preferences;
 pub mod profile;
 pub mod secret_token;

@@ -11,7 +11,6 @@ use latch_domain::{AuditKind, AuditOutcome, CandidatePassword, PasswordProblem};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
-use crate::Services;
 use crate::audit::{self, AuditEvent};
 use crate::entities::user;
 use crate::outbox::{self, MailTemplate, NewMail};
@@ -19,6 +18,7 @@ use crate::password_hash::HashError;
 use crate::password_policy;
 use crate::password_reset::revoke_tokens;
 use crate::secret_token::SecretToken;
+use crate::services::Services;
 use crate::sessions::{self, SessionUser};
 use crate::throttle::{self, ThrottleKey};
 

@@ -2,11 +2,9 @@
 
 use sea_orm::DatabaseConnection;
 
-use crate::admin::AdminPolicy;
-use crate::auth::LoginPolicy;
 use crate::metrics::Metrics;
 use crate::password_hash::Hasher;
-use crate::password_reset::ResetPolicy;
+use crate::policies::{AdminPolicy, LoginPolicy, ResetPolicy};
 
 /// Handles and settings shared by every request (cheap to clone: each field is a handle or a
 /// small value).

@@ -4,11 +4,13 @@
 //! cookies Latch sets.
 
 mod call;
+mod content_security_policy;
 mod cookies;
 mod errors;
 mod request_info;
 
 pub use call::Call;
+pub(crate) use content_security_policy::set_content_security_policy;
 pub use cookies::{reset_cookie, session_cookie_value};
 pub use errors::{DATABASE_RETRY_AFTER_SECS, unexpected};
 pub use request_info::{RequestInfo, request_info};

@@ -19,38 +19,15 @@ pub use activity::{ActivityQuery, ActivityRow, list_activity};
 pub use list::{LastMail, UserQuery, UserRow, list_users, user_row};
 
 use anyhow::Context;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use latch_domain::{CompanyName, Role, Username};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
+pub use crate::policies::AdminPolicy;
+
 use crate::entities::{company, user};
 use crate::sessions::SessionUser;
-use crate::throttle::Limit;
-
-/// How long admin-sent links last, and how often one user may be sent one.
-#[derive(Debug, Clone, Copy)]
-pub struct AdminPolicy {
-    pub reset_link_valid_for: Duration,
-    pub invitation_valid_for: Duration,
-    /// Per target user, so no admin (or stolen admin session) can mail-bomb an inbox.
-    pub resets_per_user: Limit,
-}
-
-impl Default for AdminPolicy {
-    fn default() -> Self {
-        Self {
-            reset_link_valid_for: Duration::hours(24),
-            invitation_valid_for: Duration::hours(72),
-            resets_per_user: Limit {
-                free_failures: 3,
-                window: Duration::hours(1),
-                first_block: Duration::minutes(20),
-                max_block: Duration::hours(1),
-            },
-        }
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {

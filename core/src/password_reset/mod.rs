@@ -8,7 +8,7 @@
 use std::net::IpAddr;
 
 use anyhow::Context;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use latch_domain::{AuditKind, AuditOutcome, Email, PasswordProblem};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
@@ -21,46 +21,17 @@ pub use link::{
 };
 pub(crate) use link::{NewLink, issue_link};
 
-use crate::Services;
+pub use crate::policies::ResetPolicy;
+
 use crate::audit::{self, AuditEvent};
 use crate::entities::{reset_token, user};
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::HashError;
 use crate::password_policy;
 use crate::secret_token::SecretToken;
+use crate::services::Services;
 use crate::sessions;
-use crate::throttle::{self, Limit, ThrottleKey};
-
-/// Reset policy: link lifetime and throttling.
-#[derive(Debug, Clone, Copy)]
-pub struct ResetPolicy {
-    pub link_valid_for: Duration,
-    /// Per email address (tight, so nobody can mail-bomb an inbox): 3 requests an hour, then
-    /// a pause of 20 minutes that grows to an hour.
-    pub per_address: Limit,
-    /// Per client address (generous: an office behind one NAT address).
-    pub per_client: Limit,
-}
-
-impl Default for ResetPolicy {
-    fn default() -> Self {
-        Self {
-            link_valid_for: Duration::minutes(30),
-            per_address: Limit {
-                free_failures: 3,
-                window: Duration::hours(1),
-                first_block: Duration::minutes(20),
-                max_block: Duration::hours(1),
-            },
-            per_client: Limit {
-                free_failures: 50,
-                window: Duration::hours(1),
-                first_block: Duration::minutes(5),
-                max_block: Duration::hours(1),
-            },
-        }
-    }
-}
+use crate::throttle::{self, ThrottleKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResetError {
@@ -253,6 +224,8 @@ pub async fn complete_reset(
 
 #[cfg(test)]
 mod tests {
+    use chrono::Duration;
+
     use super::*;
     use crate::accounts::{self, NewUser};
     use crate::entities::outbox_message;

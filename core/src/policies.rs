@@ -1,0 +1,94 @@
+//! Every number Latch's rules run on: session lifetimes, link lifetimes and throttles. The
+//! settings override some of them; the defaults are here, next to why they are what they are.
+
+use chrono::Duration;
+
+use crate::sessions::SessionLifetime;
+use crate::throttle::Limit;
+
+/// Login policy: session lifetime and throttling.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginPolicy {
+    pub session: SessionLifetime,
+    /// Per account (tight): a handful of tries, then a growing back-off capped at 15 minutes,
+    /// so a guesser is slowed to a crawl but the owner is never locked out for long.
+    pub per_account: Limit,
+    /// Per client address (generous): a whole office behind one NAT address can make plenty of
+    /// typos; only a sustained stream of failures from one address is slowed.
+    pub per_client: Limit,
+}
+
+impl Default for LoginPolicy {
+    fn default() -> Self {
+        Self {
+            session: SessionLifetime::default(),
+            per_account: Limit {
+                free_failures: 5,
+                window: Duration::hours(1),
+                first_block: Duration::seconds(30),
+                max_block: Duration::minutes(15),
+            },
+            per_client: Limit {
+                free_failures: 100,
+                window: Duration::minutes(15),
+                first_block: Duration::minutes(1),
+                max_block: Duration::minutes(15),
+            },
+        }
+    }
+}
+
+/// Reset policy: link lifetime and throttling.
+#[derive(Debug, Clone, Copy)]
+pub struct ResetPolicy {
+    pub link_valid_for: Duration,
+    /// Per email address (tight, so nobody can mail-bomb an inbox): 3 requests an hour, then
+    /// a pause of 20 minutes that grows to an hour.
+    pub per_address: Limit,
+    /// Per client address (generous: an office behind one NAT address).
+    pub per_client: Limit,
+}
+
+impl Default for ResetPolicy {
+    fn default() -> Self {
+        Self {
+            link_valid_for: Duration::minutes(30),
+            per_address: Limit {
+                free_failures: 3,
+                window: Duration::hours(1),
+                first_block: Duration::minutes(20),
+                max_block: Duration::hours(1),
+            },
+            per_client: Limit {
+                free_failures: 50,
+                window: Duration::hours(1),
+                first_block: Duration::minutes(5),
+                max_block: Duration::hours(1),
+            },
+        }
+    }
+}
+
+/// How long admin-sent links last, and how often one user may be sent one.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminPolicy {
+    pub reset_link_valid_for: Duration,
+    pub invitation_valid_for: Duration,
+    /// Per target user, so no admin (or stolen admin session) can mail-bomb an inbox.
+    pub resets_per_user: Limit,
+}
+
+impl Default for AdminPolicy {
+    fn default() -> Self {
+        Self {
+            reset_link_valid_for: Duration::hours(24),
+            invitation_valid_for: Duration::hours(72),
+            resets_per_user: Limit {
+                free_failures: 3,
+                window: Duration::hours(1),
+                first_block: Duration::minutes(20),
+                max_block: Duration::hours(1),
+            },
+        }
+    }
+}
