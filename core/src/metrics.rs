@@ -176,9 +176,19 @@ impl Default for Metrics {
     }
 }
 
+/// The methods a browser or HTTP client sends; anything else counts as `other`. Labels come
+/// from fixed sets, so no request, however made up, adds a series (each one is kept for ever).
+fn method_label(method: &str) -> &'static str {
+    const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method)
+        .unwrap_or("other")
+}
+
 impl Metrics {
     pub fn record_request(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let (method, route) = (method.to_owned(), route.to_owned());
+        let (method, route) = (method_label(method).to_owned(), route.to_owned());
         self.0
             .latency
             .get_or_create(&RouteLabels {

@@ -187,3 +187,30 @@ async fn on_shutdown_mail_still_being_sent_is_handed_back_to_the_queue() {
     assert!(row.claimed_until.is_none());
     assert!(row.next_attempt_at <= Utc::now());
 }
+
+#[tokio::test]
+async fn made_up_http_methods_cannot_grow_the_metrics() {
+    let app = spawn_app().await;
+    let series = |text: &str| {
+        text.lines()
+            .filter(|line| line.starts_with("latch_http_requests_total{"))
+            .count()
+    };
+    let before = series(&app.get("/metrics").await.text().await.unwrap());
+
+    for n in 0..300 {
+        let method = reqwest::Method::from_bytes(format!("PROBE{n}").as_bytes()).unwrap();
+        app.client
+            .request(method, format!("{}/login", app.address))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        series(&text) <= before + 2,
+        "one series for every made-up method, and one for the metrics page itself:\n{text}"
+    );
+    assert!(text.contains(r#"method="other""#), "{text}");
+}
