@@ -54,6 +54,7 @@ pub async fn log_out() -> Result<(), AppError> {
         call.reply(ended)?;
     }
     call.clear_session_cookie();
+    call.clear_site_data();
     call.redirect(crate::paths::LOGIN);
     Ok(())
 }

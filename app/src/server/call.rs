@@ -160,6 +160,16 @@ impl Call {
         self.set_cookie(&cookies::session_cookie_deleted(self.services.is_https()));
     }
 
+    /// Asks the browser to drop what it cached or stored for this site (after logging out).
+    pub fn clear_site_data(&self) {
+        if let Some(response) = &self.response {
+            response.insert_header(
+                http::HeaderName::from_static("clear-site-data"),
+                http::HeaderValue::from_static(r#""cache", "storage""#),
+            );
+        }
+    }
+
     pub fn clear_reset_cookie(&self) {
         self.set_cookie(&cookies::reset_cookie_deleted(self.services.is_https()));
     }

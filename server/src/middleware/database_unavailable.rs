@@ -13,7 +13,8 @@ const PAGE: &str = include_str!("../../templates/database_unavailable.html");
 
 /// The page sets its own policy: it is not rendered by Leptos, so it has no nonce, and it
 /// needs nothing but its inline style.
-const PAGE_POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+const PAGE_POLICY: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The database is unreachable: say so in plain words, and that it is worth trying again.
 pub(super) fn database_unavailable(headers: &HeaderMap) -> Response {
@@ -127,6 +128,10 @@ mod tests {
             "text/html; charset=utf-8"
         );
         assert_eq!(page.headers()[header::CONTENT_SECURITY_POLICY], PAGE_POLICY);
+        assert!(
+            PAGE_POLICY.contains("base-uri 'none'")
+                && PAGE_POLICY.contains("frame-ancestors 'none'")
+        );
         assert!(body(page).await.contains("<html lang=\"id\">"));
 
         let sentence = database_unavailable(&headers("application/json", "en"));

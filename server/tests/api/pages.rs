@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{session_cookie, spawn_app};
 
 #[tokio::test]
 async fn login_page_is_rendered_on_the_server_with_its_hydration_scripts() {
@@ -76,4 +76,48 @@ async fn signed_out_visitors_of_the_start_page_go_to_login() {
 
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/login");
+}
+
+#[tokio::test]
+async fn answers_that_depend_on_the_session_are_never_stored_and_https_is_pinned() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let cookie = session_cookie(&app.log_in(&ana.username, &ana.password).await).unwrap();
+
+    let page = app.get_page("/settings/account", &cookie).await;
+    let data = app
+        .post_form("/api/current_user", &[], &[("cookie", &cookie)])
+        .await;
+    let login = app.get("/login").await;
+    for (what, response) in [
+        ("page", &page),
+        ("server function", &data),
+        ("login", &login),
+    ] {
+        assert_eq!(response.headers()["cache-control"], "no-store", "{what}");
+        // The test server's public URL is https: browsers must never try plain http again.
+        assert_eq!(
+            response.headers()["strict-transport-security"],
+            "max-age=31536000",
+            "{what}"
+        );
+    }
+
+    let health = app.get("/health").await;
+    let policy = health.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
+    assert!(
+        policy.contains("frame-ancestors 'none'"),
+        "every answer refuses framing: {policy}"
+    );
+
+    let logout = app
+        .post_form("/api/logout", &[], &[("cookie", &cookie)])
+        .await;
+    assert_eq!(
+        logout.headers()["clear-site-data"],
+        r#""cache", "storage""#,
+        "nothing of the session stays in the browser"
+    );
 }
