@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use latch_domain::{AuditKind, AuditOutcome, Email, Role};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, Set, TransactionTrait,
@@ -334,10 +335,20 @@ pub async fn change_email(
     Ok(())
 }
 
+/// Refuses to leave `user`'s company without an active admin. Two admins demoting each other
+/// at once would each still see the other as admin; so the company's row is locked first (a
+/// write that changes nothing: a row lock on PostgreSQL, the write lock on SQLite), which
+/// makes such changes take turns, and the second one counts after the first committed.
 async fn ensure_another_active_admin(
     db: &impl ConnectionTrait,
     user: &user::Model,
 ) -> Result<(), AdminError> {
+    company::Entity::update_many()
+        .col_expr(company::Column::Name, Expr::col(company::Column::Name))
+        .filter(company::Column::Id.eq(user.company_id))
+        .exec(db)
+        .await
+        .context("locking the company's admins")?;
     let others = user::Entity::find()
         .filter(user::Column::CompanyId.eq(user.company_id))
         .filter(user::Column::Role.eq(Role::Admin))

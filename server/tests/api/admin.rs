@@ -741,3 +741,64 @@ async fn without_javascript_a_refused_reset_returns_to_its_confirmation_page() {
         .unwrap();
     assert!(page.contains("sent several emails recently"), "{page}");
 }
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    let app = spawn_app().await;
+    let adi = app.create_user_in("PT Maju Jaya", "adi", Role::Admin).await;
+    let dewi = app
+        .create_user_in("PT Maju Jaya", "dewi", Role::Admin)
+        .await;
+    let (adi_id, dewi_id) = (app.user_id("adi").await, app.user_id("dewi").await);
+    let cookies = [app.cookie_for(&adi).await, app.cookie_for(&dewi).await];
+    let demote = |cookie: &str, target: &str| {
+        app.client
+            .post(format!("{}/api/admin/set_role", app.address))
+            .header("cookie", cookie)
+            .form(&[
+                ("user_id", target),
+                ("admin", "false"),
+                ("return_to", "/settings"),
+            ])
+    };
+
+    for round in 0..5 {
+        let (by_adi, by_dewi) = (demote(&cookies[0], &dewi_id), demote(&cookies[1], &adi_id));
+        let (a, d) = tokio::join!(by_adi.send(), by_dewi.send());
+        let mut statuses = [a.unwrap().status().as_u16(), d.unwrap().status().as_u16()];
+        statuses.sort_unstable();
+
+        let admins = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin))
+            .filter(user::Column::Username.is_in(["adi", "dewi"]))
+            .all(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(admins.len(), 1, "round {round}: {statuses:?}");
+        // The other is refused: "LastAdmin" when both ran at once, or "NotAdmin" when the
+        // winner's change landed before the other request was even authorized.
+        assert!(
+            statuses == [200, 409] || statuses == [200, 403],
+            "round {round}: one wins, the other is refused: {statuses:?}"
+        );
+
+        // The one left promotes the other again for the next round.
+        let (left, other) = if admins[0].username == "adi" {
+            (&cookies[0], &dewi_id)
+        } else {
+            (&cookies[1], &adi_id)
+        };
+        let promoted = app
+            .admin_post(
+                left,
+                "set_role",
+                &[
+                    ("user_id", other),
+                    ("admin", "true"),
+                    ("return_to", "/settings"),
+                ],
+            )
+            .await;
+        assert_eq!(promoted.status(), 200);
+    }
+}
