@@ -69,9 +69,31 @@ impl std::fmt::Display for Email {
     }
 }
 
+/// `address` with all but the first character of its local part hidden (`a•••@example.com`):
+/// enough for its owner to recognise it, too little for anyone else to learn it.
+pub fn masked_email(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}•••@{domain}")
+        }
+        None => "•••".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_masked_address_keeps_its_first_letter_and_its_domain() {
+        assert_eq!(
+            masked_email("ana.putri@example.co.id"),
+            "a•••@example.co.id"
+        );
+        assert_eq!(masked_email("ñ@b.c"), "ñ•••@b.c");
+        assert_eq!(masked_email("not an address"), "•••");
+    }
     use proptest::prelude::*;
 
     #[test]

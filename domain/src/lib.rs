@@ -13,7 +13,7 @@ mod role;
 mod username;
 
 pub use audit::{AuditKind, AuditOutcome};
-pub use email::{Email, EmailError};
+pub use email::{Email, EmailError, masked_email};
 pub use listing::{Page, UserSort};
 pub use local_path::{is_local_path, local_path_or_home};
 pub use name::{CompanyName, DisplayName, NameError};

@@ -99,6 +99,9 @@ pub(crate) static MESSAGES: Messages = Messages {
     reset_title: "Choose a new password",
     reset_intro: "Choose a new password for your account. You will log in with it afterwards.",
     reset_link_expires: |until| format!("This link works until {until}."),
+    reset_for_account: |username, email| {
+        format!("This link sets a new password for {username} ({email}).")
+    },
     new_password_label: "New password",
     confirm_password_label: "Confirm new password",
     set_password_button: "Set new password",

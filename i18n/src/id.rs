@@ -106,6 +106,9 @@ pub(crate) static MESSAGES: Messages = Messages {
     reset_title: "Buat kata sandi baru",
     reset_intro: "Buat kata sandi baru untuk akun Anda. Setelah itu, Anda masuk dengan kata sandi tersebut.",
     reset_link_expires: |until| format!("Tautan ini berlaku sampai {until}."),
+    reset_for_account: |username, email| {
+        format!("Tautan ini mengganti kata sandi akun {username} ({email}).")
+    },
     new_password_label: "Kata sandi baru",
     confirm_password_label: "Konfirmasi kata sandi baru",
     set_password_button: "Simpan kata sandi baru",

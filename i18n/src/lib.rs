@@ -223,6 +223,9 @@ messages! {
     pub reset_intro: &'static str,
     /// When the opened link stops working (`until`: a [`Messages::date_time`]).
     pub reset_link_expires: fn(until: &str) -> String,
+    /// Whose password the opened link changes (`email` already masked), so a link someone
+    /// else requested is recognised before it is used.
+    pub reset_for_account: fn(username: &str, email: &str) -> String,
     pub new_password_label: &'static str,
     pub confirm_password_label: &'static str,
     pub set_password_button: &'static str,

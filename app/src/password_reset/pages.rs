@@ -131,6 +131,10 @@ fn ResetForm(rules: PasswordRules, expiry: Option<LinkExpiry>) -> impl IntoView 
         {move || match link_error() {
             Some(state) => view! { <DeadLink state /> }.into_any(),
             None => {
+                let account = (t.reset_for_account)(
+                    &rules.about.username,
+                    &latch_domain::masked_email(&rules.about.email),
+                );
                 let rules = rules.clone();
                 let expiry = expiry.clone().map(|expiry| {
                     view! { <p class="hint link-expiry" lang=expiry.locale.tag()>{expiry.sentence}</p> }
@@ -138,6 +142,7 @@ fn ResetForm(rules: PasswordRules, expiry: Option<LinkExpiry>) -> impl IntoView 
                 view! {
                     <h1>{t.reset_title}</h1>
                     <p>{t.reset_intro}</p>
+                    <p class="reset-account">{account}</p>
                     {expiry}
                     <ActionForm action=action attr:class="form">
                         <NewPasswordFields

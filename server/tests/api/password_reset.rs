@@ -318,3 +318,30 @@ async fn a_completed_reset_lifts_the_login_block_that_strangers_caused() {
     assert_eq!(logged_in.status(), 200, "the owner proved who they are");
     assert!(session_cookie(&logged_in).is_some());
 }
+
+#[tokio::test]
+async fn the_reset_page_names_the_account_it_will_change() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    app.request_reset(&ana.email).await;
+    let cookie = app.open_link(&app.reset_link(1).await).await;
+
+    let page = app.get_with_cookie("/reset-password", Some(&cookie)).await;
+    let page = page.text().await.unwrap();
+
+    // A link planted by someone else would name their account: recognisable before use.
+    let (local, domain) = ana.email.split_once('@').unwrap();
+    let masked = format!("{}•••@{domain}", &local[..1]);
+    assert!(
+        page.contains(&format!(
+            "This link sets a new password for {} ({masked}).",
+            ana.username
+        )),
+        "{page}"
+    );
+    let visible = page.split("<script").next().unwrap();
+    assert!(
+        !visible.contains(&format!(">{}<", ana.email)),
+        "never the whole address as text"
+    );
+}
