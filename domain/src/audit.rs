@@ -58,6 +58,9 @@ stored_enum! {
         UserReactivated = "user_reactivated",
         RoleChanged = "role_changed",
         EmailChanged = "email_changed",
+        /// An admin act someone was refused: a member trying one, or an admin naming a user
+        /// outside their company (the requested id is in the details).
+        AdminRefused = "admin_refused",
     }
 }
 
@@ -72,6 +75,10 @@ stored_enum! {
         NoActiveAccount = "no_active_account",
         /// The act's email waits in the outbox.
         MailQueued = "mail_queued",
+        /// The actor is no active admin.
+        NotAdmin = "not_admin",
+        /// The requested user is not in the actor's company (or does not exist).
+        UnknownUser = "unknown_user",
     }
 }
 
@@ -117,6 +124,7 @@ mod tests {
                 "user_reactivated",
                 "role_changed",
                 "email_changed",
+                "admin_refused",
             ]
         );
         let outcomes: Vec<_> = AuditOutcome::ALL.iter().map(|o| o.as_str()).collect();
@@ -127,7 +135,9 @@ mod tests {
                 "failed",
                 "throttled",
                 "no_active_account",
-                "mail_queued"
+                "mail_queued",
+                "not_admin",
+                "unknown_user",
             ]
         );
     }

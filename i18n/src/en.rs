@@ -277,6 +277,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::UserReactivated => "User reactivated",
         AuditKind::RoleChanged => "Role change",
         AuditKind::EmailChanged => "Email address change",
+        AuditKind::AdminRefused => "Admin action refused",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Succeeded",
@@ -284,6 +285,8 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditOutcome::Throttled => "Refused: too many in a short time",
         AuditOutcome::NoActiveAccount => "No active account",
         AuditOutcome::MailQueued => "Email queued",
+        AuditOutcome::NotAdmin => "Refused: not an Admin",
+        AuditOutcome::UnknownUser => "Refused: no such user in the company",
     },
     event_unknown: "Other",
     operator: "Operator (command line)",

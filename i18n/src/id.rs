@@ -283,6 +283,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::UserReactivated => "Pengguna diaktifkan kembali",
         AuditKind::RoleChanged => "Perubahan peran",
         AuditKind::EmailChanged => "Perubahan alamat email",
+        AuditKind::AdminRefused => "Tindakan admin ditolak",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Berhasil",
@@ -290,6 +291,8 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditOutcome::Throttled => "Ditolak: terlalu sering dalam waktu singkat",
         AuditOutcome::NoActiveAccount => "Tidak ada akun aktif",
         AuditOutcome::MailQueued => "Email dalam antrean",
+        AuditOutcome::NotAdmin => "Ditolak: bukan Admin",
+        AuditOutcome::UnknownUser => "Ditolak: pengguna tidak ada di perusahaan",
     },
     event_unknown: "Lainnya",
     operator: "Operator (baris perintah)",

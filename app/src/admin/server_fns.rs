@@ -24,7 +24,7 @@ pub async fn list_users(
     page: u64,
 ) -> Result<UserPage, AppError> {
     let call = Call::begin()?;
-    let admin = call.reply(call.admin())?;
+    let admin = call.reply(admin_for(&call, "list_users", None).await)?;
     let sort = UserSort::parse(&sort).unwrap_or_default();
     let query = admin::UserQuery::new(search, sort, descending, page);
     let found = admin::list_users(&call.services.db, &admin, &query).await;
@@ -36,7 +36,7 @@ pub async fn list_users(
 pub async fn get_user(user_id: String) -> Result<UserRow, AppError> {
     let call = Call::begin()?;
     let found = async {
-        let (_, target) = admin_and_target(&call, &user_id).await?;
+        let (_, target) = admin_and_target(&call, "get_user", &user_id).await?;
         Ok::<_, AppError>(admin::user_row(&call.services.db, &target).await?)
     };
     call.reply(found.await.map(|row| UserRow::new(row, &call)))
@@ -47,7 +47,7 @@ pub async fn get_user(user_id: String) -> Result<UserRow, AppError> {
 pub async fn admin_reset(user_id: String, return_to: String) -> Result<(), AppError> {
     let call = Call::begin()?;
     let result = async {
-        let (admin, target) = admin_and_target(&call, &user_id).await?;
+        let (admin, target) = admin_and_target(&call, "admin_reset", &user_id).await?;
         let reset = admin::AdminReset {
             policy: &call.services.admin_policy,
             actor: Actor::Admin(&admin),
@@ -69,7 +69,7 @@ pub async fn admin_reset(user_id: String, return_to: String) -> Result<(), AppEr
 pub async fn set_active(user_id: String, active: bool, return_to: String) -> Result<(), AppError> {
     let call = Call::begin()?;
     let result = async {
-        let (admin, target) = admin_and_target(&call, &user_id).await?;
+        let (admin, target) = admin_and_target(&call, "set_active", &user_id).await?;
         let (db, by, ip) = (&call.services.db, Actor::Admin(&admin), call.client_ip());
         admin::set_active(db, by, &target, active, ip, call.now()).await?;
         let notice = if active { "reactivated" } else { "deactivated" };
@@ -84,7 +84,7 @@ pub async fn set_role(user_id: String, admin: bool, return_to: String) -> Result
     let call = Call::begin()?;
     let role = if admin { Role::Admin } else { Role::Member };
     let result = async {
-        let (caller, target) = admin_and_target(&call, &user_id).await?;
+        let (caller, target) = admin_and_target(&call, "set_role", &user_id).await?;
         let (db, by, ip) = (&call.services.db, Actor::Admin(&caller), call.client_ip());
         admin::set_role(db, by, &target, role, ip, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(local(&return_to), "role-changed"))
@@ -101,7 +101,7 @@ pub async fn change_email(
 ) -> Result<(), AppError> {
     let call = Call::begin()?;
     let result = async {
-        let (admin, target) = admin_and_target(&call, &user_id).await?;
+        let (admin, target) = admin_and_target(&call, "change_email", &user_id).await?;
         let address = Email::parse(&email).map_err(|_| AppError::InvalidEmail { email })?;
         let (by, db) = (Actor::Admin(&admin), &call.services.db);
         admin::change_email(db, by, &target, &address, call.client_ip(), call.now()).await?;
@@ -120,7 +120,7 @@ pub async fn invite_user(
 ) -> Result<(), AppError> {
     let call = Call::begin()?;
     let result = async {
-        let admin = call.admin()?;
+        let admin = admin_for(&call, "invite_user", None).await?;
         let company = admin.company_name(&call.services.db).await?;
         let invitation = admin::Invitation {
             policy: &call.services.admin_policy,
@@ -139,7 +139,7 @@ pub async fn invite_user(
 #[server(name = ListActivity, prefix = "/api", endpoint = "admin/activity")]
 pub async fn list_activity(kind: String, page: u64) -> Result<ActivityPage, AppError> {
     let call = Call::begin()?;
-    let admin = call.reply(call.admin())?;
+    let admin = call.reply(admin_for(&call, "list_activity", None).await)?;
     let query = admin::ActivityQuery::new(kind, page);
     let found = admin::list_activity(&call.services.db, &admin, &query).await;
     call.reply(found.map(|found| found.map(|row| super::types::ActivityRow::new(row, &call))))
@@ -164,15 +164,54 @@ fn parse_new_user(
     })
 }
 
-/// The signed-in admin and the user of their company that `user_id` names.
+/// The signed-in admin. A signed-in user who is none is refused, and the refusal is recorded
+/// for their company's admins to see (`act`: this server function's name).
+#[cfg(feature = "ssr")]
+async fn admin_for(
+    call: &Call,
+    act: &'static str,
+    requested_user: Option<&str>,
+) -> Result<admin::Admin, AppError> {
+    let session = call.user()?;
+    match admin::Admin::from_session(session) {
+        Ok(admin) => Ok(admin),
+        Err(error) => Err(refused(call, session, act, requested_user, error).await),
+    }
+}
+
+/// The signed-in admin and the user of their company that `user_id` names; naming anyone
+/// else is refused and recorded like [`admin_for`]'s refusals.
 #[cfg(feature = "ssr")]
 async fn admin_and_target(
     call: &Call,
+    act: &'static str,
     user_id: &str,
 ) -> Result<(admin::Admin, admin::Target), AppError> {
-    let admin = call.admin()?;
-    let target = admin.find_user(&call.services.db, user_id).await?;
-    Ok((admin, target))
+    let admin = admin_for(call, act, Some(user_id)).await?;
+    match admin.find_user(&call.services.db, user_id).await {
+        Ok(target) => Ok((admin, target)),
+        Err(error) => Err(refused(call, call.user()?, act, Some(user_id), error).await),
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn refused(
+    call: &Call,
+    session: &latch_core::sessions::SessionUser,
+    act: &'static str,
+    requested_user: Option<&str>,
+    error: admin::AdminError,
+) -> AppError {
+    let refusal = admin::Refusal {
+        session,
+        act,
+        requested_user,
+        client_ip: call.client_ip(),
+    };
+    match admin::record_refusal(&call.services.db, refusal, &error, call.now()).await {
+        Ok(()) => error.into(),
+        Err(unrecorded) => crate::server::unexpected(unrecorded),
+    }
 }
 
 /// A form's return address, if it is a local path (anything else goes home).

@@ -7,7 +7,6 @@
 
 use chrono::{DateTime, Utc};
 use latch_core::Services;
-use latch_core::admin::Admin;
 use latch_core::secret_token::SecretToken;
 use latch_core::sessions::SessionUser;
 use leptos::prelude::use_context;
@@ -65,11 +64,6 @@ impl Call {
     /// The signed-in user, or the refusal for a signed-out visitor.
     pub fn user(&self) -> Result<&SessionUser, AppError> {
         self.request.session.as_ref().ok_or(AppError::NotSignedIn)
-    }
-
-    /// The signed-in admin, or the refusal for a signed-out visitor or a member.
-    pub fn admin(&self) -> Result<Admin, AppError> {
-        Ok(Admin::from_session(self.user()?)?)
     }
 
     /// The reset token this browser's cookie holds (put there when the emailed link opened).

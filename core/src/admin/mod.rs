@@ -18,14 +18,18 @@ pub use actions::{
 pub use activity::{ActivityQuery, ActivityRow, list_activity};
 pub use list::{LastMail, UserQuery, UserRow, list_users, user_row};
 
+use std::net::IpAddr;
+
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use latch_domain::{CompanyName, Role, Username};
+
+use latch_domain::{AuditKind, AuditOutcome, CompanyName, Role, Username};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 pub use crate::policies::AdminPolicy;
 
+use crate::audit::{self, AuditEvent};
 use crate::entities::{company, user};
 use crate::sessions::SessionUser;
 
@@ -143,4 +147,45 @@ impl Target {
     pub fn user(&self) -> &user::Model {
         &self.0
     }
+}
+
+/// An admin act a signed-in user asked for and was refused.
+pub struct Refusal<'a> {
+    /// Who asked (a member, or an admin of another company).
+    pub session: &'a SessionUser,
+    /// The act, as its server function names it (`set_role`, `list_users`...).
+    pub act: &'static str,
+    /// The user id the request named, as sent (at most its first 64 characters are kept).
+    pub requested_user: Option<&'a str>,
+    pub client_ip: Option<IpAddr>,
+}
+
+/// Records `refusal` in the asker's company's audit trail, where its admins see it in
+/// Activity: probing for other companies' users or for admin powers leaves a trace.
+/// Other errors are not refusals and are not recorded here.
+pub async fn record_refusal(
+    db: &impl ConnectionTrait,
+    refusal: Refusal<'_>,
+    error: &AdminError,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let outcome = match error {
+        AdminError::NotAdmin => AuditOutcome::NotAdmin,
+        AdminError::UnknownUser => AuditOutcome::UnknownUser,
+        _ => return Ok(()),
+    };
+    let user = &refusal.session.user;
+    let requested: Option<String> = refusal
+        .requested_user
+        .map(|id| id.chars().take(64).collect());
+    let event = AuditEvent {
+        company_id: Some(user.company_id),
+        actor_user_id: Some(user.id),
+        target_user_id: None,
+        kind: AuditKind::AdminRefused,
+        outcome,
+        client_ip: refusal.client_ip.map(|ip| ip.to_string()),
+        details: Some(serde_json::json!({ "act": refusal.act, "requested_user_id": requested })),
+    };
+    audit::record(db, event, now).await
 }

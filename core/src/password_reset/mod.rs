@@ -90,6 +90,17 @@ pub async fn request_reset(
         }
     }
     if let Some(retry_at) = blocked {
+        // Seen by the operator: someone is hammering Forgot Password from this address.
+        let throttled = AuditEvent {
+            company_id: None,
+            actor_user_id: None,
+            target_user_id: None,
+            kind: AuditKind::PasswordResetRequested,
+            outcome: AuditOutcome::Throttled,
+            client_ip: client_ip.map(|ip| ip.to_string()),
+            details: None,
+        };
+        audit::record(db, throttled, now).await?;
         return Err(ResetError::Throttled { retry_at });
     }
 

@@ -802,3 +802,52 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
         assert_eq!(promoted.status(), 200);
     }
 }
+
+#[tokio::test]
+async fn refused_admin_calls_leave_a_trace_for_the_askers_company() {
+    let app = spawn_app().await;
+    let (admin, member, stranger) = two_companies(&app).await;
+    let admin_id = app.user_id(&admin.username).await;
+    let form = [("user_id", admin_id.as_str()), ("return_to", "/settings")];
+
+    let by_member = app
+        .admin_post(&app.cookie_for(&member).await, "reset_password", &form)
+        .await;
+    let by_stranger = app
+        .admin_post(&app.cookie_for(&stranger).await, "reset_password", &form)
+        .await;
+    assert_eq!(
+        (by_member.status().as_u16(), by_stranger.status().as_u16()),
+        (403, 404)
+    );
+
+    let refusals = audit_event::Entity::find()
+        .filter(audit_event::Column::Kind.eq("admin_refused"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(refusals.len(), 2, "{refusals:?}");
+    let member_row = app.user_row(&member.username).await;
+    let stranger_row = app.user_row(&stranger.username).await;
+    for (who, outcome) in [(&member_row, "not_admin"), (&stranger_row, "unknown_user")] {
+        let event = refusals
+            .iter()
+            .find(|event| event.actor_user_id == Some(who.id))
+            .unwrap_or_else(|| panic!("no refusal by {}: {refusals:?}", who.username));
+        assert_eq!(event.outcome, outcome);
+        assert_eq!(
+            event.company_id,
+            Some(who.company_id),
+            "in the asker's own trail"
+        );
+        assert_eq!(
+            event.target_user_id, None,
+            "nothing about the other company's user"
+        );
+        let details = event.details.as_deref().unwrap_or_default();
+        assert!(
+            details.contains(&admin_id) && details.contains("admin_reset"),
+            "{details}"
+        );
+    }
+}

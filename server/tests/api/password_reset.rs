@@ -345,3 +345,20 @@ async fn the_reset_page_names_the_account_it_will_change() {
         "never the whole address as text"
     );
 }
+
+#[tokio::test]
+async fn throttled_forgot_password_requests_are_audited() {
+    let app = spawn_app().await;
+    for _ in 0..4 {
+        app.request_reset("someone@example.com").await;
+    }
+
+    let throttled = audit_event::Entity::find()
+        .filter(audit_event::Column::Kind.eq("password_reset_requested"))
+        .filter(audit_event::Column::Outcome.eq("throttled"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(throttled.len(), 1, "{throttled:?}");
+    assert_eq!(throttled[0].client_ip.as_deref(), Some("127.0.0.1"));
+}
