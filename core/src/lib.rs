@@ -18,6 +18,7 @@ pub mod password_reset;
 pub mod policies;
 pub mod preferences;
 pub mod profile;
+pub mod prune;
 pub mod secret_token;
 pub mod services;
 pub mod sessions;

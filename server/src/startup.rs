@@ -88,6 +88,13 @@ impl Application {
             mail_sender(&self.state),
             policy,
             self.state.services.metrics.clone(),
+            stopped.clone(),
+        ));
+        // Sessions, counters, links and old audit events that are dead go, once an hour.
+        let pruner = tokio::spawn(latch_core::prune::run_pruner(
+            self.state.services.db.clone(),
+            self.state.settings.retention,
+            PRUNE_EVERY,
             stopped,
         ));
         let signal = async move {
@@ -106,10 +113,21 @@ impl Application {
         if tokio::time::timeout(bound, worker).await.is_err() {
             tracing::warn!("outbox worker did not stop in time; its claims expire by lease");
         }
+        // A round in progress finishes (or gives up on the pool's 5 s) quickly.
+        if tokio::time::timeout(std::time::Duration::from_secs(10), pruner)
+            .await
+            .is_err()
+        {
+            tracing::warn!("pruning did not stop in time");
+        }
         tracing::info!("stopped");
         Ok(())
     }
 }
+
+/// How often each instance prunes dead rows (deleting only what is dead, so instances never
+/// get in each other's way).
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 pub fn outbox_policy(settings: &Settings) -> OutboxPolicy {
     OutboxPolicy {

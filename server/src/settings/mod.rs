@@ -44,6 +44,8 @@ pub struct Settings {
     /// How long a claimed mail stays reserved for the instance sending it; after a crash the
     /// mail is sent by any instance once this has passed.
     pub outbox_lease: chrono::Duration,
+    /// How long dead links and audit events are kept before the hourly pruning deletes them.
+    pub retention: latch_core::prune::Retention,
     pub log_format: LogFormat,
     /// Bearer token that lets a remote Prometheus read `/metrics`. Without it, only requests
     /// made directly from this machine may.
@@ -140,6 +142,10 @@ impl Settings {
             invitation_valid_for: chrono::Duration::hours(variables.invitation_link_hours as i64),
             password_policy,
             outbox_lease: chrono::Duration::seconds(variables.outbox_lease_seconds as i64),
+            retention: latch_core::prune::Retention {
+                links: chrono::Duration::days(variables.link_retention_days as i64),
+                audit_events: chrono::Duration::days(variables.audit_retention_days as i64),
+            },
             log_format: variables.log_format,
             metrics_token: variables.metrics_token.map(SecretString::from),
         })

@@ -110,6 +110,20 @@ pub(super) struct Variables {
         value_parser = number(1, 3600)
     )]
     pub(super) outbox_lease_seconds: u64,
+    #[arg(
+        long,
+        env = "LATCH_LINK_RETENTION_DAYS",
+        default_value = "7",
+        value_parser = number(1, 3650)
+    )]
+    pub(super) link_retention_days: u64,
+    #[arg(
+        long,
+        env = "LATCH_AUDIT_RETENTION_DAYS",
+        default_value = "400",
+        value_parser = number(1, 36500)
+    )]
+    pub(super) audit_retention_days: u64,
     #[arg(long, env = "LATCH_LOG_FORMAT", default_value = "text", value_parser = log_format)]
     pub(super) log_format: LogFormat,
     #[arg(long, env = "LATCH_METRICS_TOKEN", value_parser = metrics_token)]

@@ -214,3 +214,39 @@ async fn made_up_http_methods_cannot_grow_the_metrics() {
     );
     assert!(text.contains(r#"method="other""#), "{text}");
 }
+
+#[tokio::test]
+async fn pruning_deletes_dead_rows_and_keeps_live_ones_on_this_database() {
+    use latch_core::entities::session;
+    use latch_core::prune::{Retention, prune};
+    use sea_orm::PaginatorTrait;
+
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    app.log_in(&ana.username, &ana.password).await;
+    app.log_in("nobody", "wrong guess").await;
+    let now = chrono::Utc::now();
+
+    let today = prune(&app.db, Retention::default(), now).await.unwrap();
+    assert_eq!(
+        (today.sessions, today.rate_limits),
+        (0, 0),
+        "nothing is dead yet"
+    );
+
+    // Two days on: the session's idle time is over and the counter's window long gone.
+    let later = prune(
+        &app.db,
+        Retention::default(),
+        now + chrono::Duration::days(2),
+    )
+    .await
+    .unwrap();
+    // The failed login's counters: the identifier's and the client address's.
+    assert_eq!((later.sessions, later.rate_limits), (1, 2));
+    assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 0);
+    assert_eq!(
+        later.audit_events, 0,
+        "the audit trail is kept for 400 days"
+    );
+}
