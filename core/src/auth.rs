@@ -9,8 +9,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use latch_domain::{AuditKind, AuditOutcome, CandidatePassword, Email};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 
 pub use crate::policies::LoginPolicy;
@@ -119,11 +119,9 @@ async fn check_and_start_session(
         details: None,
     };
 
-    let mut blocked = throttle::blocked_until(db, &account_key, now).await?;
-    if let Some(key) = &client_key {
-        blocked = blocked.max(throttle::blocked_until(db, key, now).await?);
-    }
-    if let Some(retry_at) = blocked {
+    // Counted before the hash, so a burst of concurrent guesses cannot outrun the counter.
+    let reserved = reserve_attempt(db, policy, &account_key, client_key.as_ref(), now).await?;
+    if let Err(retry_at) = reserved {
         audit::record(db, audit(AuditOutcome::Throttled), now).await?;
         return Err(LoginError::Throttled { retry_at });
     }
@@ -134,16 +132,20 @@ async fn check_and_start_session(
                 .as_ref()
                 .filter(|user| user.active)
                 .and_then(|user| user.password_hash.as_deref());
-            Some(hasher.verify(&password, stored).await?)
+            match hasher.verify(&password, stored).await {
+                Ok(verification) => Some(verification),
+                Err(unchecked) => {
+                    // Not a guess: nothing was compared, so nothing is held against anyone.
+                    refund_attempt(db, policy, &account_key, client_key.as_ref(), now).await?;
+                    return Err(unchecked.into());
+                }
+            }
         }
         // Longer than any password can be: refused without spending a hash on it.
         Err(_) => None,
     };
     let Some(verification) = verification.filter(|v| v.matched) else {
-        throttle::record_failure(db, &account_key, policy.per_account, now).await?;
-        if let Some(key) = &client_key {
-            throttle::record_failure(db, key, policy.per_client, now).await?;
-        }
+        // Already counted by the reservation.
         audit::record(db, audit(AuditOutcome::Failed), now).await?;
         tracing::info!(user_known = found.is_some(), client_ip = ?client_ip, "login failed");
         return Err(LoginError::InvalidCredentials);
@@ -166,12 +168,53 @@ async fn check_and_start_session(
     throttle::clear(&txn, &account_key).await?;
     audit::record(&txn, audit(AuditOutcome::Succeeded), now).await?;
     txn.commit().await.context("committing the login")?;
+    // A success is no failure: an office behind one address is not held to its colleagues'.
+    if let Some(key) = &client_key {
+        throttle::refund(db, key, policy.per_client, now).await?;
+    }
     tracing::info!(user_id = %user.id, client_ip = ?client_ip, "login succeeded");
 
     Ok(LoggedIn {
         user,
         session_token,
     })
+}
+
+/// Reserves one password check on the account's counter and the client's: `Err(retry_at)`
+/// when either is blocked (a reservation made on the other is given back).
+pub(crate) async fn reserve_attempt(
+    db: &DatabaseConnection,
+    policy: &LoginPolicy,
+    account_key: &ThrottleKey,
+    client_key: Option<&ThrottleKey>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(), DateTime<Utc>>> {
+    if let Err(retry_at) = throttle::reserve(db, account_key, policy.per_account, now).await? {
+        return Ok(Err(retry_at));
+    }
+    let Some(client_key) = client_key else {
+        return Ok(Ok(()));
+    };
+    if let Err(retry_at) = throttle::reserve(db, client_key, policy.per_client, now).await? {
+        throttle::refund(db, account_key, policy.per_account, now).await?;
+        return Ok(Err(retry_at));
+    }
+    Ok(Ok(()))
+}
+
+/// Gives back what [`reserve_attempt`] counted, for a check the server could not make.
+pub(crate) async fn refund_attempt(
+    db: &DatabaseConnection,
+    policy: &LoginPolicy,
+    account_key: &ThrottleKey,
+    client_key: Option<&ThrottleKey>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    throttle::refund(db, account_key, policy.per_account, now).await?;
+    if let Some(client_key) = client_key {
+        throttle::refund(db, client_key, policy.per_client, now).await?;
+    }
+    Ok(())
 }
 
 /// What was typed as username or email, trimmed and lowercased, if an account could have it:

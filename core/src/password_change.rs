@@ -12,6 +12,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::audit::{self, AuditEvent};
+use crate::auth::{refund_attempt, reserve_attempt};
 use crate::entities::user;
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::HashError;
@@ -88,44 +89,58 @@ pub async fn change_password(
         details,
     };
 
-    let mut blocked = throttle::blocked_until(db, &account_key, now).await?;
-    if let Some(key) = &client_key {
-        blocked = blocked.max(throttle::blocked_until(db, key, now).await?);
-    }
-    if let Some(retry_at) = blocked {
+    // The existing password is checked like a login: counted before its hash, so a burst of
+    // guesses cannot outrun the counter. Every refusal that is not a wrong guess gives the
+    // attempt back.
+    let reserved =
+        reserve_attempt(db, login_policy, &account_key, client_key.as_ref(), now).await?;
+    if let Err(retry_at) = reserved {
         audit::record(db, audit(AuditOutcome::Throttled, None), now).await?;
         return Err(ChangeError::Throttled { retry_at });
     }
+    let give_back = || refund_attempt(db, login_policy, &account_key, client_key.as_ref(), now);
 
     // The cheap refusal first: a password the policy refuses costs no hash.
     let about = password_policy::personal_info(db, user).await?;
-    let new_password = password_policy::accept(password_policy, change.new, about)
-        .await?
-        .map_err(ChangeError::Rejected)?;
+    let new_password = match password_policy::accept(password_policy, change.new, about).await? {
+        Ok(new_password) => new_password,
+        Err(problem) => {
+            give_back().await?;
+            return Err(ChangeError::Rejected(problem));
+        }
+    };
 
     let verification = match CandidatePassword::parse(change.existing) {
-        Ok(existing) => {
-            let verification = hasher
-                .verify(&existing, user.password_hash.as_deref())
-                .await?;
-            verification.matched.then_some(existing)
-        }
+        Ok(existing) => match hasher
+            .verify(&existing, user.password_hash.as_deref())
+            .await
+        {
+            Ok(verification) => verification.matched.then_some(existing),
+            Err(unchecked) => {
+                give_back().await?;
+                return Err(unchecked.into());
+            }
+        },
         // Longer than any password can be.
         Err(_) => None,
     };
     let Some(existing) = verification else {
-        throttle::record_failure(db, &account_key, login_policy.per_account, now).await?;
-        if let Some(key) = &client_key {
-            throttle::record_failure(db, key, login_policy.per_client, now).await?;
-        }
+        // Already counted by the reservation.
         audit::record(db, audit(AuditOutcome::Failed, None), now).await?;
         tracing::info!(user_id = %user.id, "password change refused: wrong existing password");
         return Err(ChangeError::WrongExistingPassword);
     };
     if existing.expose() == new_password.expose() {
+        give_back().await?;
         return Err(ChangeError::SameAsExisting);
     }
-    let hash = hasher.hash(new_password).await?;
+    let hash = match hasher.hash(new_password).await {
+        Ok(hash) => hash,
+        Err(unhashed) => {
+            give_back().await?;
+            return Err(unhashed.into());
+        }
+    };
 
     let txn = db.begin().await.context("starting the password change")?;
     // Only over the hash the existing password was checked against: of changes racing from
@@ -160,6 +175,7 @@ pub async fn change_password(
         txn.rollback()
             .await
             .context("abandoning the password change")?;
+        give_back().await?;
         return Err(ChangeError::SessionEnded);
     }
     let session_token = sessions::start(&txn, user.id, login_policy.session, now).await?;
@@ -179,6 +195,9 @@ pub async fn change_password(
     txn.commit()
         .await
         .context("committing the password change")?;
+    if let Some(key) = &client_key {
+        throttle::refund(db, key, login_policy.per_client, now).await?;
+    }
     tracing::info!(user_id = %user.id, "password changed");
     Ok(session_token)
 }

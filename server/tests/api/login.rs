@@ -1,5 +1,7 @@
 use latch_core::entities::{audit_event, rate_limit, session};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
 
 use crate::helpers::{session_cookie, spawn_app};
 
@@ -62,7 +64,8 @@ async fn repeated_failures_throttle_the_account_until_the_block_lifts() {
     let app = spawn_app().await;
     let ana = app.create_user("ana").await;
 
-    for _ in 0..6 {
+    // The free allowance: five checks, the fifth starting the block.
+    for _ in 0..5 {
         assert_eq!(app.log_in(&ana.username, "wrong guess").await.status(), 401);
     }
     // Now blocked: even the right password is refused, with a time to try again.
@@ -91,7 +94,8 @@ async fn repeated_failures_throttle_the_account_until_the_block_lifts() {
 async fn unknown_identifiers_are_throttled_like_real_accounts() {
     let app = spawn_app().await;
 
-    for _ in 0..6 {
+    // The free allowance: five checks, the fifth starting the block.
+    for _ in 0..5 {
         assert_eq!(app.log_in("nobody", "wrong guess").await.status(), 401);
     }
 
@@ -367,16 +371,21 @@ async fn a_flood_of_logins_beyond_the_hashing_capacity_gets_busy_try_again() {
         ("LATCH_HASH_MAX_WAIT_MS", "0"),
     ])
     .await;
-    let ana = app.create_user("ana").await;
+    // Twenty people at once (one account's own burst would meet its throttle instead).
+    let mut people = Vec::new();
+    for n in 0..20 {
+        people.push(app.create_user(&format!("user{n:02}")).await);
+    }
 
-    let attempts: Vec<_> = (0..20)
-        .map(|_| {
+    let attempts: Vec<_> = people
+        .iter()
+        .map(|person| {
             let request = app
                 .client
                 .post(format!("{}/api/login", app.address))
                 .form(&[
-                    ("identifier", ana.username.as_str()),
-                    ("password", ana.password.as_str()),
+                    ("identifier", person.username.as_str()),
+                    ("password", person.password.as_str()),
                 ]);
             tokio::spawn(async move {
                 let response = request.send().await.unwrap();
@@ -506,4 +515,53 @@ async fn logging_in_over_another_users_session_ends_that_session() {
     let budis = session_cookie(&budis).unwrap();
     assert_eq!(app.get_with_cookie("/", Some(&budis)).await.status(), 200);
     assert_eq!(session::Entity::find().all(&app.db).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_burst_of_wrong_passwords_reaches_the_hash_only_the_free_allowance_of_times() {
+    // Queued hashes must not turn into 503 "busy": this is about the throttle.
+    let app = crate::helpers::spawn_app_with(&[("LATCH_HASH_MAX_WAIT_MS", "60000")]).await;
+    let ana = app.create_user("ana").await;
+
+    let attempts: Vec<_> = (0..50)
+        .map(|_| {
+            let request = app
+                .client
+                .post(format!("{}/api/login", app.address))
+                .form(&[
+                    ("identifier", ana.username.as_str()),
+                    ("password", "a guess"),
+                ]);
+            tokio::spawn(async move {
+                let response = request.send().await.unwrap();
+                (
+                    response.status().as_u16(),
+                    response.headers().contains_key("retry-after"),
+                )
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for attempt in attempts {
+        answers.push(attempt.await.unwrap());
+    }
+
+    let checked = answers.iter().filter(|(status, _)| *status == 401).count();
+    assert_eq!(
+        checked, 5,
+        "only the free allowance was checked: {answers:?}"
+    );
+    assert!(
+        answers
+            .iter()
+            .filter(|(status, _)| *status != 401)
+            .all(|answer| *answer == (429, true)),
+        "the rest were refused with a time to try again: {answers:?}"
+    );
+    let failed = audit_event::Entity::find()
+        .filter(audit_event::Column::Outcome.eq("failed"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(failed, 5, "five passwords were compared, no more");
 }

@@ -99,8 +99,8 @@ async fn login_failures_on_both_instances_count_toward_one_throttle() {
     let latch = two_instances().await;
     let ana = create_user(&latch.db, "ana").await;
 
-    // Six failures, alternating: neither instance alone sees more than three.
-    for attempt in 0..6 {
+    // Five failures, alternating: neither instance alone sees more than three.
+    for attempt in 0..5 {
         let instance = if attempt % 2 == 0 { &latch.a } else { &latch.b };
         let failed = instance.log_in(&ana.username, "wrong guess").await;
         assert_eq!(failed.status(), 401, "failure {}", attempt + 1);
@@ -108,7 +108,7 @@ async fn login_failures_on_both_instances_count_toward_one_throttle() {
     let on_a = latch.a.log_in(&ana.username, &ana.password).await;
     let on_b = latch.b.log_in(&ana.username, &ana.password).await;
 
-    // Five free failures per hour, the sixth blocks the account: on both instances.
+    // Five checks an hour, the fifth wrong one blocks the account: on both instances.
     assert_eq!(on_a.status(), 429);
     assert_eq!(on_b.status(), 429);
     assert!(on_b.headers().contains_key("retry-after"));

@@ -14,6 +14,10 @@ use uuid::Uuid;
 
 use crate::entities::rate_limit;
 
+mod reserve;
+
+pub use reserve::{refund, reserve};
+
 /// The name of one failure counter, as stored in `rate_limits.key`. The spellings are part of
 /// the stored data: changing one would silently reset, or lift the blocks of, every counter of
 /// its kind while instances of two versions run side by side. (It happened once, on purpose:
@@ -214,6 +218,43 @@ mod tests {
                 "admin_reset:user:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn reservations_stop_at_the_allowance_and_let_one_through_after_each_block() {
+        let db = db::connect("sqlite::memory:").await.unwrap();
+        db::migrate(&db).await.unwrap();
+        let key = ThrottleKey::login_unknown("ana");
+        let t0 = Utc::now();
+
+        for n in 1..=LIMIT.free_failures {
+            assert!(
+                reserve(&db, &key, LIMIT, t0).await.unwrap().is_ok(),
+                "check {n}"
+            );
+        }
+        let refused = reserve(&db, &key, LIMIT, t0).await.unwrap();
+        assert_eq!(
+            refused,
+            Err(t0 + Duration::seconds(30)),
+            "the last free one blocked"
+        );
+
+        // Once the block lifts, one check goes through and doubles it.
+        let later = t0 + Duration::seconds(31);
+        assert!(reserve(&db, &key, LIMIT, later).await.unwrap().is_ok());
+        assert_eq!(
+            reserve(&db, &key, LIMIT, later).await.unwrap(),
+            Err(later + Duration::seconds(60))
+        );
+
+        // A check that was no failure is given back; the block it started goes with it.
+        let office = ThrottleKey::login_unknown("office");
+        for _ in 0..LIMIT.free_failures {
+            reserve(&db, &office, LIMIT, t0).await.unwrap().unwrap();
+        }
+        refund(&db, &office, LIMIT, t0).await.unwrap();
+        assert!(reserve(&db, &office, LIMIT, t0).await.unwrap().is_ok());
     }
 
     #[tokio::test]

@@ -1,0 +1,101 @@
+//! Counting an attempt before its work is done, so concurrency cannot outrun the counter.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement,
+    TransactionTrait,
+};
+
+use super::{Limit, ThrottleKey};
+use crate::entities::rate_limit;
+
+/// Counts one attempt for `key` *before* its work (a password hash) is done, and refuses it
+/// while `key` is blocked: of any number of concurrent attempts, at most the free allowance
+/// get through before the block starts. The attempt that reaches the allowance starts the
+/// block as it is granted, and is the last one checked; after the block lifts, one attempt at
+/// a time is granted, each doubling the block. So a guesser is held to the allowance, and the
+/// owner still gets a try after every block. A success should [`super::clear`] the key, or
+/// [`refund`] its attempt. `Err(retry_at)`: refused until then.
+pub async fn reserve(
+    db: &DatabaseConnection,
+    key: &ThrottleKey,
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(), DateTime<Utc>>> {
+    let txn = db.begin().await.context("starting a reservation")?;
+    let row = locked_row(&txn, key, now).await?;
+    if let Some(until) = row.blocked_until.filter(|until| *until > now) {
+        txn.commit().await.context("ending a refused reservation")?;
+        return Ok(Err(until));
+    }
+    let (count, window_started_at) = if row.window_started_at <= now - limit.window {
+        (1, now)
+    } else {
+        (row.count + 1, row.window_started_at)
+    };
+    let mut updated: rate_limit::ActiveModel = row.into();
+    updated.count = Set(count);
+    updated.window_started_at = Set(window_started_at);
+    if let Some(block) = limit.block_after(count + 1) {
+        updated.blocked_until = Set(Some(now + block));
+    }
+    updated.updated_at = Set(now);
+    updated.update(&txn).await.context("counting an attempt")?;
+    txn.commit().await.context("committing a reservation")?;
+    Ok(Ok(()))
+}
+
+/// Gives back an attempt [`reserve`] counted but that turned out not to be a failure (a
+/// successful login from a shared address, or one the server could not check), lifting the
+/// block it started.
+pub async fn refund(
+    db: &DatabaseConnection,
+    key: &ThrottleKey,
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let txn = db.begin().await.context("starting a refund")?;
+    let row = locked_row(&txn, key, now).await?;
+    let count = (row.count - 1).max(0);
+    let mut updated: rate_limit::ActiveModel = row.into();
+    updated.count = Set(count);
+    if limit.block_after(count + 1).is_none() {
+        updated.blocked_until = Set(None);
+    }
+    updated.update(&txn).await.context("refunding an attempt")?;
+    txn.commit().await.context("committing a refund")?;
+    Ok(())
+}
+
+/// `key`'s counter row, created if need be, and locked until the transaction ends: a write
+/// that changes nothing holds the row on PostgreSQL and the write lock on SQLite, so
+/// reservations of one key take turns and each sees the count the one before it left.
+async fn locked_row(
+    txn: &impl ConnectionTrait,
+    key: &ThrottleKey,
+    now: DateTime<Utc>,
+) -> anyhow::Result<rate_limit::Model> {
+    let backend = txn.get_database_backend();
+    let create = Statement::from_sql_and_values(
+        backend,
+        r#"INSERT INTO rate_limits (key, window_started_at, count, blocked_until, updated_at)
+           VALUES ($1, $2, 0, NULL, $2)
+           ON CONFLICT (key) DO NOTHING"#,
+        [key.as_str().into(), now.into()],
+    );
+    txn.execute_raw(create)
+        .await
+        .context("creating a counter")?;
+    let lock = Statement::from_sql_and_values(
+        backend,
+        "UPDATE rate_limits SET count = count WHERE key = $1",
+        [key.as_str().into()],
+    );
+    txn.execute_raw(lock).await.context("locking a counter")?;
+    rate_limit::Entity::find_by_id(key.as_str())
+        .one(txn)
+        .await
+        .context("reading a counter")?
+        .context("the counter just created is gone")
+}
