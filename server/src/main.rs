@@ -91,6 +91,10 @@ async fn run() -> ExitCode {
 }
 
 async fn serve(settings: Settings) -> ExitCode {
+    if let Err(err) = settings.refuse_unsafe_serving() {
+        eprintln!("latch: configuration error: {err}");
+        return ExitCode::from(2);
+    }
     let result = async {
         let leptos_options = site::leptos_options()?;
         let app = Application::build(settings, leptos_options).await?;

@@ -12,6 +12,7 @@ use url::Url;
 
 use variables::{TrustedProxies, Variables};
 
+mod serving;
 mod variables;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://latch.db?mode=rwc";
@@ -50,6 +51,8 @@ pub struct Settings {
     /// Bearer token that lets a remote Prometheus read `/metrics`. Without it, only requests
     /// made directly from this machine may.
     pub metrics_token: Option<SecretString>,
+    /// Serve an address other machines reach without https or real mail (a test setup).
+    pub insecure_dev: bool,
 }
 
 /// How log lines are written (`LATCH_LOG_FORMAT`).
@@ -148,6 +151,7 @@ impl Settings {
             },
             log_format: variables.log_format,
             metrics_token: variables.metrics_token.map(SecretString::from),
+            insecure_dev: variables.insecure_dev,
         })
     }
 }

@@ -128,6 +128,14 @@ pub(super) struct Variables {
     pub(super) log_format: LogFormat,
     #[arg(long, env = "LATCH_METRICS_TOKEN", value_parser = metrics_token)]
     pub(super) metrics_token: Option<String>,
+    #[arg(
+        long,
+        env = "LATCH_INSECURE_DEV",
+        default_value = "0",
+        value_parser = switch,
+        action = clap::ArgAction::Set
+    )]
+    pub(super) insecure_dev: bool,
 }
 
 /// `LATCH_TRUSTED_PROXIES` is one value holding a list; a newtype keeps clap from reading
@@ -276,6 +284,14 @@ fn number(min: u64, max: u64) -> impl Fn(&str) -> Result<u64, String> + Clone + 
             .ok()
             .filter(|n| (min..=max).contains(n))
             .ok_or_else(|| format!("{value:?} is not a whole number from {min} to {max}"))
+    }
+}
+
+fn switch(value: &str) -> Result<bool, String> {
+    match value.trim() {
+        "1" | "true" => Ok(true),
+        "0" | "false" => Ok(false),
+        other => Err(format!("{other:?} is neither 1 nor 0")),
     }
 }
 

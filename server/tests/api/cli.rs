@@ -376,3 +376,46 @@ async fn operators_set_a_companys_default_language_and_time_zone() {
     assert_eq!(companies[0].default_locale, "id", "kept by `set`");
     assert_eq!(companies[0].default_time_zone, "Asia/Makassar");
 }
+
+#[tokio::test]
+async fn serve_refuses_plain_http_or_the_dev_mailbox_on_an_address_others_reach() {
+    let database = TestDatabase::create().await;
+    let serve = |public_url: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_latch"))
+            .arg("serve")
+            .env("LATCH_DATABASE_URL", database.url())
+            .env("LATCH_PUBLIC_URL", public_url)
+            .env_remove("LATCH_SMTP_URL")
+            .env_remove("LATCH_INSECURE_DEV")
+            .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // A server that starts anyway never exits by itself: stop it and fail.
+        for _ in 0..100 {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        if child.try_wait().unwrap().is_none() {
+            child.kill().unwrap();
+        }
+        child.wait_with_output().unwrap()
+    };
+
+    for (public_url, variable) in [
+        ("http://latch.example.com", "LATCH_PUBLIC_URL"),
+        ("https://latch.example.com", "LATCH_SMTP_URL"),
+    ] {
+        let output = serve(public_url);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{public_url}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains(variable), "{}", stderr(&output));
+    }
+}
