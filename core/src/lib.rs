@@ -22,6 +22,8 @@ pub mod prune;
 pub mod secret_token;
 pub mod services;
 pub mod sessions;
+#[cfg(test)]
+mod testing;
 pub mod throttle;
 pub mod time_zone;
 

@@ -204,33 +204,17 @@ pub async fn change_password(
 
 #[cfg(test)]
 mod tests {
-    use latch_domain::{
-        CompanyName, DisplayName, Email, NewPassword, PasswordPolicy, Role, Username,
-    };
+    use latch_domain::Role;
 
     use super::*;
-    use crate::accounts::{self, NewUser};
     use crate::sessions::SessionLifetime;
+    use crate::testing;
 
     const OLD: &str = "an old passphrase";
 
     async fn signed_in_user() -> (Services, SessionUser) {
-        let db = crate::db::connect("sqlite::memory:").await.unwrap();
-        crate::db::migrate(&db).await.unwrap();
-        let (company, now) = (CompanyName::parse("PT Maju").unwrap(), Utc::now());
-        accounts::add_company(&db, &company, now).await.unwrap();
-        let new_user = NewUser {
-            company,
-            username: Username::parse("ana").unwrap(),
-            email: Email::parse("ana@example.com").unwrap(),
-            display_name: DisplayName::parse("Ana").unwrap(),
-            role: Role::Member,
-        };
-        let password =
-            NewPassword::parse(OLD, &PasswordPolicy::default(), &Default::default()).unwrap();
-        let user = accounts::add_user(&db, new_user, Some(password), now)
-            .await
-            .unwrap();
+        let (db, now) = (testing::fresh_db().await, Utc::now());
+        let user = testing::user_in(&db, "PT Maju", "ana", Role::Member, Some(OLD), now).await;
         let token = sessions::start(&db, user.id, SessionLifetime::default(), now)
             .await
             .unwrap();

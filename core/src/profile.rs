@@ -78,32 +78,23 @@ pub async fn time_zone_choices(
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use latch_domain::{CompanyName, DisplayName, Email, Username};
+    use latch_domain::CompanyName;
     use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 
     use super::*;
-    use crate::accounts::{self, NewUser};
+    use crate::{accounts, testing};
 
     async fn company_with_admin() -> (DatabaseConnection, user::Model) {
-        let db = crate::db::connect("sqlite::memory:").await.unwrap();
-        crate::db::migrate(&db).await.unwrap();
-        let company = CompanyName::parse("PT Maju").unwrap();
-        let now = Utc::now();
+        let (db, now) = (testing::fresh_db().await, Utc::now());
         let defaults = preferences::Preferences {
             locale: Locale::Id,
             time_zone: TimeZone::parse("Asia/Jakarta").unwrap(),
         };
+        let company = CompanyName::parse("PT Maju").unwrap();
         accounts::add_company_with(&db, &company, defaults, now)
             .await
             .unwrap();
-        let new_user = NewUser {
-            company,
-            username: Username::parse("ana").unwrap(),
-            email: Email::parse("ana@example.com").unwrap(),
-            display_name: DisplayName::parse("Ana").unwrap(),
-            role: Role::Admin,
-        };
-        let user = accounts::add_user(&db, new_user, None, now).await.unwrap();
+        let user = testing::user_in(&db, "PT Maju", "ana", Role::Admin, None, now).await;
         (db, user)
     }
 

@@ -1,33 +1,13 @@
 //! How an admin finds the users they may act on.
 
 use chrono::Utc;
-use latch_domain::{CompanyName, DisplayName, Email};
 use sea_orm::DatabaseConnection;
 
 use super::*;
-use crate::accounts::{self, NewUser};
+use crate::testing;
 
 async fn user_of(db: &DatabaseConnection, company: &str, name: &str, role: Role) -> user::Model {
-    let company = CompanyName::parse(company).unwrap();
-    if accounts::find_company(db, &company)
-        .await
-        .unwrap()
-        .is_none()
-    {
-        accounts::add_company(db, &company, Utc::now())
-            .await
-            .unwrap();
-    }
-    let new_user = NewUser {
-        company,
-        username: Username::parse(name).unwrap(),
-        email: Email::parse(&format!("{name}@example.com")).unwrap(),
-        display_name: DisplayName::parse(name).unwrap(),
-        role,
-    };
-    accounts::add_user(db, new_user, None, Utc::now())
-        .await
-        .unwrap()
+    testing::user_in(db, company, name, role, None, Utc::now()).await
 }
 
 fn admin(user: &user::Model) -> Admin {
@@ -40,8 +20,7 @@ fn admin(user: &user::Model) -> Admin {
 
 #[tokio::test]
 async fn an_admin_finds_their_own_users_by_the_id_in_a_page_address() {
-    let db = crate::db::connect("sqlite::memory:").await.unwrap();
-    crate::db::migrate(&db).await.unwrap();
+    let db = testing::fresh_db().await;
     let ana = user_of(&db, "PT Maju", "ana", Role::Admin).await;
     let budi = user_of(&db, "PT Maju", "budi", Role::Member).await;
     let other = user_of(&db, "CV Lain", "citra", Role::Member).await;
@@ -61,8 +40,7 @@ async fn an_admin_finds_their_own_users_by_the_id_in_a_page_address() {
 
 #[tokio::test]
 async fn a_member_or_an_inactive_admin_is_no_admin() {
-    let db = crate::db::connect("sqlite::memory:").await.unwrap();
-    crate::db::migrate(&db).await.unwrap();
+    let db = testing::fresh_db().await;
     let member = user_of(&db, "PT Maju", "budi", Role::Member).await;
     let mut retired = user_of(&db, "PT Maju", "ana", Role::Admin).await;
     retired.active = false;

@@ -238,32 +238,22 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
-    use crate::accounts::{self, NewUser};
     use crate::entities::outbox_message;
-    use latch_domain::{CompanyName, DisplayName, PasswordPolicy, Role, Username};
+    use crate::testing;
+    use latch_domain::Role;
 
     /// A fresh database with one user, and the reset token mailed to them at `t0`.
     async fn requested_at(t0: DateTime<Utc>) -> (Services, SecretToken) {
-        let db = crate::db::connect("sqlite::memory:").await.unwrap();
-        crate::db::migrate(&db).await.unwrap();
-        let company = CompanyName::parse("PT Maju").unwrap();
-        accounts::add_company(&db, &company, t0).await.unwrap();
-        let new_user = NewUser {
-            company,
-            username: Username::parse("ana").unwrap(),
-            email: Email::parse("ana@example.com").unwrap(),
-            display_name: DisplayName::parse("Ana").unwrap(),
-            role: Role::Member,
-        };
-        let password = latch_domain::NewPassword::parse(
-            "an old passphrase",
-            &PasswordPolicy::default(),
-            &latch_domain::PersonalInfo::default(),
+        let db = testing::fresh_db().await;
+        testing::user_in(
+            &db,
+            "PT Maju",
+            "ana",
+            Role::Member,
+            Some("an old passphrase"),
+            t0,
         )
-        .unwrap();
-        accounts::add_user(&db, new_user, Some(password), t0)
-            .await
-            .unwrap();
+        .await;
         let email = Email::parse("ana@example.com").unwrap();
         let services = Services::for_tests(db);
         request_reset(&services, &email, None, t0).await.unwrap();

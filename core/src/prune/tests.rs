@@ -1,27 +1,17 @@
-use latch_domain::{AuditKind, AuditOutcome, CompanyName, DisplayName, Email, Role, Username};
+use latch_domain::{AuditKind, AuditOutcome, Role};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, PaginatorTrait, Set};
 use uuid::Uuid;
 
 use super::*;
-use crate::accounts::{self, NewUser};
 use crate::audit::{self, AuditEvent};
 use crate::secret_token::SecretToken;
 use crate::sessions::{self, SessionLifetime};
+use crate::testing;
 use crate::throttle::{self, Limit, ThrottleKey};
 
 async fn fresh_db_with_user(now: DateTime<Utc>) -> (DatabaseConnection, Uuid) {
-    let db = crate::db::connect("sqlite::memory:").await.unwrap();
-    crate::db::migrate(&db).await.unwrap();
-    let company = CompanyName::parse("PT Maju").unwrap();
-    accounts::add_company(&db, &company, now).await.unwrap();
-    let new_user = NewUser {
-        company,
-        username: Username::parse("ana").unwrap(),
-        email: Email::parse("ana@example.com").unwrap(),
-        display_name: DisplayName::parse("Ana").unwrap(),
-        role: Role::Member,
-    };
-    let user = accounts::add_user(&db, new_user, None, now).await.unwrap();
+    let db = testing::fresh_db().await;
+    let user = testing::user_in(&db, "PT Maju", "ana", Role::Member, None, now).await;
     (db, user.id)
 }
 
