@@ -35,9 +35,16 @@ impl SecretToken {
     /// Hex SHA-256: what the database stores and looks up. A leaked table hands out nothing
     /// usable; a fast hash is enough because the token has 256 bits of entropy.
     pub fn storage_key(&self) -> String {
-        let digest = Sha256::digest(self.0.expose_secret().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        sha256_hex(self.0.expose_secret())
     }
+}
+
+/// Hex SHA-256 of `text`: how Latch stores what must be found again but never read back.
+pub(crate) fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 #[cfg(test)]

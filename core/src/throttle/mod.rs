@@ -13,6 +13,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, Statement, Value};
 use uuid::Uuid;
 
 use crate::entities::rate_limit;
+use crate::secret_token::sha256_hex;
 
 mod reserve;
 
@@ -37,7 +38,7 @@ impl ThrottleKey {
     /// like an account, so the counters reveal nothing about who exists. The key holds a hash
     /// of what was typed, never the text (a mistyped password in the username field, say).
     pub fn login_unknown(identifier: &str) -> Self {
-        Self(format!("login:unknown:{}", hex_sha256(identifier)))
+        Self(format!("login:unknown:{}", sha256_hex(identifier)))
     }
 
     /// Password checks from one client address.
@@ -47,7 +48,7 @@ impl ThrottleKey {
 
     /// Forgot Password requests for one address, whether or not an account uses it.
     pub fn reset_address(email: &Email) -> Self {
-        Self(format!("reset:email:{}", hex_sha256(&email.key())))
+        Self(format!("reset:email:{}", sha256_hex(&email.key())))
     }
 
     /// Forgot Password requests from one client address.
@@ -64,14 +65,6 @@ impl ThrottleKey {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-fn hex_sha256(text: &str) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 /// How one kind of key is throttled.
