@@ -40,7 +40,7 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
     let client_ip = peer
         .map(|peer| client_ip::resolve(peer, request.headers(), &state.settings.trusted_proxies));
 
-    let secure = state.settings.secure_cookies();
+    let secure = state.services.is_https();
     let token = session_cookie_value(request.headers(), secure)
         .and_then(|v| SecretToken::from_presented(&v));
     let session = match token {

@@ -35,7 +35,7 @@ pub async fn move_reset_token_out_of_url(
     // the page reports the link as invalid.
     let token = SecretToken::from_presented(&token);
     let value = token.as_ref().map_or("invalid", |token| token.expose());
-    let cookie = reset_cookie(value, state.settings.secure_cookies());
+    let cookie = reset_cookie(value, state.services.is_https());
     let mut response = Redirect::to("/reset-password").into_response();
     if let Ok(value) = header::HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);

@@ -65,11 +65,6 @@ pub enum LogFormat {
 }
 
 impl Settings {
-    /// Cookies are `Secure` when Latch is served over https.
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url.scheme() == "https"
-    }
-
     /// Link lifetimes for admin resets and invitations.
     pub fn admin_policy(&self) -> latch_core::admin::AdminPolicy {
         latch_core::admin::AdminPolicy {
