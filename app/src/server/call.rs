@@ -16,7 +16,7 @@ use leptos_axum::ResponseOptions;
 
 use super::cookies;
 use super::errors::unexpected;
-use super::request_info::{RequestInfo, request_info};
+use super::request_info::RequestInfo;
 use crate::error::AppError;
 
 pub struct Call {
@@ -46,7 +46,11 @@ impl Call {
             browser_locale: header(http::header::ACCEPT_LANGUAGE)
                 .and_then(latch_i18n::from_accept_language),
             plain_form_post: header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html")),
-            request: request_info(),
+            // From the same copy of the request as the headers above (one clone, not two).
+            request: parts
+                .as_ref()
+                .and_then(|parts| parts.extensions.get::<RequestInfo>().cloned())
+                .unwrap_or_default(),
             response: use_context::<ResponseOptions>(),
             reset_token,
             services,
