@@ -25,6 +25,8 @@ export const maildevUrl = `http://127.0.0.1:${maildevPort}`;
 export const latchEnv = {
   LATCH_DATABASE_URL: `sqlite://${path.join(runDir, 'latch.db')}?mode=rwc`,
   LATCH_PUBLIC_URL: latchUrl,
+  // Fixed, so the CLI the fixtures run and the server agree (not a secret: a test key).
+  LATCH_SECRET_KEY: 'ZTJlIHRlc3Qgc2VydmVyIGtleSwgbm90IGEgc2VjcmV0IGF0IGFsbA',
   LATCH_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
   LATCH_MAIL_FROM: 'Latch <latch@example.test>',
   // Started from end2end/, where there is no Leptos.toml: the binary must find its site by env.

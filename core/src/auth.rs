@@ -17,12 +17,13 @@ pub use crate::policies::LoginPolicy;
 
 use crate::audit::{self, AuditEvent};
 use crate::entities::user;
+use crate::known_device::{self, DeviceId};
 use crate::metrics::LoginOutcome;
 use crate::password_hash::HashError;
 use crate::secret_token::SecretToken;
 use crate::services::Services;
 use crate::sessions::{self, SessionUser};
-use crate::throttle::{self, ThrottleKey};
+use crate::throttle::{self, Reservation, ThrottleKey};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
@@ -46,11 +47,13 @@ impl From<HashError> for LoginError {
     }
 }
 
-/// A successful login: the user and the token for the new session cookie.
+/// A successful login: the user, the token for the new session cookie, and the new value of
+/// the known-device cookie (this browser is now known for this account).
 #[derive(Debug)]
 pub struct LoggedIn {
     pub user: user::Model,
     pub session_token: SecretToken,
+    pub device_cookie: String,
 }
 
 pub struct LoginAttempt<'a> {
@@ -62,6 +65,8 @@ pub struct LoginAttempt<'a> {
     /// belonged to, so a shared computer never keeps the previous user signed in behind the new
     /// cookie.
     pub replacing: Option<&'a SessionUser>,
+    /// The known-device cookie this browser presented, if any (see [`known_device`]).
+    pub device_cookie: Option<&'a str>,
 }
 
 /// Checks one login attempt and, when it succeeds, starts a session. Every outcome is counted
@@ -102,27 +107,51 @@ async fn check_and_start_session(
         .one(db)
         .await
         .context("looking up the user")?;
-
-    // Unknown identifiers are counted too, exactly like accounts, so counters reveal nothing.
-    let account_key = match &found {
-        Some(user) => ThrottleKey::login_account(user.id),
-        None => ThrottleKey::login_unknown(&identifier),
-    };
-    let client_key = attempt.client_ip.map(ThrottleKey::login_client);
-    let audit = |outcome: AuditOutcome| AuditEvent {
+    let device = found.as_ref().and_then(|user| {
+        let key = &services.server_key;
+        known_device::recognise(
+            attempt.device_cookie,
+            user.id,
+            key,
+            now,
+            policy.known_device_for,
+        )
+    });
+    let audit = |outcome: AuditOutcome, details: Option<serde_json::Value>| AuditEvent {
         company_id: found.as_ref().map(|u| u.company_id),
         actor_user_id: found.as_ref().map(|u| u.id),
         target_user_id: found.as_ref().map(|u| u.id),
         kind: AuditKind::Login,
         outcome,
         client_ip: client_ip.clone(),
-        details: None,
+        details,
     };
 
-    // Counted before the hash, so a burst of concurrent guesses cannot outrun the counter.
-    let reserved = reserve_attempt(db, policy, &account_key, client_key.as_ref(), now).await?;
-    if let Err(retry_at) = reserved {
-        audit::record(db, audit(AuditOutcome::Throttled), now).await?;
+    // What only strangers meet: a client caught trying many accounts is refused, and while
+    // failures everywhere run high, every login waits a moment first.
+    if device.is_none() {
+        if let Some(retry_at) = spraying_until(db, attempt.client_ip, now).await? {
+            let details = serde_json::json!({ "reason": "many_accounts_from_client" });
+            audit::record(db, audit(AuditOutcome::Throttled, Some(details)), now).await?;
+            return Err(LoginError::Throttled { retry_at });
+        }
+        let breaker = ThrottleKey::login_everywhere();
+        if throttle::blocked_until(db, &breaker, now).await?.is_some() {
+            services.metrics.record_login_delay();
+            tokio::time::sleep(policy.breaker.delay).await;
+        }
+    }
+
+    // Counted before the hash, so a burst of concurrent guesses cannot outrun the counters.
+    let counters = login_counters(
+        policy,
+        &identifier,
+        found.as_ref(),
+        device,
+        attempt.client_ip,
+    );
+    if let Err(retry_at) = throttle::reserve_all(db, &counters, now).await? {
+        audit::record(db, audit(AuditOutcome::Throttled, None), now).await?;
         return Err(LoginError::Throttled { retry_at });
     }
 
@@ -136,7 +165,7 @@ async fn check_and_start_session(
                 Ok(verification) => Some(verification),
                 Err(unchecked) => {
                     // Not a guess: nothing was compared, so nothing is held against anyone.
-                    refund_attempt(db, policy, &account_key, client_key.as_ref(), now).await?;
+                    throttle::refund_all(db, &counters, now).await?;
                     return Err(unchecked.into());
                 }
             }
@@ -145,8 +174,10 @@ async fn check_and_start_session(
         Err(_) => None,
     };
     let Some(verification) = verification.filter(|v| v.matched) else {
-        // Already counted by the reservation.
-        audit::record(db, audit(AuditOutcome::Failed), now).await?;
+        // Already counted by the reservations; what remains is the picture across accounts.
+        audit::record(db, audit(AuditOutcome::Failed, None), now).await?;
+        count_failure_across_accounts(db, policy, &identifier, device, attempt.client_ip, now)
+            .await?;
         tracing::info!(user_known = found.is_some(), client_ip = ?client_ip, "login failed");
         return Err(LoginError::InvalidCredentials);
     };
@@ -165,54 +196,122 @@ async fn check_and_start_session(
         sessions::end(&txn, &previous.session_key).await?;
     }
     let session_token = sessions::start(&txn, user.id, policy.session, now).await?;
-    throttle::clear(&txn, &account_key).await?;
-    audit::record(&txn, audit(AuditOutcome::Succeeded), now).await?;
+    // The account's and identifier's counters are forgotten only by a login that was judged
+    // by them: the owner's known device signing in must not hand strangers a fresh allowance.
+    let (client_counter, own_counters) = match counters.split_last() {
+        Some((last, rest)) if attempt.client_ip.is_some() => (Some(last), rest),
+        _ => (None, counters.as_slice()),
+    };
+    for (key, _) in own_counters {
+        throttle::clear(&txn, key).await?;
+    }
+    audit::record(&txn, audit(AuditOutcome::Succeeded, None), now).await?;
     txn.commit().await.context("committing the login")?;
     // A success is no failure: an office behind one address is not held to its colleagues'.
-    if let Some(key) = &client_key {
-        throttle::refund(db, key, policy.per_client, now).await?;
+    if let Some((key, limit)) = client_counter {
+        throttle::refund(db, key, *limit, now).await?;
     }
-    tracing::info!(user_id = %user.id, client_ip = ?client_ip, "login succeeded");
+    let device_cookie = known_device::remember(
+        attempt.device_cookie,
+        user.id,
+        &services.server_key,
+        now,
+        policy.known_device_for,
+    );
+    tracing::info!(user_id = %user.id, client_ip = ?client_ip, known_device = device.is_some(), "login succeeded");
 
     Ok(LoggedIn {
         user,
         session_token,
+        device_cookie,
     })
 }
 
-/// Reserves one password check on the account's counter and the client's: `Err(retry_at)`
-/// when either is blocked (a reservation made on the other is given back).
-pub(crate) async fn reserve_attempt(
-    db: &DatabaseConnection,
+/// The counters one password check is reserved on: the device's alone for a known device;
+/// otherwise the identifier's and the account's (for an unknown identifier, a stand-in keyed
+/// by what was typed, so known and unknown cost the same queries); and the client network's.
+/// The client's comes last (see its refund on success).
+fn login_counters(
     policy: &LoginPolicy,
-    account_key: &ThrottleKey,
-    client_key: Option<&ThrottleKey>,
-    now: DateTime<Utc>,
-) -> anyhow::Result<Result<(), DateTime<Utc>>> {
-    if let Err(retry_at) = throttle::reserve(db, account_key, policy.per_account, now).await? {
-        return Ok(Err(retry_at));
-    }
-    let Some(client_key) = client_key else {
-        return Ok(Ok(()));
+    identifier: &str,
+    found: Option<&user::Model>,
+    device: Option<DeviceId>,
+    client_ip: Option<IpAddr>,
+) -> Vec<Reservation> {
+    let mut counters = match device {
+        Some(device) => vec![(ThrottleKey::login_device(device), policy.per_device)],
+        None => {
+            let account = match found {
+                Some(user) => ThrottleKey::login_account(user.id),
+                None => ThrottleKey::login_account_unknown(identifier),
+            };
+            vec![
+                (
+                    ThrottleKey::login_identifier(identifier),
+                    policy.per_identifier,
+                ),
+                (account, policy.per_account),
+            ]
+        }
     };
-    if let Err(retry_at) = throttle::reserve(db, client_key, policy.per_client, now).await? {
-        throttle::refund(db, account_key, policy.per_account, now).await?;
-        return Ok(Err(retry_at));
+    if let Some(ip) = client_ip {
+        counters.push((ThrottleKey::login_client(ip), policy.per_client));
     }
-    Ok(Ok(()))
+    counters
 }
 
-/// Gives back what [`reserve_attempt`] counted, for a check the server could not make.
-pub(crate) async fn refund_attempt(
+/// When the client may try again, if it is blocked for failing at too many accounts.
+async fn spraying_until(
+    db: &DatabaseConnection,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
+    match client_ip {
+        Some(ip) => throttle::blocked_until(db, &ThrottleKey::login_spray(ip), now).await,
+        None => Ok(None),
+    }
+}
+
+/// A failed check, counted where no account's counter sees it: the breaker's count of
+/// failures everywhere and, for strangers, the distinct identifiers this client failed at.
+async fn count_failure_across_accounts(
     db: &DatabaseConnection,
     policy: &LoginPolicy,
-    account_key: &ThrottleKey,
-    client_key: Option<&ThrottleKey>,
+    identifier: &str,
+    device: Option<DeviceId>,
+    client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    throttle::refund(db, account_key, policy.per_account, now).await?;
-    if let Some(client_key) = client_key {
-        throttle::refund(db, client_key, policy.per_client, now).await?;
+    let breaker = ThrottleKey::login_everywhere();
+    throttle::record_failure(db, &breaker, policy.breaker.limit(), now).await?;
+    if let (None, Some(ip)) = (device, client_ip) {
+        let (spray, pair) = (
+            ThrottleKey::login_spray(ip),
+            ThrottleKey::login_pair(ip, identifier),
+        );
+        if throttle::record_distinct_failure(db, &spray, &pair, policy.spray, now)
+            .await?
+            .is_some()
+        {
+            tracing::warn!(client_ip = %ip, "login: one client failing at many accounts is blocked");
+        }
+    }
+    Ok(())
+}
+
+/// Forgets every password-check counter of `user` (a completed reset proved the mailbox is
+/// theirs): the account's, both identifiers', and the Existing password check's.
+pub(crate) async fn clear_password_counters(
+    db: &impl ConnectionTrait,
+    user: &user::Model,
+) -> anyhow::Result<()> {
+    for key in [
+        ThrottleKey::login_account(user.id),
+        ThrottleKey::login_identifier(&user.username_key),
+        ThrottleKey::login_identifier(&user.email_key),
+        ThrottleKey::existing_password(user.id),
+    ] {
+        throttle::clear(db, &key).await?;
     }
     Ok(())
 }

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod entities;
+pub mod known_device;
 pub mod mail;
 pub mod metrics;
 pub mod migration;
@@ -20,6 +21,7 @@ pub mod preferences;
 pub mod profile;
 pub mod prune;
 pub mod secret_token;
+pub mod server_key;
 pub mod services;
 pub mod sessions;
 #[cfg(test)]

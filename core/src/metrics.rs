@@ -98,6 +98,7 @@ struct Inner {
     responses: Family<ResponseLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
     logins: Family<LoginLabels, Counter>,
+    login_delays: Counter,
     hashes_waiting: Gauge,
     hashes_running: Gauge,
     outbox_messages: Family<StatusLabels, Gauge>,
@@ -130,6 +131,12 @@ impl Default for Metrics {
         );
         let logins = Family::<LoginLabels, Counter>::default();
         registry.register("logins", "Login attempts, by outcome", logins.clone());
+        let login_delays = Counter::default();
+        registry.register(
+            "login_breaker_delays",
+            "Logins held back because failures across all accounts tripped the circuit breaker",
+            login_delays.clone(),
+        );
         let hashes_waiting = Gauge::default();
         registry.register(
             "password_hash_queue_depth",
@@ -168,6 +175,7 @@ impl Default for Metrics {
             responses,
             latency,
             logins,
+            login_delays,
             hashes_waiting,
             hashes_running,
             outbox_messages,
@@ -209,6 +217,11 @@ impl Metrics {
     pub fn record_login(&self, outcome: LoginOutcome) {
         let outcome = outcome.label();
         self.0.logins.get_or_create(&LoginLabels { outcome }).inc();
+    }
+
+    /// A login held back by the circuit breaker.
+    pub fn record_login_delay(&self) {
+        self.0.login_delays.inc();
     }
 
     pub fn record_deliveries(&self, outcomes: DeliveryOutcomes) {

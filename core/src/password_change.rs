@@ -12,7 +12,6 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::audit::{self, AuditEvent};
-use crate::auth::{refund_attempt, reserve_attempt};
 use crate::entities::user;
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::HashError;
@@ -77,8 +76,11 @@ pub async fn change_password(
     let (login_policy, password_policy) = (&services.login_policy, services.password_policy);
     let user = &change.session.user;
     let client_ip = change.client_ip.map(|ip| ip.to_string());
-    let account_key = ThrottleKey::login_account(user.id);
+    let account_key = ThrottleKey::existing_password(user.id);
     let client_key = change.client_ip.map(ThrottleKey::login_client);
+    let counters: Vec<_> = std::iter::once((account_key.clone(), login_policy.per_identifier))
+        .chain(client_key.clone().map(|key| (key, login_policy.per_client)))
+        .collect();
     let audit = |outcome: AuditOutcome, details: Option<serde_json::Value>| AuditEvent {
         company_id: Some(user.company_id),
         actor_user_id: Some(user.id),
@@ -92,13 +94,12 @@ pub async fn change_password(
     // The existing password is checked like a login: counted before its hash, so a burst of
     // guesses cannot outrun the counter. Every refusal that is not a wrong guess gives the
     // attempt back.
-    let reserved =
-        reserve_attempt(db, login_policy, &account_key, client_key.as_ref(), now).await?;
+    let reserved = throttle::reserve_all(db, &counters, now).await?;
     if let Err(retry_at) = reserved {
         audit::record(db, audit(AuditOutcome::Throttled, None), now).await?;
         return Err(ChangeError::Throttled { retry_at });
     }
-    let give_back = || refund_attempt(db, login_policy, &account_key, client_key.as_ref(), now);
+    let give_back = || throttle::refund_all(db, &counters, now);
 
     // The cheap refusal first: a password the policy refuses costs no hash.
     let about = password_policy::personal_info(db, user).await?;

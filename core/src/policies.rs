@@ -10,29 +10,98 @@ use crate::throttle::Limit;
 #[derive(Debug, Clone, Copy)]
 pub struct LoginPolicy {
     pub session: SessionLifetime,
-    /// Per account (tight): a handful of tries, then a growing back-off capped at 15 minutes,
-    /// so a guesser is slowed to a crawl but the owner is never locked out for long.
+    /// Per identifier typed (tight): a handful of tries, then a growing back-off capped at 15
+    /// minutes, so a guesser is slowed to a crawl. Known and unknown identifiers alike. The
+    /// Existing password check of Account Settings has its own counter with these numbers.
+    pub per_identifier: Limit,
+    /// Per known account, whichever identifier was typed: twice the identifier's allowance
+    /// (an account has two, username and email), so it adds a bound without ever blocking
+    /// sooner than the identifier would, which would tell that the two belong together.
     pub per_account: Limit,
-    /// Per client address (generous): a whole office behind one NAT address can make plenty of
+    /// Per known device (a browser that signed in to the account before): the owner's own
+    /// typos, with the identifier's numbers. Strangers never touch this counter.
+    pub per_device: Limit,
+    /// How long a browser stays a known device after its last successful login.
+    pub known_device_for: Duration,
+    /// Per client network (generous): a whole office behind one NAT address can make plenty of
     /// typos; only a sustained stream of failures from one address is slowed.
     pub per_client: Limit,
+    /// Distinct identifiers one client network failed at (credential stuffing: many accounts,
+    /// a few guesses each, which no per-account counter sees). Over the allowance, that
+    /// client's logins without a known-device cookie are refused for a while.
+    pub spray: Limit,
+    /// The circuit breaker: failures across all accounts.
+    pub breaker: Breaker,
+}
+
+/// When failures across every account exceed `failures_per_minute`, logins from browsers that
+/// are not a known device of the account wait `delay` before their password is checked: an
+/// attack from many addresses at once is slowed as a whole, the owners' own browsers are not.
+#[derive(Debug, Clone, Copy)]
+pub struct Breaker {
+    pub failures_per_minute: i32,
+    pub delay: std::time::Duration,
+}
+
+impl Breaker {
+    /// The breaker as a counter: tripped (blocked) for a minute once a minute's failures pass
+    /// the threshold.
+    pub fn limit(&self) -> Limit {
+        Limit {
+            free_failures: self.failures_per_minute,
+            window: Duration::minutes(1),
+            first_block: Duration::minutes(1),
+            max_block: Duration::minutes(1),
+        }
+    }
+}
+
+impl LoginPolicy {
+    /// The defaults with other allowances: `per_identifier` free failures (the account's is
+    /// twice that, the device's the same), `per_client` and `spray`.
+    pub fn with_allowances(per_identifier: i32, per_client: i32, spray: i32) -> Self {
+        let mut policy = Self::default();
+        policy.per_identifier.free_failures = per_identifier;
+        policy.per_account.free_failures = 2 * per_identifier;
+        policy.per_device.free_failures = per_identifier;
+        policy.per_client.free_failures = per_client;
+        policy.spray.free_failures = spray;
+        policy
+    }
 }
 
 impl Default for LoginPolicy {
     fn default() -> Self {
+        let per_identifier = Limit {
+            free_failures: 5,
+            window: Duration::hours(1),
+            first_block: Duration::seconds(30),
+            max_block: Duration::minutes(15),
+        };
         Self {
             session: SessionLifetime::default(),
+            per_identifier,
             per_account: Limit {
-                free_failures: 5,
-                window: Duration::hours(1),
-                first_block: Duration::seconds(30),
-                max_block: Duration::minutes(15),
+                free_failures: 2 * per_identifier.free_failures,
+                ..per_identifier
             },
+            per_device: per_identifier,
+            known_device_for: Duration::days(365),
             per_client: Limit {
                 free_failures: 100,
                 window: Duration::minutes(15),
                 first_block: Duration::minutes(1),
                 max_block: Duration::minutes(15),
+            },
+            spray: Limit {
+                free_failures: 20,
+                window: Duration::minutes(15),
+                first_block: Duration::minutes(15),
+                max_block: Duration::hours(1),
+            },
+            breaker: Breaker {
+                failures_per_minute: 200,
+                delay: std::time::Duration::from_secs(1),
             },
         }
     }

@@ -5,6 +5,7 @@ use sea_orm::DatabaseConnection;
 use crate::metrics::Metrics;
 use crate::password_hash::Hasher;
 use crate::policies::{AdminPolicy, LoginPolicy, ResetPolicy};
+use crate::server_key::ServerKey;
 
 /// Handles and settings shared by every request (cheap to clone: each field is a handle or a
 /// small value).
@@ -19,6 +20,8 @@ pub struct Services {
     /// Base of every emailed link (never the request's Host header).
     pub public_url: url::Url,
     pub metrics: Metrics,
+    /// Signs the known-device cookies (kept outside the database).
+    pub server_key: ServerKey,
 }
 
 impl Services {
@@ -41,6 +44,7 @@ impl Services {
             admin_policy: AdminPolicy::default(),
             public_url: url::Url::parse("https://latch.example").expect("a URL"),
             metrics: Metrics::default(),
+            server_key: ServerKey::generate().expect("a key"),
         }
     }
 }

@@ -29,6 +29,9 @@ pub enum Command {
     /// Inspect outgoing email.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Manage the server key (LATCH_SECRET_KEY).
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Measure argon2id password verifies per second with Latch's parameters (the ceiling
     /// for logins per second) and print them as `verifies_per_sec=N ...`.
     BenchHash {
@@ -39,6 +42,14 @@ pub enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Print a new random server key, for LATCH_SECRET_KEY (or a LATCH_SECRET_KEY_FILE). To
+    /// rotate: make the new key LATCH_SECRET_KEY and move the old one to
+    /// LATCH_PREVIOUS_SECRET_KEYS until the devices it signed have signed in again.
+    Generate,
 }
 
 #[derive(Debug, Subcommand)]

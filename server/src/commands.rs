@@ -260,6 +260,13 @@ pub async fn mail_status(settings: &Settings, only_failed: bool) -> Result<Strin
 
 /// `latch bench-hash`: argon2id verifies per second on `threads` threads (default: as many
 /// as the server hashes at once).
+/// `latch key generate`: a new server key, printed (for the operator to store as a secret).
+pub fn generate_key() -> Result<String, CommandError> {
+    let key = latch_core::server_key::ServerKey::generate()
+        .map_err(|err| CommandError::Unexpected(anyhow::anyhow!("generating a key: {err}")))?;
+    Ok(key.to_text())
+}
+
 pub async fn bench_hash(
     settings: &Settings,
     seconds: u64,

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use latch_core::db;
-use latch_server::cli::{Cli, Command, CompanyCommand, MailCommand, UserCommand};
+use latch_server::cli::{Cli, Command, CompanyCommand, KeyCommand, MailCommand, UserCommand};
 use latch_server::commands::{self, CommandError};
 use latch_server::settings::Settings;
 use latch_server::startup::Application;
@@ -55,6 +55,7 @@ async fn run() -> ExitCode {
         Command::Mail(MailCommand::Status { failed }) => {
             commands::mail_status(&settings, failed).await
         }
+        Command::Key(KeyCommand::Generate) => commands::generate_key(),
         Command::BenchHash { seconds, threads } => {
             commands::bench_hash(&settings, seconds, threads).await
         }

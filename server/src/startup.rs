@@ -6,7 +6,6 @@ use anyhow::Context;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::{Router, routing::get};
 use latch_app::{App, shell};
-use latch_core::auth::LoginPolicy;
 use latch_core::metrics::Metrics;
 use latch_core::outbox::{self, OutboxPolicy};
 use latch_core::password_hash::Hasher;
@@ -50,7 +49,7 @@ impl Application {
         let services = Services {
             db,
             hasher,
-            login_policy: LoginPolicy::default(),
+            login_policy: settings.login_policy,
             reset_policy: ResetPolicy {
                 link_valid_for: settings.reset_link_valid_for,
                 ..ResetPolicy::default()
@@ -59,6 +58,7 @@ impl Application {
             admin_policy: settings.admin_policy(),
             public_url: settings.public_url.clone(),
             metrics: Metrics::default(),
+            server_key: settings.server_key.load()?,
         };
         let state = AppState {
             leptos_options,

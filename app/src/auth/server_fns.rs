@@ -33,11 +33,13 @@ pub async fn log_in(
         password: &password,
         client_ip: call.client_ip(),
         replacing: call.user().ok(),
+        device_cookie: call.device_cookie(),
     };
     let result = auth::log_in(&call.services, attempt, call.now()).await;
     let result = match result {
         Ok(logged_in) => {
             call.set_session_cookie(&logged_in.session_token);
+            call.set_device_cookie(&logged_in.device_cookie);
             Ok(next.to_owned())
         }
         Err(err) => Err(AppError::from(err).for_identifier(identifier)),

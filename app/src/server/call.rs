@@ -25,6 +25,7 @@ pub struct Call {
     /// The supported language this browser prefers (`Accept-Language`), if any.
     pub browser_locale: Option<latch_i18n::Locale>,
     reset_token: Option<SecretToken>,
+    device_cookie: Option<String>,
     response: Option<ResponseOptions>,
     /// A plain HTML form post (JavaScript off): its answer is always a redirect, to the next
     /// page or back to the form with the error; an error status would show a blank page.
@@ -42,7 +43,10 @@ impl Call {
         let reset_token = headers
             .and_then(|headers| cookies::reset_cookie_value(headers, services.is_https()))
             .and_then(|value| SecretToken::from_presented(&value));
+        let device_cookie =
+            headers.and_then(|headers| cookies::device_cookie_value(headers, services.is_https()));
         Ok(Self {
+            device_cookie,
             browser_locale: header(http::header::ACCEPT_LANGUAGE)
                 .and_then(latch_i18n::from_accept_language),
             plain_form_post: header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html")),
@@ -73,6 +77,21 @@ impl Call {
     /// The reset token this browser's cookie holds (put there when the emailed link opened).
     pub fn reset_token(&self) -> Option<&SecretToken> {
         self.reset_token.as_ref()
+    }
+
+    /// The known-device cookie this browser presented, if any.
+    pub fn device_cookie(&self) -> Option<&str> {
+        self.device_cookie.as_deref()
+    }
+
+    /// Keeps this browser known (its new known-device cookie value) for the policy's lifetime.
+    pub fn set_device_cookie(&self, value: &str) {
+        let days = self.services.login_policy.known_device_for.num_days();
+        self.set_cookie(&cookies::device_cookie(
+            value,
+            days,
+            self.services.is_https(),
+        ));
     }
 
     /// Answers a server function that returns data: a refusal gets its status (and

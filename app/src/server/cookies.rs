@@ -1,5 +1,5 @@
-//! The two cookies Latch sets: the session, and a reset token on its way from the emailed link
-//! to the form. Both: whole site, script-proof, not sent on cross-site sub-requests, and over
+//! The cookies Latch sets: the session, a reset token on its way from the emailed link to the
+//! form, and the known-device note. Both: whole site, script-proof, not sent on cross-site sub-requests, and over
 //! https `Secure` with the `__Host-` prefix (which also pins them to this host and `/`).
 
 use cookie::{Cookie, SameSite, time::Duration};
@@ -8,6 +8,9 @@ const SESSION: &str = "latch_session";
 /// Holds a reset token between opening the emailed link and submitting the form, so the token
 /// leaves the address bar (and can never leak through history or `Referer`).
 const RESET: &str = "latch_reset";
+/// Says this browser has signed in to an account before (see `latch_core::known_device`): long
+/// lived, signed by the server, and useless to anyone but the browser that holds it.
+const DEVICE: &str = "latch_device";
 /// A reset cookie outlives no link: the longest an emailed link is valid for is an hour.
 const RESET_MAX_AGE: Duration = Duration::hours(1);
 
@@ -48,6 +51,15 @@ fn value_in(headers: &http::HeaderMap, base: &'static str, secure: bool) -> Opti
 /// The session token presented in the request's `Cookie` header, if any.
 pub fn session_cookie_value(headers: &http::HeaderMap, secure: bool) -> Option<String> {
     value_in(headers, SESSION, secure)
+}
+
+pub(crate) fn device_cookie_value(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    value_in(headers, DEVICE, secure)
+}
+
+/// The `Set-Cookie` value that keeps this browser known for `days`.
+pub(crate) fn device_cookie(value: &str, days: i64, secure: bool) -> String {
+    set_cookie(DEVICE, value, Some(Duration::days(days)), secure)
 }
 
 pub(crate) fn reset_cookie_value(headers: &http::HeaderMap, secure: bool) -> Option<String> {

@@ -209,7 +209,7 @@ pub async fn complete_reset(
     revoke_tokens(&txn, user.id, now).await?;
     // Whoever completes a reset has proved to own the mailbox: failures strangers piled up
     // on the account must not keep its owner out of the new password.
-    throttle::clear(&txn, &ThrottleKey::login_account(user.id)).await?;
+    crate::auth::clear_password_counters(&txn, &user).await?;
     sessions::end_all_for_user(&txn, user.id, None).await?;
     let mail = NewMail::for_user(
         &user,

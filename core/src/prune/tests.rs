@@ -70,13 +70,13 @@ async fn only_what_is_dead_by_the_given_clock_goes() {
     };
     throttle::record_failure(
         &db,
-        &ThrottleKey::login_unknown("old"),
+        &ThrottleKey::login_identifier("old"),
         quick,
         now - Duration::days(2),
     )
     .await
     .unwrap();
-    throttle::record_failure(&db, &ThrottleKey::login_unknown("new"), quick, now)
+    throttle::record_failure(&db, &ThrottleKey::login_identifier("new"), quick, now)
         .await
         .unwrap();
     // An audit event past its retention, and a recent one.
@@ -117,7 +117,7 @@ async fn a_blocking_counter_stays_however_old_its_last_failure() {
         first_block: Duration::days(3),
         max_block: Duration::days(3),
     };
-    let key = ThrottleKey::login_unknown("guesser");
+    let key = ThrottleKey::login_identifier("guesser");
     throttle::record_failure(&db, &key, long_block, now - Duration::days(2))
         .await
         .unwrap();

@@ -13,37 +13,81 @@ use sea_orm::{ConnectionTrait, EntityTrait, Statement, Value};
 use uuid::Uuid;
 
 use crate::entities::rate_limit;
+use crate::known_device::DeviceId;
 use crate::secret_token::sha256_hex;
 
 mod reserve;
 
-pub use reserve::{refund, reserve};
+pub use reserve::{Reservation, refund, refund_all, reserve, reserve_all};
 
 /// The name of one failure counter, as stored in `rate_limits.key`. The spellings are part of
 /// the stored data: changing one would silently reset, or lift the blocks of, every counter of
-/// its kind while instances of two versions run side by side. (It happened once, on purpose:
+/// its kind while instances of two versions run side by side. (It happened twice, on purpose:
 /// the keys of unknown identifiers and reset addresses became hashes, so the table no longer
-/// holds what people typed; their counters restarted at that upgrade.)
+/// holds what people typed; then logins were counted per identifier typed and per IPv6 /64,
+/// and the Existing password check got its own counter. Those counters restarted at the
+/// upgrade.)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThrottleKey(String);
 
 impl ThrottleKey {
-    /// Password checks of one account. Anything that checks a user's password (login, Account
-    /// Settings) counts its failures here, so no form is a guessing oracle.
+    /// Password checks of one known account, whichever of its identifiers was typed: its
+    /// allowance is that of [`ThrottleKey::login_identifier`] times the two identifiers an
+    /// account has, so it never blocks before the identifier's counter would, and a 429 on
+    /// one spelling says nothing about another.
     pub fn login_account(user_id: Uuid) -> Self {
         Self(format!("login:account:{user_id}"))
     }
 
-    /// Logins naming an identifier (trimmed, lowercased) that no account has: counted exactly
-    /// like an account, so the counters reveal nothing about who exists. The key holds a hash
-    /// of what was typed, never the text (a mistyped password in the username field, say).
-    pub fn login_unknown(identifier: &str) -> Self {
-        Self(format!("login:unknown:{}", sha256_hex(identifier)))
+    /// The stand-in for [`ThrottleKey::login_account`] when no account has the identifier
+    /// typed: counted the same way, so an unknown identifier costs the same work as a known one.
+    pub fn login_account_unknown(identifier: &str) -> Self {
+        Self(format!("login:account:unknown:{}", sha256_hex(identifier)))
     }
 
-    /// Password checks from one client address.
+    /// Logins naming one identifier (trimmed, lowercased), whether an account has it or not:
+    /// known and unknown identifiers are counted alike, so the counters reveal nothing about
+    /// who exists, nor that a username and an address belong together. The key holds a hash
+    /// of what was typed, never the text (a mistyped password in the username field, say).
+    pub fn login_identifier(identifier: &str) -> Self {
+        Self(format!("login:identifier:{}", sha256_hex(identifier)))
+    }
+
+    /// Logins to one account from one browser that has signed in to it before (its
+    /// known-device cookie): judged by this counter instead of the account's and the
+    /// identifier's, which strangers fill.
+    pub fn login_device(device: DeviceId) -> Self {
+        Self(format!("login:device:{}", device.as_uuid()))
+    }
+
+    /// The "Existing password" checks of Account Settings for one user: that form needs a
+    /// session, so it has its own counter, which strangers failing at the login form cannot
+    /// fill.
+    pub fn existing_password(user_id: Uuid) -> Self {
+        Self(format!("password_check:user:{user_id}"))
+    }
+
+    /// Password checks from one client network (see [`ClientNetwork`]).
     pub fn login_client(client_ip: IpAddr) -> Self {
-        Self(format!("login:client:{client_ip}"))
+        Self(format!("login:client:{}", ClientNetwork::of(client_ip)))
+    }
+
+    /// How many different identifiers one client network failed to log in to (credential
+    /// stuffing: one client trying many accounts, a few passwords each).
+    pub fn login_spray(client_ip: IpAddr) -> Self {
+        Self(format!("login:spray:{}", ClientNetwork::of(client_ip)))
+    }
+
+    /// One identifier failed from one client network: exists while that pair counts toward
+    /// [`ThrottleKey::login_spray`] (a hash of both, never the text).
+    pub fn login_pair(client_ip: IpAddr, identifier: &str) -> Self {
+        let pair = format!("{}\n{identifier}", ClientNetwork::of(client_ip));
+        Self(format!("login:pair:{}", sha256_hex(&pair)))
+    }
+
+    /// Failed password checks across every account: the circuit breaker's counter.
+    pub fn login_everywhere() -> Self {
+        Self("login:everywhere".to_owned())
     }
 
     /// Forgot Password requests for one address, whether or not an account uses it.
@@ -51,9 +95,9 @@ impl ThrottleKey {
         Self(format!("reset:email:{}", sha256_hex(&email.key())))
     }
 
-    /// Forgot Password requests from one client address.
+    /// Forgot Password requests from one client network (see [`ClientNetwork`]).
     pub fn reset_client(client_ip: IpAddr) -> Self {
-        Self(format!("reset:client:{client_ip}"))
+        Self(format!("reset:client:{}", ClientNetwork::of(client_ip)))
     }
 
     /// An admin's "Reset Password" mails to one user (protects that user's inbox).
@@ -64,6 +108,37 @@ impl ThrottleKey {
     /// The stored spelling.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// What one client is counted as: an IPv4 address, or an IPv6 /64 network. One IPv6 host
+/// usually has a whole /64 to itself (every address in it is as cheap as the next), so
+/// counting addresses would give it 2^64 fresh allowances; an IPv4-mapped IPv6 address is
+/// the IPv4 address it maps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientNetwork(IpAddr);
+
+impl ClientNetwork {
+    pub fn of(ip: IpAddr) -> Self {
+        match ip {
+            IpAddr::V4(v4) => Self(IpAddr::V4(v4)),
+            IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => Self(IpAddr::V4(v4)),
+                None => {
+                    let network = u128::from(v6) & !((1u128 << 64) - 1);
+                    Self(IpAddr::V6(network.into()))
+                }
+            },
+        }
+    }
+}
+
+impl std::fmt::Display for ClientNetwork {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            IpAddr::V4(v4) => write!(f, "{v4}"),
+            IpAddr::V6(v6) => write!(f, "{v6}/64"),
+        }
     }
 }
 
@@ -155,6 +230,44 @@ pub async fn record_failure(
     Ok(Some(until))
 }
 
+/// Counts a failure for `counter` only if `member` has not failed within `limit`'s window
+/// yet: `counter` then counts distinct members (the accounts one client failed at). Returns
+/// the block `counter` earned, if any.
+pub async fn record_distinct_failure(
+    db: &impl ConnectionTrait,
+    counter: &ThrottleKey,
+    member: &ThrottleKey,
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<DateTime<Utc>>> {
+    // A member row is (re)started only when it is new or its window is over; otherwise the
+    // upsert's WHERE skips it and nothing is returned (on SQLite as on PostgreSQL).
+    let mark_member = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        r#"INSERT INTO rate_limits (key, window_started_at, count, blocked_until, updated_at)
+           VALUES ($1, $2, 1, NULL, $2)
+           ON CONFLICT (key) DO UPDATE SET
+             window_started_at = excluded.window_started_at,
+             updated_at = excluded.updated_at
+           WHERE rate_limits.window_started_at <= $3
+           RETURNING count"#,
+        [
+            member.as_str().into(),
+            now.into(),
+            (now - limit.window).into(),
+        ],
+    );
+    let first_in_window = db
+        .query_one_raw(mark_member)
+        .await
+        .context("marking a distinct failure")?
+        .is_some();
+    if !first_in_window {
+        return blocked_until(db, counter, now).await;
+    }
+    record_failure(db, counter, limit, now).await
+}
+
 /// Forgets the failures of `key` (after a successful login).
 pub async fn clear(db: &impl ConnectionTrait, key: &ThrottleKey) -> anyhow::Result<()> {
     rate_limit::Entity::delete_by_id(key.as_str())
@@ -193,31 +306,51 @@ mod tests {
         let email = Email::parse("Ana.Putri@Example.co.id").unwrap();
         let keys = [
             ThrottleKey::login_account(id),
-            ThrottleKey::login_unknown("ana"),
+            ThrottleKey::login_identifier("ana"),
             ThrottleKey::login_client(ip),
             ThrottleKey::reset_address(&email),
             ThrottleKey::reset_client("192.0.2.7".parse().unwrap()),
             ThrottleKey::admin_reset(id),
+            ThrottleKey::existing_password(id),
+            ThrottleKey::login_spray(ip),
+            ThrottleKey::login_everywhere(),
         ];
         let spellings: Vec<_> = keys.iter().map(ThrottleKey::as_str).collect();
         assert_eq!(
             spellings,
             [
                 "login:account:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
-                "login:unknown:24d4b96f58da6d4a8512313bbd02a28ebf0ca95dec6e4c86ef78ce7f01e788ac",
-                "login:client:2001:db8::7",
+                "login:identifier:24d4b96f58da6d4a8512313bbd02a28ebf0ca95dec6e4c86ef78ce7f01e788ac",
+                "login:client:2001:db8::/64",
                 "reset:email:adc0b96b624989219dc9b5fef74eb5ec1e091eeaca97a6b7af1803b547d62b4e",
                 "reset:client:192.0.2.7",
                 "admin_reset:user:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
+                "password_check:user:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
+                "login:spray:2001:db8::/64",
+                "login:everywhere",
             ]
         );
+    }
+
+    #[test]
+    fn clients_are_counted_by_ipv4_address_or_ipv6_slash_64() {
+        let network = |ip: &str| ClientNetwork::of(ip.parse().unwrap()).to_string();
+        assert_eq!(network("192.0.2.7"), "192.0.2.7");
+        assert_eq!(network("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(network("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            network("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            network("2001:db8:1:2::"),
+            "one /64, one client"
+        );
+        assert_ne!(network("2001:db8:1:2::1"), network("2001:db8:1:3::1"));
     }
 
     #[tokio::test]
     async fn reservations_stop_at_the_allowance_and_let_one_through_after_each_block() {
         let db = db::connect("sqlite::memory:").await.unwrap();
         db::migrate(&db).await.unwrap();
-        let key = ThrottleKey::login_unknown("ana");
+        let key = ThrottleKey::login_identifier("ana");
         let t0 = Utc::now();
 
         for n in 1..=LIMIT.free_failures {
@@ -242,7 +375,7 @@ mod tests {
         );
 
         // A check that was no failure is given back; the block it started goes with it.
-        let office = ThrottleKey::login_unknown("office");
+        let office = ThrottleKey::login_identifier("office");
         for _ in 0..LIMIT.free_failures {
             reserve(&db, &office, LIMIT, t0).await.unwrap().unwrap();
         }
@@ -255,7 +388,7 @@ mod tests {
         let db = db::connect("sqlite::memory:").await.unwrap();
         db::migrate(&db).await.unwrap();
         let t0 = Utc::now();
-        let k = &ThrottleKey::login_unknown("k");
+        let k = &ThrottleKey::login_identifier("k");
 
         for _ in 0..3 {
             assert_eq!(record_failure(&db, k, LIMIT, t0).await.unwrap(), None);

@@ -99,3 +99,34 @@ async fn locked_row(
         .context("reading a counter")?
         .context("the counter just created is gone")
 }
+
+/// One counter an attempt is reserved on, and its numbers.
+pub type Reservation = (ThrottleKey, Limit);
+
+/// [`reserve`]s one attempt on each counter, in order: `Err(retry_at)` as soon as one is
+/// blocked, after giving back what the ones before it counted.
+pub async fn reserve_all(
+    db: &DatabaseConnection,
+    counters: &[Reservation],
+    now: DateTime<Utc>,
+) -> anyhow::Result<Result<(), DateTime<Utc>>> {
+    for (reserved, (key, limit)) in counters.iter().enumerate() {
+        if let Err(retry_at) = reserve(db, key, *limit, now).await? {
+            refund_all(db, &counters[..reserved], now).await?;
+            return Ok(Err(retry_at));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Gives back what [`reserve_all`] counted, for a check that was no failure.
+pub async fn refund_all(
+    db: &DatabaseConnection,
+    counters: &[Reservation],
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    for (key, limit) in counters {
+        refund(db, key, *limit, now).await?;
+    }
+    Ok(())
+}

@@ -10,8 +10,10 @@ use latch_domain::PasswordPolicy;
 use secrecy::SecretString;
 use url::Url;
 
-use variables::{TrustedProxies, Variables};
+pub use server_key::{DEFAULT_KEY_FILE, KeySource};
+use variables::{KeyText, PreviousKeys, TrustedProxies, Variables};
 
+mod server_key;
 mod serving;
 mod variables;
 
@@ -53,6 +55,10 @@ pub struct Settings {
     pub metrics_token: Option<SecretString>,
     /// Serve an address other machines reach without https or real mail (a test setup).
     pub insecure_dev: bool,
+    /// Where the server key (signing the known-device cookies) comes from.
+    pub server_key: KeySource,
+    /// Login throttling and the known-device lifetime.
+    pub login_policy: latch_core::auth::LoginPolicy,
 }
 
 /// How log lines are written (`LATCH_LOG_FORMAT`).
@@ -119,6 +125,7 @@ impl Settings {
             problem: err.to_string(),
         })?;
 
+        let login_policy = login_policy(&variables);
         Ok(Settings {
             database_url: SecretString::from(variables.database_url),
             public_url: variables.public_url,
@@ -147,8 +154,61 @@ impl Settings {
             log_format: variables.log_format,
             metrics_token: variables.metrics_token.map(SecretString::from),
             insecure_dev: variables.insecure_dev,
+            server_key: key_source(
+                variables.secret_key,
+                variables.secret_key_file,
+                variables.previous_secret_keys,
+            )?,
+            login_policy,
         })
     }
+}
+
+fn key_source(
+    key: Option<KeyText>,
+    file: Option<PathBuf>,
+    previous: Option<PreviousKeys>,
+) -> Result<KeySource, SettingsError> {
+    use secrecy::ExposeSecret;
+    let previous = previous.map(|PreviousKeys(keys)| keys).unwrap_or_default();
+    match (key, file) {
+        (Some(_), Some(_)) => Err(SettingsError {
+            variable: "LATCH_SECRET_KEY_FILE".to_owned(),
+            problem: "set together with LATCH_SECRET_KEY: set one of them".to_owned(),
+        }),
+        (Some(KeyText(key)), None) => {
+            let previous: Vec<&str> = previous.iter().map(|key| key.expose_secret()).collect();
+            // Both were checked by their parsers; together they still make a key.
+            latch_core::server_key::ServerKey::from_text(key.expose_secret(), &previous)
+                .map(KeySource::Given)
+                .map_err(|err| SettingsError {
+                    variable: "LATCH_SECRET_KEY".to_owned(),
+                    problem: err.to_string(),
+                })
+        }
+        (None, Some(path)) => Ok(KeySource::File {
+            path,
+            create: false,
+            previous,
+        }),
+        (None, None) => Ok(KeySource::File {
+            path: PathBuf::from(DEFAULT_KEY_FILE),
+            create: true,
+            previous,
+        }),
+    }
+}
+
+fn login_policy(variables: &Variables) -> latch_core::auth::LoginPolicy {
+    let mut policy = latch_core::auth::LoginPolicy::with_allowances(
+        variables.login_free_failures as i32,
+        variables.login_client_free_failures as i32,
+        variables.login_spray_accounts as i32,
+    );
+    policy.breaker.failures_per_minute = variables.login_breaker_failures_per_minute as i32;
+    policy.breaker.delay = std::time::Duration::from_millis(variables.login_breaker_delay_ms);
+    policy.known_device_for = chrono::Duration::days(variables.known_device_days as i64);
+    policy
 }
 
 #[cfg(test)]

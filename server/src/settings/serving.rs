@@ -9,8 +9,9 @@ use super::{Settings, SettingsError};
 
 impl Settings {
     /// Refuses to serve an address other machines reach (`LATCH_PUBLIC_URL` not on loopback)
-    /// over plain http, with mail going only to the dev mailbox, or with an SMTP password sent
-    /// unencrypted to another machine. `LATCH_INSECURE_DEV=1` allows it, for a test setup.
+    /// over plain http, with mail going only to the dev mailbox, with an SMTP password sent
+    /// unencrypted to another machine, or without a server key of its own (one generated on
+    /// this machine would differ on every instance). `LATCH_INSECURE_DEV=1` allows it, for a test setup.
     pub fn refuse_unsafe_serving(&self) -> Result<(), SettingsError> {
         if self.insecure_dev || is_loopback(self.public_url.host_str()) {
             return Ok(());
@@ -38,6 +39,14 @@ impl Settings {
                 "LATCH_SMTP_URL",
                 "its password would travel unencrypted to another machine: use smtps:// or \
                  add ?tls=required",
+            ));
+        }
+        if self.server_key.is_generated_default() {
+            return Err(refuse(
+                "LATCH_SECRET_KEY",
+                "not set: every instance must share one server key kept outside the database \
+                 (`latch key generate` makes one; LATCH_SECRET_KEY_FILE may name a file \
+                 holding it instead)",
             ));
         }
         Ok(())
@@ -73,6 +82,8 @@ fn sends_password_in_the_clear(smtp_url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const TEST_KEY: &str = "dGVzdCBrZXkgb2YgdGhpcnR5LXR3byBieXRlcyBvciBtb3Jl";
 
     fn settings(pairs: &[(&str, &str)]) -> Settings {
         Settings::from_lookup(|name| {
@@ -118,6 +129,12 @@ mod tests {
                 "{refused}"
             );
         }
+        let keyless = [
+            ("LATCH_PUBLIC_URL", "https://latch.example.com"),
+            ("LATCH_SMTP_URL", "smtps://latch:secret@mail.example.com"),
+        ];
+        let refused = settings(&keyless).refuse_unsafe_serving().unwrap_err();
+        assert_eq!(refused.variable, "LATCH_SECRET_KEY");
         let safe = [
             "smtps://latch:secret@mail.example.com",
             "smtp://latch:secret@mail.example.com:587?tls=required",
@@ -127,6 +144,7 @@ mod tests {
             let pairs = [
                 ("LATCH_PUBLIC_URL", "https://latch.example.com"),
                 ("LATCH_SMTP_URL", smtp),
+                ("LATCH_SECRET_KEY", TEST_KEY),
             ];
             assert_eq!(settings(&pairs).refuse_unsafe_serving(), Ok(()), "{smtp}");
         }

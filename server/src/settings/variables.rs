@@ -5,7 +5,9 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{CommandFactory, FromArgMatches};
+use latch_core::auth::LoginPolicy;
 use latch_core::mail::{self, Mailbox};
+use latch_core::server_key::ServerKey;
 use latch_domain::PasswordPolicy;
 use url::Url;
 
@@ -124,6 +126,54 @@ pub(super) struct Variables {
         value_parser = number(1, 36500)
     )]
     pub(super) audit_retention_days: u64,
+    #[arg(long, env = "LATCH_SECRET_KEY", value_parser = server_key)]
+    pub(super) secret_key: Option<KeyText>,
+    #[arg(long, env = "LATCH_SECRET_KEY_FILE")]
+    pub(super) secret_key_file: Option<PathBuf>,
+    #[arg(long, env = "LATCH_PREVIOUS_SECRET_KEYS", value_parser = previous_server_keys)]
+    pub(super) previous_secret_keys: Option<PreviousKeys>,
+    #[arg(
+        long,
+        env = "LATCH_LOGIN_FREE_FAILURES",
+        default_value_t = LoginPolicy::default().per_identifier.free_failures as u64,
+        value_parser = number(1, 100)
+    )]
+    pub(super) login_free_failures: u64,
+    #[arg(
+        long,
+        env = "LATCH_LOGIN_CLIENT_FREE_FAILURES",
+        default_value_t = LoginPolicy::default().per_client.free_failures as u64,
+        value_parser = number(1, 100_000)
+    )]
+    pub(super) login_client_free_failures: u64,
+    #[arg(
+        long,
+        env = "LATCH_LOGIN_SPRAY_ACCOUNTS",
+        default_value_t = LoginPolicy::default().spray.free_failures as u64,
+        value_parser = number(1, 10_000)
+    )]
+    pub(super) login_spray_accounts: u64,
+    #[arg(
+        long,
+        env = "LATCH_LOGIN_BREAKER_FAILURES_PER_MINUTE",
+        default_value_t = LoginPolicy::default().breaker.failures_per_minute as u64,
+        value_parser = number(1, 1_000_000)
+    )]
+    pub(super) login_breaker_failures_per_minute: u64,
+    #[arg(
+        long,
+        env = "LATCH_LOGIN_BREAKER_DELAY_MS",
+        default_value_t = LoginPolicy::default().breaker.delay.as_millis() as u64,
+        value_parser = number(0, 10_000)
+    )]
+    pub(super) login_breaker_delay_ms: u64,
+    #[arg(
+        long,
+        env = "LATCH_KNOWN_DEVICE_DAYS",
+        default_value_t = LoginPolicy::default().known_device_for.num_days() as u64,
+        value_parser = number(1, 3650)
+    )]
+    pub(super) known_device_days: u64,
     #[arg(long, env = "LATCH_LOG_FORMAT", default_value = "text", value_parser = log_format)]
     pub(super) log_format: LogFormat,
     #[arg(long, env = "LATCH_METRICS_TOKEN", value_parser = metrics_token)]
@@ -136,6 +186,30 @@ pub(super) struct Variables {
         action = clap::ArgAction::Set
     )]
     pub(super) insecure_dev: bool,
+}
+
+/// `LATCH_SECRET_KEY`, checked to be a key but kept as text (it prints as redacted).
+#[derive(Clone)]
+pub(super) struct KeyText(pub(super) secrecy::SecretString);
+
+/// `LATCH_PREVIOUS_SECRET_KEYS`: keys still accepted, each checked.
+#[derive(Clone)]
+pub(super) struct PreviousKeys(pub(super) Vec<secrecy::SecretString>);
+
+fn server_key(value: &str) -> Result<KeyText, String> {
+    ServerKey::from_text(value, &[]).map_err(|err| err.to_string())?;
+    Ok(KeyText(value.trim().to_owned().into()))
+}
+
+fn previous_server_keys(value: &str) -> Result<PreviousKeys, String> {
+    let keys = value
+        .split(',')
+        .map(str::trim)
+        .filter(|key| !key.is_empty())
+        .map(|key| server_key(key).map(|KeyText(key)| key))
+        .collect::<Result<_, _>>()
+        .map_err(|err| format!("a comma-separated list of keys: {err}"))?;
+    Ok(PreviousKeys(keys))
 }
 
 /// `LATCH_TRUSTED_PROXIES` is one value holding a list; a newtype keeps clap from reading

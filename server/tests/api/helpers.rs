@@ -35,6 +35,9 @@ pub struct TestApp {
 /// What emailed links must be built from, whatever Host header a request carries.
 pub const PUBLIC_URL: &str = "https://latch.example.test";
 
+/// The server key of every Latch a test starts (instances of one deployment share it).
+pub const TEST_SERVER_KEY: &str = "bGF0Y2ggdGVzdCBzZXJ2ZXIga2V5OiBub3QgYSBzZWNyZXQgYXQgYWxs";
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
@@ -82,6 +85,7 @@ pub fn test_settings(
             "LATCH_SMTP_URL" => Some(smtp.url()),
             "LATCH_MAIL_FROM" => Some("Latch Test <latch@example.test>".to_owned()),
             "LATCH_DEV_MAILBOX_DIR" => Some(mailbox_dir.display().to_string()),
+            "LATCH_SECRET_KEY" => Some(TEST_SERVER_KEY.to_owned()),
             _ => None,
         })
     })

@@ -13,6 +13,7 @@ mod cli;
 mod helpers;
 mod languages;
 mod login;
+mod login_attacks;
 mod mail;
 mod operations;
 mod outbox;

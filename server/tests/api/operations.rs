@@ -24,7 +24,7 @@ async fn health_and_ready_answer_when_the_database_is_reachable() {
     assert_eq!(ready.text().await.unwrap(), "ready");
 }
 
-fn metric_value(text: &str, series: &str) -> Option<f64> {
+pub fn metric_value(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{Endpoint, PUBLIC_URL, SmtpServer};
+use super::{Endpoint, PUBLIC_URL, SmtpServer, TEST_SERVER_KEY};
 
 /// The environment a `latch serve` starts with. Clone it to start several instances (or the
 /// same one again) with the same settings.
@@ -24,6 +24,7 @@ impl LatchConfig {
         Self { vars: Vec::new() }
             .set("LATCH_DATABASE_URL", database_url)
             .set("LATCH_PUBLIC_URL", PUBLIC_URL)
+            .set("LATCH_SECRET_KEY", TEST_SERVER_KEY)
             .set("LATCH_MAIL_FROM", "Latch Test <latch@example.test>")
             .set("LEPTOS_SITE_ADDR", "127.0.0.1:0")
     }
