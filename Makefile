@@ -6,7 +6,7 @@ SHELL := /bin/bash
 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: help run test check watch setup-run setup-test lint lint-cheap audit test-sqlite test-postgres soak e2e e2e-with-test-build build-release postgres-up setup-bench bench
+.PHONY: help run test check watch setup-run setup-test lint lint-cheap audit test-sqlite test-postgres soak e2e e2e-with-test-build build-release postgres-up setup-bench bench attack
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -89,3 +89,7 @@ bench: setup-bench build-release ## benchmarks of the release build, each agains
 	cargo build --release -p latch-server --example loadgen
 	cargo test --release -p latch-core --lib --no-run
 	bench/run
+
+attack: setup-bench build-release ## hostile traffic against the release build (bursts, a blocked owner, junk methods and identifiers, an invitation flood); writes bench/ATTACK.md
+	cargo build --release -p latch-server --example loadgen
+	bench/attack

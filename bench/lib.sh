@@ -15,9 +15,12 @@ num() { awk -v fmt="$1" "BEGIN { v = $2; if (v != v) print \"-\"; else printf fm
 server_env() {
   envs=(LATCH_DATABASE_URL="sqlite://$work/$1.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$2"
     LEPTOS_SITE_ROOT="$root/target/site" LATCH_PUBLIC_URL="http://127.0.0.1:$2"
-    LATCH_DEV_MAILBOX_DIR="$work/$1-mailbox" LATCH_TRUSTED_PROXIES=127.0.0.1 "${extra_env[@]}")
+    LATCH_DEV_MAILBOX_DIR="$work/$1-mailbox" LATCH_TRUSTED_PROXIES=127.0.0.1
+    LATCH_SECRET_KEY="$bench_key" "${extra_env[@]}")
 }
 extra_env=()
+# One server key for every bench server (a fixed test key, not a secret).
+bench_key=YmVuY2ggc2VydmVyIGtleSwgbm90IGEgc2VjcmV0IGF0IGFsbA
 
 # latch_in NAME PORT COMMAND...: runs COMMAND in the environment of server NAME.
 latch_in() {

@@ -5,6 +5,7 @@
 //! One thread on purpose: it keeps the client off the server's cores as far as the pinning
 //! (`taskset`) allows, and loopback rates here need no more.
 
+mod attack;
 mod load;
 mod reset;
 mod startup;
@@ -31,6 +32,8 @@ enum Command {
     Reset(reset::ResetArgs),
     /// Time from starting a command to its first 200 (or to its exit, without --url).
     Startup(startup::StartupArgs),
+    /// Hostile traffic, one scenario (`make attack`).
+    Attack(attack::AttackArgs),
 }
 
 #[derive(Debug, Args)]
@@ -104,5 +107,6 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Reset(args) => reset::run(&args).await,
         Command::Startup(args) => startup::run(&args).await,
+        Command::Attack(args) => attack::run(&args).await,
     }
 }
