@@ -242,8 +242,9 @@ async fn pruning_deletes_dead_rows_and_keeps_live_ones_on_this_database() {
     )
     .await
     .unwrap();
-    // The failed login's counters: the identifier's and the client address's.
-    assert_eq!((later.sessions, later.rate_limits), (1, 2));
+    // The failed login's counters: the identifier's, its stand-in account's, the client's,
+    // the breaker's, and the client's distinct-accounts count with its one member.
+    assert_eq!((later.sessions, later.rate_limits), (1, 6));
     assert_eq!(session::Entity::find().count(&app.db).await.unwrap(), 0);
     assert_eq!(
         later.audit_events, 0,
