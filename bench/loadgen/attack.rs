@@ -235,7 +235,10 @@ async fn methods(base: &str, args: &AttackArgs, report: &mut Report) -> anyhow::
     // One made-up method and one scrape first: the series they create (`method="other"`, the
     // scrape's own) exist before the count starts, so the flood shows what it adds itself.
     let probe = Method::from_bytes(b"MADEUP").unwrap_or(Method::PATCH);
-    client.request(probe, format!("{base}/login")).send().await?;
+    client
+        .request(probe, format!("{base}/login"))
+        .send()
+        .await?;
     series(&client, base).await?;
     let (series_before, rss_before) = (series(&client, base).await?, rss_mib(args.pid));
     let (flood_client, url) = (client.clone(), format!("{base}/login"));

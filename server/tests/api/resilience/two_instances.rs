@@ -116,6 +116,42 @@ async fn login_failures_on_both_instances_count_toward_one_throttle() {
 
 #[tokio::test]
 #[ignore = "needs PostgreSQL: make soak"]
+async fn a_browser_known_to_one_instance_is_known_to_the_other() {
+    let latch = two_instances().await;
+    let ana = create_user(&latch.db, "ana").await;
+    let first = latch.a.log_in(&ana.username, &ana.password).await;
+    let device = first
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("__Host-latch_device="))
+        .map(|value| value.split(';').next().unwrap().to_owned())
+        .expect("a known-device cookie");
+
+    // Strangers block the account through instance B.
+    for _ in 0..5 {
+        latch.b.log_in(&ana.username, "wrong guess").await;
+    }
+    assert_eq!(
+        latch.b.log_in(&ana.username, &ana.password).await.status(),
+        429
+    );
+
+    // Both instances share the server key: B recognises what A signed.
+    let owner = latch
+        .b
+        .post_form(
+            "/api/login",
+            &[("identifier", &ana.username), ("password", &ana.password)],
+            &[("cookie", &device)],
+        )
+        .await;
+    assert_eq!(owner.status(), 200);
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: make soak"]
 async fn two_instances_send_each_queued_mail_exactly_once() {
     let latch = two_instances().await;
     // Each send takes a moment, so both workers have claims open at the same time.
