@@ -26,6 +26,8 @@ pub struct DeliveryOutcomes {
     pub sent: usize,
     pub retrying: usize,
     pub failed: usize,
+    /// Not sent: the mail's link had died before it could go out.
+    pub discarded: usize,
 }
 
 /// How a login attempt ended.
@@ -160,7 +162,7 @@ impl Default for Metrics {
                 outcome: outcome.label(),
             });
         }
-        for outcome in ["sent", "retrying", "failed"] {
+        for outcome in ["sent", "retrying", "failed", "discarded"] {
             let _ = deliveries.get_or_create(&DeliveryLabels { outcome });
         }
         Self(Arc::new(Inner {
@@ -216,6 +218,7 @@ impl Metrics {
             ("sent", outcomes.sent),
             ("retrying", outcomes.retrying),
             ("failed", outcomes.failed),
+            ("discarded", outcomes.discarded),
         ] {
             self.0
                 .deliveries

@@ -212,6 +212,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         "queued" | "sending" => "queued",
         "sent" => "delivered",
         "retrying" => "not delivered yet, retrying",
+        "discarded" => "not sent: its link had stopped working",
         "failed" => "failed",
         _ => "unknown",
     },

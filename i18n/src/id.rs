@@ -218,6 +218,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         "queued" | "sending" => "dalam antrean",
         "sent" => "terkirim",
         "retrying" => "belum terkirim, sedang dicoba lagi",
+        "discarded" => "tidak dikirim: tautannya sudah tidak berlaku",
         "failed" => "gagal",
         _ => "tidak diketahui",
     },

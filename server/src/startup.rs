@@ -147,6 +147,7 @@ pub fn mail_sender(state: &AppState) -> outbox::Sender {
             .host_str()
             .unwrap_or("localhost")
             .to_owned(),
+        public_url: state.settings.public_url.clone(),
     }
 }
 

@@ -73,7 +73,7 @@ pub async fn request_reset(
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> Result<(), ResetError> {
-    let (db, policy, public_url) = (&services.db, &services.reset_policy, &services.public_url);
+    let (db, policy) = (&services.db, &services.reset_policy);
     // Counted per address typed, so unknown addresses are throttled exactly like known ones.
     let address_key = ThrottleKey::reset_address(email);
     let client_key = client_ip.map(ThrottleKey::reset_client);
@@ -109,8 +109,6 @@ pub async fn request_reset(
         .one(db)
         .await
         .context("looking up the email address")?;
-    // The token is made either way, so both paths cost the same.
-    let token = SecretToken::generate().context("generating a reset token")?;
     let event = |user: Option<&user::Model>, outcome| AuditEvent {
         company_id: user.map(|u| u.company_id),
         actor_user_id: None,
@@ -128,18 +126,16 @@ pub async fn request_reset(
     let txn = db.begin().await.context("starting the reset request")?;
     let link = NewLink {
         user_id: user.id,
-        token: &token,
         purpose: LinkPurpose::ForgotPassword,
         created_by: None,
         valid_for: policy.link_valid_for,
-        public_url,
     };
-    let link = issue_link(&txn, link, now).await?;
+    let link_id = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
         &user,
         MailTemplate::PasswordReset {
             username: user.username.clone(),
-            link,
+            link_id,
             valid_minutes: policy.link_valid_for.num_minutes(),
             expires_at: Some(now + policy.link_valid_for),
         },
@@ -238,7 +234,6 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
-    use crate::entities::outbox_message;
     use crate::testing;
     use latch_domain::Role;
 
@@ -258,20 +253,8 @@ mod tests {
         let services = Services::for_tests(db);
         request_reset(&services, &email, None, t0).await.unwrap();
 
-        let queued = outbox_message::Entity::find()
-            .one(&services.db)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = queued
-            .payload
-            .split("token=")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
-        (services, SecretToken::from_presented(token).unwrap())
+        let token = testing::mint_queued_link(&services.db, t0).await;
+        (services, token)
     }
 
     #[tokio::test]
