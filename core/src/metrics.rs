@@ -104,6 +104,7 @@ struct Inner {
     hashes_running: Gauge,
     outbox_messages: Family<StatusLabels, Gauge>,
     deliveries: Family<DeliveryLabels, Counter>,
+    policy_checks: Counter,
 }
 
 fn latency_histogram() -> Histogram {
@@ -156,6 +157,12 @@ impl Default for Metrics {
             "Delivery attempts made by this instance, by outcome",
             deliveries.clone(),
         );
+        let policy_checks = Counter::default();
+        registry.register(
+            "password_policy_checks",
+            "New passwords judged by the policy (zxcvbn) in this instance",
+            policy_checks.clone(),
+        );
         // Every outcome appears from the start, so a rate() never misses its first increment.
         for outcome in LoginOutcome::ALL {
             let _ = logins.get_or_create(&LoginLabels {
@@ -174,6 +181,7 @@ impl Default for Metrics {
             hashes_running,
             outbox_messages,
             deliveries,
+            policy_checks,
         }))
     }
 }
@@ -211,6 +219,16 @@ impl Metrics {
     pub fn record_login(&self, outcome: LoginOutcome) {
         let outcome = outcome.label();
         self.0.logins.get_or_create(&LoginLabels { outcome }).inc();
+    }
+
+    /// One new password judged by the policy.
+    pub fn record_policy_check(&self) {
+        self.0.policy_checks.inc();
+    }
+
+    /// New passwords judged so far by this instance.
+    pub fn policy_checks(&self) -> u64 {
+        self.0.policy_checks.get()
     }
 
     pub fn record_deliveries(&self, outcomes: DeliveryOutcomes) {

@@ -27,7 +27,7 @@ use crate::audit::{self, AuditEvent};
 use crate::entities::{reset_token, user};
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::HashError;
-use crate::password_policy;
+use crate::password_policy::{self, Refusal};
 use crate::secret_token::SecretToken;
 use crate::services::Services;
 use crate::sessions;
@@ -162,15 +162,34 @@ pub async fn complete_reset(
     if chosen.password != chosen.confirm {
         return Err(ResetError::PasswordsDiffer);
     }
-    let (db, hasher, policy) = (&services.db, &services.hasher, services.password_policy);
-    let new_password = chosen.password;
+    let (db, hasher) = (&services.db, &services.hasher);
     let Some(owner) = link_owner(db, token, now).await? else {
         return Err(ResetError::LinkUnusable(link_state(db, token, now).await?));
     };
     let about = password_policy::personal_info(db, &owner).await?;
-    let new_password = password_policy::accept(policy, new_password, about)
-        .await?
-        .map_err(ResetError::PasswordRejected)?;
+    // Counted per client like a wrong password, so refused passwords cannot be sent (and
+    // judged) without limit.
+    let judged =
+        password_policy::accept_counted(services, client_ip, chosen.password, about, now).await;
+    let new_password = match judged {
+        Ok(new_password) => new_password,
+        Err(Refusal::Throttled { retry_at }) => {
+            let throttled = AuditEvent {
+                company_id: Some(owner.company_id),
+                actor_user_id: None,
+                target_user_id: Some(owner.id),
+                kind: AuditKind::PasswordResetCompleted,
+                outcome: AuditOutcome::Throttled,
+                client_ip: client_ip.map(|ip| ip.to_string()),
+                details: None,
+            };
+            audit::record(db, throttled, now).await?;
+            return Err(ResetError::Throttled { retry_at });
+        }
+        Err(Refusal::Rejected(problem)) => return Err(ResetError::PasswordRejected(problem)),
+        Err(Refusal::Busy) => return Err(ResetError::Busy),
+        Err(Refusal::Unexpected(err)) => return Err(ResetError::Unexpected(err)),
+    };
     // Hash before taking the token, so a busy hasher does not burn the link.
     let hash = hasher.hash(new_password).await?;
 

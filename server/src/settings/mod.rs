@@ -47,6 +47,9 @@ pub struct Settings {
     pub outbox_lease: chrono::Duration,
     /// How long dead links and audit events are kept before the hourly pruning deletes them.
     pub retention: latch_core::prune::Retention,
+    /// How long a request may take, from its first byte to its answer (a stalled upload
+    /// included), before it is answered 408.
+    pub request_timeout: std::time::Duration,
     pub log_format: LogFormat,
     /// Bearer token that lets a remote Prometheus read `/metrics`. Without it, only requests
     /// made directly from this machine may.
@@ -144,6 +147,7 @@ impl Settings {
                 links: chrono::Duration::days(variables.link_retention_days as i64),
                 audit_events: chrono::Duration::days(variables.audit_retention_days as i64),
             },
+            request_timeout: std::time::Duration::from_secs(variables.request_timeout_seconds),
             log_format: variables.log_format,
             metrics_token: variables.metrics_token.map(SecretString::from),
             insecure_dev: variables.insecure_dev,
