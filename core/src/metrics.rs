@@ -26,6 +26,8 @@ pub struct DeliveryOutcomes {
     pub sent: usize,
     pub retrying: usize,
     pub failed: usize,
+    /// Not sent: the mail's link had died before it could go out.
+    pub discarded: usize,
 }
 
 /// How a login attempt ended.
@@ -103,6 +105,7 @@ struct Inner {
     hashes_running: Gauge,
     outbox_messages: Family<StatusLabels, Gauge>,
     deliveries: Family<DeliveryLabels, Counter>,
+    policy_checks: Counter,
 }
 
 fn latency_histogram() -> Histogram {
@@ -161,13 +164,19 @@ impl Default for Metrics {
             "Delivery attempts made by this instance, by outcome",
             deliveries.clone(),
         );
+        let policy_checks = Counter::default();
+        registry.register(
+            "password_policy_checks",
+            "New passwords judged by the policy (zxcvbn) in this instance",
+            policy_checks.clone(),
+        );
         // Every outcome appears from the start, so a rate() never misses its first increment.
         for outcome in LoginOutcome::ALL {
             let _ = logins.get_or_create(&LoginLabels {
                 outcome: outcome.label(),
             });
         }
-        for outcome in ["sent", "retrying", "failed"] {
+        for outcome in ["sent", "retrying", "failed", "discarded"] {
             let _ = deliveries.get_or_create(&DeliveryLabels { outcome });
         }
         Self(Arc::new(Inner {
@@ -180,6 +189,7 @@ impl Default for Metrics {
             hashes_running,
             outbox_messages,
             deliveries,
+            policy_checks,
         }))
     }
 }
@@ -224,11 +234,22 @@ impl Metrics {
         self.0.login_delays.inc();
     }
 
+    /// One new password judged by the policy.
+    pub fn record_policy_check(&self) {
+        self.0.policy_checks.inc();
+    }
+
+    /// New passwords judged so far by this instance.
+    pub fn policy_checks(&self) -> u64 {
+        self.0.policy_checks.get()
+    }
+
     pub fn record_deliveries(&self, outcomes: DeliveryOutcomes) {
         for (outcome, count) in [
             ("sent", outcomes.sent),
             ("retrying", outcomes.retrying),
             ("failed", outcomes.failed),
+            ("discarded", outcomes.discarded),
         ] {
             self.0
                 .deliveries

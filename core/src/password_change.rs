@@ -73,7 +73,7 @@ pub async fn change_password(
         return Err(ChangeError::PasswordsDiffer);
     }
     let (db, hasher) = (&services.db, &services.hasher);
-    let (login_policy, password_policy) = (&services.login_policy, services.password_policy);
+    let login_policy = &services.login_policy;
     let user = &change.session.user;
     let client_ip = change.client_ip.map(|ip| ip.to_string());
     let account_key = ThrottleKey::existing_password(user.id);
@@ -101,13 +101,20 @@ pub async fn change_password(
     }
     let give_back = || throttle::refund_all(db, &counters, now);
 
-    // The cheap refusal first: a password the policy refuses costs no hash.
+    // The cheap refusal first: a password the policy refuses costs no hash. It stays counted
+    // on the client's counter (the reservation above), like a wrong password, so the policy
+    // cannot be made to judge passwords without limit; the account's is given back, as its
+    // password was not guessed.
     let about = password_policy::personal_info(db, user).await?;
-    let new_password = match password_policy::accept(password_policy, change.new, about).await? {
-        Ok(new_password) => new_password,
-        Err(problem) => {
-            give_back().await?;
+    let new_password = match password_policy::accept(services, change.new, about).await {
+        Ok(Ok(new_password)) => new_password,
+        Ok(Err(problem)) => {
+            throttle::refund(db, &account_key, login_policy.per_identifier, now).await?;
             return Err(ChangeError::Rejected(problem));
+        }
+        Err(unchecked) => {
+            give_back().await?;
+            return Err(unchecked.into());
         }
     };
 

@@ -1,22 +1,129 @@
-//! Applying the domain's password policy on the server.
+//! Applying the domain's password policy on the server: bounded, and counted per client.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
-use latch_domain::{NewPassword, PasswordPolicy, PasswordProblem, PersonalInfo};
+use chrono::{DateTime, Utc};
+use latch_domain::{NewPassword, PasswordProblem, PersonalInfo};
 use sea_orm::ConnectionTrait;
+use tokio::sync::Semaphore;
 
 use crate::entities::user;
+use crate::password_hash::HashError;
+use crate::services::Services;
+use crate::throttle::{self, ThrottleKey};
 
-/// Judges a new password on a blocking thread: zxcvbn takes up to ~6 ms on a long,
-/// repetitive input, too long to hold an async worker.
+/// How many new passwords are judged at once (zxcvbn, on blocking threads), and how long a
+/// request waits for a turn before it is told the server is busy: the hasher's numbers, as
+/// both are CPU work on the same cores.
+#[derive(Clone)]
+pub struct PolicyChecks {
+    permits: Arc<Semaphore>,
+    max_wait: Duration,
+}
+
+impl PolicyChecks {
+    pub fn new(concurrency: usize, max_wait: Duration) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            max_wait,
+        }
+    }
+
+    /// Takes every slot until the returned guard is dropped (tests: a pool that is full).
+    #[cfg(test)]
+    pub(crate) async fn hold_all(&self, slots: u32) -> tokio::sync::OwnedSemaphorePermit {
+        self.permits
+            .clone()
+            .acquire_many_owned(slots)
+            .await
+            .expect("the semaphore is never closed")
+    }
+}
+
+/// Judges a new password on a blocking thread, at most [`PolicyChecks`]' number at once:
+/// zxcvbn takes up to ~6 ms on a long, repetitive input, too long to hold an async worker,
+/// and too much to run without limit. `Err(Busy)`: no turn came within the wait bound.
 pub async fn accept(
-    policy: PasswordPolicy,
+    services: &Services,
     password: &str,
     about: PersonalInfo,
-) -> anyhow::Result<Result<NewPassword, PasswordProblem>> {
-    let password = password.to_owned();
-    tokio::task::spawn_blocking(move || NewPassword::parse(&password, &policy, &about))
+) -> Result<Result<NewPassword, PasswordProblem>, HashError> {
+    let checks = &services.policy_checks;
+    let permit = tokio::time::timeout(checks.max_wait, checks.permits.clone().acquire_owned())
         .await
-        .context("joining the password check")
+        .map_err(|_| HashError::Busy)?
+        .map_err(|_| HashError::Busy)?;
+    services.metrics.record_policy_check();
+    let (policy, password) = (services.password_policy, password.to_owned());
+    let judged = tokio::task::spawn_blocking(move || {
+        let judged = NewPassword::parse(&password, &policy, &about);
+        drop(permit);
+        judged
+    })
+    .await
+    .context("joining the password check")?;
+    Ok(judged)
+}
+
+/// Why a new password chosen with a link was not taken.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Too many refused passwords (or wrong ones) from this client: refused unchecked.
+    Throttled {
+        retry_at: DateTime<Utc>,
+    },
+    Rejected(PasswordProblem),
+    Busy,
+    Unexpected(anyhow::Error),
+}
+
+impl From<HashError> for Refusal {
+    fn from(err: HashError) -> Self {
+        match err {
+            HashError::Busy => Refusal::Busy,
+            HashError::Unexpected(err) => Refusal::Unexpected(err),
+        }
+    }
+}
+
+impl From<anyhow::Error> for Refusal {
+    fn from(err: anyhow::Error) -> Self {
+        Refusal::Unexpected(err)
+    }
+}
+
+/// [`accept`], counted on the client's login counter (`client_ip`'s
+/// [`ThrottleKey::login_client`]) like a wrong password: reserved before the check, given
+/// back when the password is accepted (or could not be checked). So a client that keeps
+/// sending passwords the policy refuses meets the same 429 as one that keeps guessing, and
+/// cannot make the server run zxcvbn without limit.
+pub async fn accept_counted(
+    services: &Services,
+    client_ip: Option<std::net::IpAddr>,
+    password: &str,
+    about: PersonalInfo,
+    now: DateTime<Utc>,
+) -> Result<NewPassword, Refusal> {
+    let (db, limit) = (&services.db, services.login_policy.per_client);
+    let key = client_ip.map(ThrottleKey::login_client);
+    if let Some(key) = &key
+        && let Err(retry_at) = throttle::reserve(db, key, limit, now).await?
+    {
+        return Err(Refusal::Throttled { retry_at });
+    }
+    let judged = accept(services, password, about).await;
+    let refused = matches!(judged, Ok(Err(_)));
+    if let Some(key) = &key
+        && !refused
+    {
+        throttle::refund(db, key, limit, now).await?;
+    }
+    match judged? {
+        Ok(accepted) => Ok(accepted),
+        Err(problem) => Err(Refusal::Rejected(problem)),
+    }
 }
 
 /// The details a user's password must not contain.
@@ -31,4 +138,63 @@ pub async fn personal_info(
         display_name: user.display_name.clone(),
         company,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    fn about() -> PersonalInfo {
+        PersonalInfo::default()
+    }
+
+    #[tokio::test]
+    async fn a_full_pool_answers_busy_without_checking() {
+        let mut services = Services::for_tests(testing::fresh_db().await);
+        services.policy_checks = PolicyChecks::new(2, Duration::from_millis(50));
+        let held = services.policy_checks.hold_all(2).await;
+
+        let busy = accept(&services, "correct horse battery staple", about()).await;
+        assert!(matches!(busy, Err(HashError::Busy)), "{busy:?}");
+        assert_eq!(services.metrics.policy_checks(), 0, "nothing was checked");
+
+        drop(held);
+        let judged = accept(&services, "correct horse battery staple", about()).await;
+        assert!(matches!(judged, Ok(Ok(_))), "{judged:?}");
+        assert_eq!(services.metrics.policy_checks(), 1);
+    }
+
+    #[tokio::test]
+    async fn refused_passwords_count_toward_the_clients_throttle_accepted_ones_do_not() {
+        let services = Services::for_tests(testing::fresh_db().await);
+        let client = Some("192.0.2.7".parse().unwrap());
+        let now = Utc::now();
+        let allowance = services.login_policy.per_client.free_failures;
+
+        for _ in 0..3 {
+            let accepted =
+                accept_counted(&services, client, "violet harbour compass", about(), now).await;
+            assert!(accepted.is_ok(), "{accepted:?}");
+        }
+        let mut refused = 0;
+        let throttled = loop {
+            match accept_counted(&services, client, "password", about(), now).await {
+                Err(Refusal::Rejected(_)) => refused += 1,
+                Err(Refusal::Throttled { retry_at }) => break retry_at,
+                other => panic!("{other:?}"),
+            }
+            assert!(refused <= allowance, "never throttled");
+        };
+        assert!(throttled > now);
+        assert_eq!(refused, allowance, "accepted passwords were given back");
+        let checks = services.metrics.policy_checks();
+        let again = accept_counted(&services, client, "violet harbour compass", about(), now).await;
+        assert!(matches!(again, Err(Refusal::Throttled { .. })), "{again:?}");
+        assert_eq!(
+            services.metrics.policy_checks(),
+            checks,
+            "refused unchecked"
+        );
+    }
 }

@@ -4,6 +4,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::metrics::Metrics;
 use crate::password_hash::Hasher;
+use crate::password_policy::PolicyChecks;
 use crate::policies::{AdminPolicy, LoginPolicy, ResetPolicy};
 use crate::server_key::ServerKey;
 
@@ -16,6 +17,8 @@ pub struct Services {
     pub login_policy: LoginPolicy,
     pub reset_policy: ResetPolicy,
     pub password_policy: latch_domain::PasswordPolicy,
+    /// The bound on new passwords judged at once.
+    pub policy_checks: PolicyChecks,
     pub admin_policy: AdminPolicy,
     /// Base of every emailed link (never the request's Host header).
     pub public_url: url::Url,
@@ -41,6 +44,7 @@ impl Services {
             login_policy: LoginPolicy::default(),
             reset_policy: ResetPolicy::default(),
             password_policy: latch_domain::PasswordPolicy::default(),
+            policy_checks: PolicyChecks::new(1, std::time::Duration::from_secs(5)),
             admin_policy: AdminPolicy::default(),
             public_url: url::Url::parse("https://latch.example").expect("a URL"),
             metrics: Metrics::default(),

@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Utc};
 use latch_domain::{CompanyName, DisplayName, Email, NewPassword, PasswordPolicy, Role, Username};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 
 use crate::accounts::{self, NewUser};
-use crate::entities::user;
+use crate::entities::{outbox_message, user};
+use crate::secret_token::SecretToken;
 
 pub(crate) async fn fresh_db() -> DatabaseConnection {
     let db = crate::db::connect("sqlite::memory:").await.unwrap();
@@ -44,4 +45,28 @@ pub(crate) async fn user_in(
     accounts::add_user(db, new_user, password, now)
         .await
         .unwrap()
+}
+
+/// The token of the link in the newest queued mail, minted at `now` as the outbox does when it
+/// sends the mail (the queue itself holds no token).
+pub(crate) async fn mint_queued_link(db: &DatabaseConnection, now: DateTime<Utc>) -> SecretToken {
+    let queued = outbox_message::Entity::find()
+        .order_by_desc(outbox_message::Column::CreatedAt)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a queued mail");
+    let payload: serde_json::Value = serde_json::from_str(&queued.payload).unwrap();
+    let link_id = payload["template"]["link_id"]
+        .as_str()
+        .expect("a mail with a link")
+        .parse()
+        .unwrap();
+    let public_url = url::Url::parse("https://latch.example").unwrap();
+    let url = crate::outbox::mint_link(db, link_id, &public_url, now)
+        .await
+        .unwrap()
+        .expect("the link still works");
+    let token = url.split("token=").nth(1).unwrap();
+    SecretToken::from_presented(token).unwrap()
 }

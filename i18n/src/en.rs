@@ -57,6 +57,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         format!("Too many failed attempts. For your security, try again in {minutes} {unit}.")
     },
     server_busy: "The server is busy right now. Please try again in a few seconds.",
+    request_timeout: "The request took too long to arrive, so Latch stopped waiting. Please try again.",
     not_signed_in: "Your session has ended. Please log in again.",
     unexpected_error: "Something went wrong on our side. Please try again; if it keeps happening, contact your company's Admin or support.",
     database_unavailable: "Latch cannot reach its database right now. Please try again in a moment; if it keeps happening, contact your company's Admin or support.",
@@ -212,6 +213,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         "queued" | "sending" => "queued",
         "sent" => "delivered",
         "retrying" => "not delivered yet, retrying",
+        "discarded" => "not sent: its link had stopped working",
         "failed" => "failed",
         _ => "unknown",
     },

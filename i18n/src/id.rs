@@ -65,6 +65,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         )
     },
     server_busy: "Server sedang sibuk. Silakan coba lagi dalam beberapa detik.",
+    request_timeout: "Permintaan terlalu lama sampai, jadi Latch berhenti menunggu. Silakan coba lagi.",
     not_signed_in: "Sesi Anda telah berakhir. Silakan masuk kembali.",
     unexpected_error: "Terjadi kesalahan di sisi kami. Silakan coba lagi; jika masih terjadi, hubungi Admin perusahaan Anda atau tim dukungan.",
     database_unavailable: "Latch tidak dapat terhubung ke basis datanya saat ini. Silakan coba beberapa saat lagi; jika masih terjadi, hubungi Admin perusahaan Anda atau tim dukungan.",
@@ -218,6 +219,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         "queued" | "sending" => "dalam antrean",
         "sent" => "terkirim",
         "retrying" => "belum terkirim, sedang dicoba lagi",
+        "discarded" => "tidak dikirim: tautannya sudah tidak berlaku",
         "failed" => "gagal",
         _ => "tidak diketahui",
     },

@@ -187,6 +187,7 @@ messages! {
     pub login_invalid: &'static str,
     pub login_throttled: fn(minutes: u64) -> String,
     pub server_busy: &'static str,
+    pub request_timeout: &'static str,
     pub not_signed_in: &'static str,
     pub unexpected_error: &'static str,
     pub database_unavailable: &'static str,

@@ -164,7 +164,14 @@ const KEYS: [(&str, &[&str]); 2] = [
     ),
     (
         "mail_status",
-        &["queued", "sending", "sent", "retrying", "failed"],
+        &[
+            "queued",
+            "sending",
+            "sent",
+            "retrying",
+            "failed",
+            "discarded",
+        ],
     ),
 ];
 

@@ -131,7 +131,6 @@ pub async fn add_user(
             policy: &settings.admin_policy(),
             actor: Actor::Operator,
             new_user,
-            public_url: &settings.public_url,
             client_ip: None,
         };
         let user = admin::invite_user(&db, invitation, Utc::now()).await?;
@@ -180,7 +179,6 @@ pub async fn admin_reset(settings: &Settings, username: &str) -> Result<String, 
         policy: &settings.admin_policy(),
         actor: Actor::Operator,
         target: &target,
-        public_url: &settings.public_url,
         client_ip: None,
     };
     admin::admin_reset(&db, reset, Utc::now()).await?;
@@ -247,13 +245,14 @@ pub async fn mail_status(settings: &Settings, only_failed: bool) -> Result<Strin
     }
     let count = |status: &str| rows.iter().filter(|row| row.status == status).count();
     out.push_str(&format!(
-        "\n{} shown: {} sent, {} queued, {} sending, {} retrying, {} failed",
+        "\n{} shown: {} sent, {} queued, {} sending, {} retrying, {} failed, {} discarded",
         rows.len(),
         count("sent"),
         count("queued"),
         count("sending"),
         count("retrying"),
         count("failed"),
+        count("discarded"),
     ));
     Ok(out)
 }

@@ -9,6 +9,7 @@ use latch_app::{App, shell};
 use latch_core::metrics::Metrics;
 use latch_core::outbox::{self, OutboxPolicy};
 use latch_core::password_hash::Hasher;
+use latch_core::password_policy::PolicyChecks;
 use latch_core::password_reset::ResetPolicy;
 use latch_core::{Services, mail::Mailer};
 use leptos::config::LeptosOptions;
@@ -55,6 +56,8 @@ impl Application {
                 ..ResetPolicy::default()
             },
             password_policy: settings.password_policy,
+            // Judging a new password is CPU work like hashing: as many at once, as long a wait.
+            policy_checks: PolicyChecks::new(concurrency, max_wait),
             admin_policy: settings.admin_policy(),
             public_url: settings.public_url.clone(),
             metrics: Metrics::default(),
@@ -147,6 +150,7 @@ pub fn mail_sender(state: &AppState) -> outbox::Sender {
             .host_str()
             .unwrap_or("localhost")
             .to_owned(),
+        public_url: state.settings.public_url.clone(),
     }
 }
 
@@ -190,6 +194,7 @@ fn router(state: AppState) -> Router {
             middleware::refuse_cross_origin,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(from_fn_with_state(state.clone(), middleware::time_limit))
         .layer(from_fn_with_state(
             state.clone(),
             operations::record_request,

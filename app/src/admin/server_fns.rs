@@ -52,7 +52,6 @@ pub async fn admin_reset(user_id: String, return_to: String) -> Result<(), AppEr
             policy: &call.services.admin_policy,
             actor: Actor::Admin(&admin),
             target: &target,
-            public_url: &call.services.public_url,
             client_ip: call.client_ip(),
         };
         admin::admin_reset(&call.services.db, reset, call.now()).await?;
@@ -126,7 +125,6 @@ pub async fn invite_user(
             policy: &call.services.admin_policy,
             actor: Actor::Admin(&admin),
             new_user: parse_new_user(company, &name, &username, email, &role)?,
-            public_url: &call.services.public_url,
             client_ip: call.client_ip(),
         };
         admin::invite_user(&call.services.db, invitation, call.now()).await?;

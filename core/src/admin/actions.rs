@@ -18,7 +18,6 @@ use crate::audit::{self, AuditEvent};
 use crate::entities::{company, user};
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_reset::{LinkPurpose, NewLink, issue_link, revoke_tokens};
-use crate::secret_token::SecretToken;
 use crate::sessions;
 use crate::throttle::{self, ThrottleKey};
 
@@ -48,8 +47,6 @@ pub struct AdminReset<'a> {
     pub policy: &'a AdminPolicy,
     pub actor: Actor<'a>,
     pub target: &'a Target,
-    /// Latch's address as users reach it: the base of the emailed link.
-    pub public_url: &'a url::Url,
     pub client_ip: Option<IpAddr>,
 }
 
@@ -64,7 +61,6 @@ pub async fn admin_reset(
         policy,
         actor,
         target,
-        public_url,
         client_ip,
     } = reset;
     let user = target.user();
@@ -90,21 +86,18 @@ pub async fn admin_reset(
     }
 
     let txn = db.begin().await.context("starting the admin reset")?;
-    let token = SecretToken::generate().context("generating a token")?;
     let link = NewLink {
         user_id: user.id,
-        token: &token,
         purpose: LinkPurpose::AdminReset,
         created_by: actor.user_id(),
         valid_for: policy.reset_link_valid_for,
-        public_url,
     };
-    let link = issue_link(&txn, link, now).await?;
+    let link_id = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
         user,
         MailTemplate::AdminReset {
             username: user.username.clone(),
-            link,
+            link_id,
             valid_hours: policy.reset_link_valid_for.num_hours(),
             expires_at: Some(now + policy.reset_link_valid_for),
         },
@@ -128,8 +121,6 @@ pub struct Invitation<'a> {
     pub policy: &'a AdminPolicy,
     pub actor: Actor<'a>,
     pub new_user: NewUser,
-    /// Latch's address as users reach it: the base of the emailed link.
-    pub public_url: &'a url::Url,
     pub client_ip: Option<IpAddr>,
 }
 
@@ -144,7 +135,6 @@ pub async fn invite_user(
         policy,
         actor,
         new_user,
-        public_url,
         client_ip,
     } = invitation;
     if let Actor::Admin(admin) = actor {
@@ -167,22 +157,19 @@ pub async fn invite_user(
             AccountError::EmailTaken(email) => AdminError::EmailTaken(email),
             other => AdminError::Unexpected(anyhow::Error::new(other)),
         })?;
-    let token = SecretToken::generate().context("generating a token")?;
     let link = NewLink {
         user_id: user.id,
-        token: &token,
         purpose: LinkPurpose::Invitation,
         created_by: actor.user_id(),
         valid_for: policy.invitation_valid_for,
-        public_url,
     };
-    let link = issue_link(&txn, link, now).await?;
+    let link_id = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
         &user,
         MailTemplate::Invitation {
             username: user.username.clone(),
             company: company_name,
-            link,
+            link_id,
             valid_hours: policy.invitation_valid_for.num_hours(),
             expires_at: Some(now + policy.invitation_valid_for),
         },

@@ -106,6 +106,23 @@ pub(super) async fn mark_failed(
     .await
 }
 
+/// Not sent because its link died first: keep why, drop the payload.
+pub(super) async fn mark_discarded(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    update(db, id, now, |row| {
+        row.status = Set(Status::Discarded.as_str().to_owned());
+        row.last_error = Set(Some(
+            "not sent: its link was used, replaced or expired before it could go out".to_owned(),
+        ));
+        row.claimed_until = Set(None);
+        row.payload = Set("{}".to_owned());
+    })
+    .await
+}
+
 /// Hands claimed messages back unsent (this process is stopping): due again at once, for any
 /// instance, as if never claimed. Messages already recorded as sent or failed are left alone.
 /// Returns how many were released.

@@ -4,6 +4,7 @@
 //! one duplicate (same `Message-ID`), never zero.
 
 mod claim;
+mod link_token;
 mod templates;
 mod worker;
 
@@ -14,6 +15,9 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, QueryS
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+#[cfg(test)]
+pub(crate) use link_token::mint as mint_link;
+pub(crate) use link_token::unsent_placeholder;
 pub use templates::{MailTemplate, RenderedMail, render};
 pub use worker::{DeliveryReport, OutboxPolicy, Sender, deliver_due, run_worker};
 
@@ -27,6 +31,9 @@ pub enum Status {
     Queued,
     Sending,
     Sent,
+    /// Not sent: the mail's link stopped working (used, replaced, expired) before it could go
+    /// out, so there was nothing worth sending.
+    Discarded,
     /// A temporary failure; `next_attempt_at` says when the next try is.
     Retrying,
     /// Permanent failure, or still failing after the retry period; `last_error` says why.
@@ -39,6 +46,7 @@ impl Status {
             Status::Queued => "queued",
             Status::Sending => "sending",
             Status::Sent => "sent",
+            Status::Discarded => "discarded",
             Status::Retrying => "retrying",
             Status::Failed => "failed",
         }
@@ -120,8 +128,9 @@ pub async fn enqueue(
     Ok(id)
 }
 
-/// What is rendered when the message is sent. Holds the action link, so it is wiped once the
-/// message is sent or has failed for good.
+/// What is rendered when the message is sent. It holds no working link (the link's token is
+/// minted at send time); it is wiped all the same once the message is done, as it holds the
+/// recipient's name.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Payload {
     to_name: String,
@@ -158,6 +167,7 @@ pub async fn count_by_status(
         Status::Retrying,
         Status::Sent,
         Status::Failed,
+        Status::Discarded,
     ];
     Ok(statuses
         .into_iter()

@@ -16,8 +16,8 @@ use std::future::Future;
 use tokio::sync::watch;
 use uuid::Uuid;
 
-use super::claim::{claim_due, mark_failed, mark_retrying, mark_sent, release};
-use super::{Payload, render};
+use super::claim::{claim_due, mark_discarded, mark_failed, mark_retrying, mark_sent, release};
+use super::{Payload, link_token, render};
 use crate::entities::outbox_message;
 use crate::mail::{MailError, Mailer, Message};
 use crate::metrics::{DeliveryOutcomes, Metrics};
@@ -74,6 +74,8 @@ pub struct Sender {
     pub from: Mailbox,
     /// Right-hand side of `Message-ID`s (the public host name).
     pub message_id_domain: String,
+    /// Latch's address as users reach it: the base of every emailed link.
+    pub public_url: url::Url,
 }
 
 /// Outcomes of one round.
@@ -83,6 +85,8 @@ pub struct DeliveryReport {
     pub sent: usize,
     pub retrying: usize,
     pub failed: usize,
+    /// Not sent: the mail's link had died meanwhile.
+    pub discarded: usize,
     /// Claimed but handed back unsent because the process is stopping.
     pub released: usize,
 }
@@ -94,6 +98,7 @@ impl DeliveryReport {
             sent: self.sent,
             retrying: self.retrying,
             failed: self.failed,
+            discarded: self.discarded,
         }
     }
 }
@@ -148,6 +153,7 @@ async fn deliver_round(
                     Ok(Outcome::Sent) => report.sent += 1,
                     Ok(Outcome::Retrying) => report.retrying += 1,
                     Ok(Outcome::Failed) => report.failed += 1,
+                    Ok(Outcome::Discarded) => report.discarded += 1,
                     Err(err) => tracing::error!(mail_id = %id, "outbox: {err:#}"),
                 }
             }
@@ -167,6 +173,7 @@ enum Outcome {
     Sent,
     Retrying,
     Failed,
+    Discarded,
 }
 
 async fn deliver_one(
@@ -176,7 +183,28 @@ async fn deliver_one(
     row: outbox_message::Model,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Outcome> {
-    let message = match build_message(&row, sender) {
+    let payload: Payload = match serde_json::from_str(&row.payload) {
+        Ok(payload) => payload,
+        Err(err) => {
+            mark_failed(db, row.id, now, &format!("could not be read: {err}")).await?;
+            return Ok(Outcome::Failed);
+        }
+    };
+    // Every attempt mints the link afresh (a retry too). Safe: a failed attempt delivered
+    // nothing, and after a send whose receipt was lost (or a crash mid-send) the earlier
+    // message's link is the one that dies, so at most one working link is ever out there.
+    let link = match payload.template.link_id() {
+        None => None,
+        Some(link_id) => match link_token::mint(db, link_id, &sender.public_url, now).await? {
+            Some(url) => Some(url),
+            None => {
+                mark_discarded(db, row.id, now).await?;
+                tracing::info!(mail_id = %row.id, template = %row.template, "mail not sent: its link died first");
+                return Ok(Outcome::Discarded);
+            }
+        },
+    };
+    let message = match build_message(&row, &payload, link.as_deref(), sender) {
         Ok(message) => message,
         Err(err) => {
             mark_failed(db, row.id, now, &format!("could not be written: {err:#}")).await?;
@@ -251,21 +279,31 @@ pub async fn run_worker(
     }
 }
 
-fn build_message(row: &outbox_message::Model, sender: &Sender) -> anyhow::Result<Message> {
-    let payload: Payload = serde_json::from_str(&row.payload).context("reading the payload")?;
+fn build_message(
+    row: &outbox_message::Model,
+    payload: &Payload,
+    link: Option<&str>,
+    sender: &Sender,
+) -> anyhow::Result<Message> {
     let reader = crate::preferences::Preferences {
         locale: Locale::from_tag(&row.locale).unwrap_or_default(),
         time_zone: crate::time_zone::TimeZone::from_stored(payload.time_zone.as_deref())
             .unwrap_or_default(),
     };
-    let rendered = render(&payload.template, &payload.to_name, reader, row.created_at)?;
+    let rendered = render(
+        &payload.template,
+        &payload.to_name,
+        reader,
+        row.created_at,
+        link,
+    )?;
     let to = Mailbox::new(
         Some(payload.to_name.clone()),
         row.recipient.parse().context("the recipient address")?,
     );
     if let Mailer::DevMailbox { dir, .. } = &sender.mailer {
         // Development only: no real mail leaves, so show where to click.
-        let link = payload.template.link().unwrap_or("(no link)");
+        let link = link.unwrap_or("(no link)");
         tracing::info!(to = %row.recipient, mailbox = %dir.display(), %link, "dev mailbox: mail written");
     }
     const AUTO_SUBMITTED: HeaderName = HeaderName::new_from_ascii_str("Auto-Submitted");

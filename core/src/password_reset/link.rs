@@ -142,37 +142,38 @@ pub async fn link_status(
 }
 
 /// A link to store and email: whose, for what, sent by whom, valid how long.
-pub(crate) struct NewLink<'a> {
+pub(crate) struct NewLink {
     pub user_id: Uuid,
-    pub token: &'a SecretToken,
     pub purpose: LinkPurpose,
     /// The admin who sent it; `None` when the user asked themself or the operator sent it.
     pub created_by: Option<Uuid>,
     pub valid_for: Duration,
-    /// Latch's address as users reach it: the base of the emailed URL.
-    pub public_url: &'a url::Url,
 }
 
-/// Makes `link.token` the user's one valid link (older ones are voided) and returns the URL to
-/// email. Every link goes to the same page, whatever its purpose.
+/// Makes a new link the user's one valid link (older ones are voided) and returns its id, for
+/// the mail that carries it (`MailTemplate`'s `link_id`). Every link goes to the same page,
+/// whatever its purpose.
+///
+/// No token exists yet: the outbox mints one each time it sends the mail, so the database
+/// never holds a working link at rest (see `outbox::link_token`). Until then the row holds a
+/// placeholder that no token's hash can equal.
 pub(crate) async fn issue_link(
     db: &impl ConnectionTrait,
-    link: NewLink<'_>,
+    link: NewLink,
     now: DateTime<Utc>,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<Uuid> {
     let NewLink {
         user_id,
-        token,
         purpose,
         created_by,
         valid_for,
-        public_url,
     } = link;
     revoke_tokens(db, user_id, now).await?;
+    let id = Uuid::new_v4();
     reset_token::ActiveModel {
-        id: Set(Uuid::new_v4()),
+        id: Set(id),
         user_id: Set(user_id),
-        token_hash: Set(token.storage_key()),
+        token_hash: Set(crate::outbox::unsent_placeholder(id)),
         purpose: Set(purpose),
         created_by: Set(created_by),
         created_at: Set(now),
@@ -182,12 +183,8 @@ pub(crate) async fn issue_link(
     }
     .insert(db)
     .await
-    .context("storing the link's token")?;
-    let mut url = public_url
-        .join("reset-password")
-        .context("building the link")?;
-    url.query_pairs_mut().append_pair("token", token.expose());
-    Ok(url.to_string())
+    .context("storing the link")?;
+    Ok(id)
 }
 
 /// Voids every unused link of a user (a newer request, a password or email change).

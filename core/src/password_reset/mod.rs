@@ -27,7 +27,7 @@ use crate::audit::{self, AuditEvent};
 use crate::entities::{reset_token, user};
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::HashError;
-use crate::password_policy;
+use crate::password_policy::{self, Refusal};
 use crate::secret_token::SecretToken;
 use crate::services::Services;
 use crate::sessions;
@@ -73,7 +73,7 @@ pub async fn request_reset(
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> Result<(), ResetError> {
-    let (db, policy, public_url) = (&services.db, &services.reset_policy, &services.public_url);
+    let (db, policy) = (&services.db, &services.reset_policy);
     // Counted per address typed, so unknown addresses are throttled exactly like known ones.
     let address_key = ThrottleKey::reset_address(email);
     let client_key = client_ip.map(ThrottleKey::reset_client);
@@ -109,8 +109,6 @@ pub async fn request_reset(
         .one(db)
         .await
         .context("looking up the email address")?;
-    // The token is made either way, so both paths cost the same.
-    let token = SecretToken::generate().context("generating a reset token")?;
     let event = |user: Option<&user::Model>, outcome| AuditEvent {
         company_id: user.map(|u| u.company_id),
         actor_user_id: None,
@@ -128,18 +126,16 @@ pub async fn request_reset(
     let txn = db.begin().await.context("starting the reset request")?;
     let link = NewLink {
         user_id: user.id,
-        token: &token,
         purpose: LinkPurpose::ForgotPassword,
         created_by: None,
         valid_for: policy.link_valid_for,
-        public_url,
     };
-    let link = issue_link(&txn, link, now).await?;
+    let link_id = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
         &user,
         MailTemplate::PasswordReset {
             username: user.username.clone(),
-            link,
+            link_id,
             valid_minutes: policy.link_valid_for.num_minutes(),
             expires_at: Some(now + policy.link_valid_for),
         },
@@ -166,15 +162,34 @@ pub async fn complete_reset(
     if chosen.password != chosen.confirm {
         return Err(ResetError::PasswordsDiffer);
     }
-    let (db, hasher, policy) = (&services.db, &services.hasher, services.password_policy);
-    let new_password = chosen.password;
+    let (db, hasher) = (&services.db, &services.hasher);
     let Some(owner) = link_owner(db, token, now).await? else {
         return Err(ResetError::LinkUnusable(link_state(db, token, now).await?));
     };
     let about = password_policy::personal_info(db, &owner).await?;
-    let new_password = password_policy::accept(policy, new_password, about)
-        .await?
-        .map_err(ResetError::PasswordRejected)?;
+    // Counted per client like a wrong password, so refused passwords cannot be sent (and
+    // judged) without limit.
+    let judged =
+        password_policy::accept_counted(services, client_ip, chosen.password, about, now).await;
+    let new_password = match judged {
+        Ok(new_password) => new_password,
+        Err(Refusal::Throttled { retry_at }) => {
+            let throttled = AuditEvent {
+                company_id: Some(owner.company_id),
+                actor_user_id: None,
+                target_user_id: Some(owner.id),
+                kind: AuditKind::PasswordResetCompleted,
+                outcome: AuditOutcome::Throttled,
+                client_ip: client_ip.map(|ip| ip.to_string()),
+                details: None,
+            };
+            audit::record(db, throttled, now).await?;
+            return Err(ResetError::Throttled { retry_at });
+        }
+        Err(Refusal::Rejected(problem)) => return Err(ResetError::PasswordRejected(problem)),
+        Err(Refusal::Busy) => return Err(ResetError::Busy),
+        Err(Refusal::Unexpected(err)) => return Err(ResetError::Unexpected(err)),
+    };
     // Hash before taking the token, so a busy hasher does not burn the link.
     let hash = hasher.hash(new_password).await?;
 
@@ -238,7 +253,6 @@ mod tests {
     use chrono::Duration;
 
     use super::*;
-    use crate::entities::outbox_message;
     use crate::testing;
     use latch_domain::Role;
 
@@ -258,20 +272,8 @@ mod tests {
         let services = Services::for_tests(db);
         request_reset(&services, &email, None, t0).await.unwrap();
 
-        let queued = outbox_message::Entity::find()
-            .one(&services.db)
-            .await
-            .unwrap()
-            .unwrap();
-        let token = queued
-            .payload
-            .split("token=")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap();
-        (services, SecretToken::from_presented(token).unwrap())
+        let token = testing::mint_queued_link(&services.db, t0).await;
+        (services, token)
     }
 
     #[tokio::test]

@@ -49,6 +49,9 @@ pub struct Settings {
     pub outbox_lease: chrono::Duration,
     /// How long dead links and audit events are kept before the hourly pruning deletes them.
     pub retention: latch_core::prune::Retention,
+    /// How long a request may take, from its headers to its answer's head (a stalled upload
+    /// included), before it is answered 408.
+    pub request_timeout: std::time::Duration,
     pub log_format: LogFormat,
     /// Bearer token that lets a remote Prometheus read `/metrics`. Without it, only requests
     /// made directly from this machine may.
@@ -151,6 +154,7 @@ impl Settings {
                 links: chrono::Duration::days(variables.link_retention_days as i64),
                 audit_events: chrono::Duration::days(variables.audit_retention_days as i64),
             },
+            request_timeout: std::time::Duration::from_secs(variables.request_timeout_seconds),
             log_format: variables.log_format,
             metrics_token: variables.metrics_token.map(SecretString::from),
             insecure_dev: variables.insecure_dev,
@@ -242,6 +246,7 @@ mod tests {
         );
         assert_eq!(settings.invitation_valid_for, chrono::Duration::hours(72));
         assert_eq!(settings.outbox_lease, chrono::Duration::minutes(5));
+        assert_eq!(settings.request_timeout, std::time::Duration::from_secs(30));
         assert_eq!(settings.log_format, LogFormat::Text);
         assert!(settings.metrics_token.is_none());
     }
@@ -251,11 +256,13 @@ mod tests {
         let settings = parse(&[
             ("LATCH_LOG_FORMAT", "json"),
             ("LATCH_OUTBOX_LEASE_SECONDS", "30"),
+            ("LATCH_REQUEST_TIMEOUT_SECONDS", "5"),
             ("LATCH_METRICS_TOKEN", "0123456789abcdef0123"),
         ])
         .unwrap();
         assert_eq!(settings.log_format, LogFormat::Json);
         assert_eq!(settings.outbox_lease, chrono::Duration::seconds(30));
+        assert_eq!(settings.request_timeout, std::time::Duration::from_secs(5));
         assert!(!format!("{settings:?}").contains("0123456789abcdef"));
     }
 
@@ -269,6 +276,7 @@ mod tests {
             ("LATCH_MAIL_FROM", "nobody"),
             ("LATCH_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
             ("LATCH_RESET_LINK_MINUTES", "0"),
+            ("LATCH_REQUEST_TIMEOUT_SECONDS", "0"),
             ("LATCH_RESET_LINK_MINUTES", "half an hour"),
             ("LATCH_HASH_CONCURRENCY", "0"),
             ("LATCH_HASH_MAX_WAIT_MS", "soon"),

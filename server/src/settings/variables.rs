@@ -174,6 +174,13 @@ pub(super) struct Variables {
         value_parser = number(1, 3650)
     )]
     pub(super) known_device_days: u64,
+    #[arg(
+        long,
+        env = "LATCH_REQUEST_TIMEOUT_SECONDS",
+        default_value = "30",
+        value_parser = number(1, 3600)
+    )]
+    pub(super) request_timeout_seconds: u64,
     #[arg(long, env = "LATCH_LOG_FORMAT", default_value = "text", value_parser = log_format)]
     pub(super) log_format: LogFormat,
     #[arg(long, env = "LATCH_METRICS_TOKEN", value_parser = metrics_token)]

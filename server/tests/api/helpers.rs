@@ -208,8 +208,9 @@ pub fn message_id(data: &str) -> String {
         .to_owned()
 }
 
-/// A "Forgot Password" mail to `to`, ready for `latch_core::outbox::enqueue`.
-pub fn reset_mail(to: &str) -> latch_core::outbox::NewMail {
+/// A "Your password was changed" notice to `to`, ready for `latch_core::outbox::enqueue`. (A
+/// mail with a link needs a link row to mint its token from: see `links_at_rest.rs`.)
+pub fn notice_mail(to: &str) -> latch_core::outbox::NewMail {
     use latch_core::outbox::{MailTemplate, NewMail};
     NewMail {
         user_id: None,
@@ -217,11 +218,8 @@ pub fn reset_mail(to: &str) -> latch_core::outbox::NewMail {
         to_name: "Ana Putri".to_owned(),
         locale: Some(latch_i18n::Locale::En),
         time_zone: None,
-        template: MailTemplate::PasswordReset {
+        template: MailTemplate::PasswordChanged {
             username: "ana.putri".to_owned(),
-            link: "https://latch.example.test/reset-password?token=abc123".to_owned(),
-            valid_minutes: 30,
-            expires_at: None,
         },
     }
 }

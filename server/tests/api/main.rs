@@ -12,6 +12,8 @@ mod change_password;
 mod cli;
 mod helpers;
 mod languages;
+mod limits;
+mod links_at_rest;
 mod login;
 mod login_attacks;
 mod mail;

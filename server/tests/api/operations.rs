@@ -9,7 +9,7 @@ use latch_core::mail::Mailer;
 use latch_core::outbox::{self, OutboxPolicy, Sender};
 use sea_orm::EntityTrait;
 
-use crate::helpers::{TestDatabase, reset_mail, session_cookie, spawn_app, spawn_app_with};
+use crate::helpers::{TestDatabase, notice_mail, session_cookie, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn health_and_ready_answer_when_the_database_is_reachable() {
@@ -138,8 +138,9 @@ async fn on_shutdown_mail_still_being_sent_is_handed_back_to_the_queue() {
         mailer: Mailer::smtp(&smtp.url()).unwrap(),
         from: "Latch Test <latch@example.test>".parse().unwrap(),
         message_id_domain: "latch.example.test".to_owned(),
+        public_url: crate::helpers::PUBLIC_URL.parse().unwrap(),
     };
-    let id = outbox::enqueue(&db, reset_mail("ana@example.co.id"), Utc::now())
+    let id = outbox::enqueue(&db, notice_mail("ana@example.co.id"), Utc::now())
         .await
         .unwrap();
     let policy = OutboxPolicy {

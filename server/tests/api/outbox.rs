@@ -8,7 +8,7 @@ use latch_core::outbox::{self, OutboxPolicy, Sender};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 
 use crate::helpers::{
-    SmtpServer, TestDatabase, UNKNOWN_MAILBOX, message_id, reset_mail, spawn_app, unfolded,
+    SmtpServer, TestDatabase, UNKNOWN_MAILBOX, message_id, notice_mail, spawn_app, unfolded,
 };
 
 async fn outbox_parts() -> (TestDatabase, DatabaseConnection, SmtpServer, Sender) {
@@ -20,6 +20,7 @@ async fn outbox_parts() -> (TestDatabase, DatabaseConnection, SmtpServer, Sender
         mailer: Mailer::smtp(&smtp.url()).unwrap(),
         from: "Latch Test <latch@example.test>".parse().unwrap(),
         message_id_domain: "latch.example.test".to_owned(),
+        public_url: crate::helpers::PUBLIC_URL.parse().unwrap(),
     };
     (database, db, smtp, sender)
 }
@@ -31,7 +32,7 @@ async fn rows(db: &DatabaseConnection) -> Vec<outbox_message::Model> {
 #[tokio::test]
 async fn a_queued_mail_is_delivered_with_both_parts_and_proper_headers() {
     let (_database, db, smtp, sender) = outbox_parts().await;
-    let id = outbox::enqueue(&db, reset_mail("ana@example.co.id"), Utc::now())
+    let id = outbox::enqueue(&db, notice_mail("ana@example.co.id"), Utc::now())
         .await
         .unwrap();
 
@@ -58,7 +59,7 @@ async fn a_queued_mail_is_delivered_with_both_parts_and_proper_headers() {
         message_id(data).contains(&format!("<{id}@latch.example.test>")),
         "{data}"
     );
-    assert!(unfolded(data).contains("https://latch.example.test/reset-password?token=abc123"));
+    assert!(unfolded(data).contains("ana.putri"), "{data}");
 
     let row = &rows(&db).await[0];
     assert_eq!(row.status, "sent");
@@ -76,7 +77,7 @@ async fn mail_queued_while_smtp_is_down_all_arrives_once_it_is_back() {
     smtp.stop().await;
     let t0 = Utc::now();
     for i in 0..100 {
-        outbox::enqueue(&db, reset_mail(&format!("user{i}@example.com")), t0)
+        outbox::enqueue(&db, notice_mail(&format!("user{i}@example.com")), t0)
             .await
             .unwrap();
     }
@@ -118,7 +119,7 @@ async fn an_unknown_mailbox_fails_the_message_with_the_servers_reason() {
     let (_database, db, smtp, sender) = outbox_parts().await;
     outbox::enqueue(
         &db,
-        reset_mail(&format!("{UNKNOWN_MAILBOX}@example.com")),
+        notice_mail(&format!("{UNKNOWN_MAILBOX}@example.com")),
         Utc::now(),
     )
     .await
@@ -154,7 +155,7 @@ async fn temporary_failures_give_up_only_after_a_day() {
     let policy = OutboxPolicy::default();
     smtp.stop().await;
     let t0 = Utc::now();
-    outbox::enqueue(&db, reset_mail("ana@example.com"), t0)
+    outbox::enqueue(&db, notice_mail("ana@example.com"), t0)
         .await
         .unwrap();
 
@@ -189,7 +190,7 @@ async fn temporary_failures_give_up_only_after_a_day() {
 #[tokio::test]
 async fn a_mail_whose_sender_died_mid_send_is_sent_after_its_lease() {
     let (_database, db, smtp, sender) = outbox_parts().await;
-    outbox::enqueue(&db, reset_mail("ana@example.com"), Utc::now())
+    outbox::enqueue(&db, notice_mail("ana@example.com"), Utc::now())
         .await
         .unwrap();
     // As if a worker had claimed it and then been killed.
@@ -221,9 +222,13 @@ async fn a_mail_whose_sender_died_mid_send_is_sent_after_its_lease() {
 async fn two_workers_on_one_database_never_send_the_same_mail() {
     let (_database, db, smtp, sender) = outbox_parts().await;
     for i in 0..60 {
-        outbox::enqueue(&db, reset_mail(&format!("user{i}@example.com")), Utc::now())
-            .await
-            .unwrap();
+        outbox::enqueue(
+            &db,
+            notice_mail(&format!("user{i}@example.com")),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
     }
     let policy = OutboxPolicy {
         batch: 5,
@@ -253,11 +258,11 @@ async fn two_workers_on_one_database_never_send_the_same_mail() {
 }
 
 #[tokio::test]
-async fn the_dev_mailbox_receives_the_mail_with_its_link() {
+async fn the_dev_mailbox_receives_the_mail() {
     let (database, db, _smtp, mut sender) = outbox_parts().await;
     let dir = database.scratch_dir().join("mailbox");
     sender.mailer = Mailer::dev_mailbox(&dir).unwrap();
-    outbox::enqueue(&db, reset_mail("ana@example.com"), Utc::now())
+    outbox::enqueue(&db, notice_mail("ana@example.com"), Utc::now())
         .await
         .unwrap();
 
@@ -271,14 +276,14 @@ async fn the_dev_mailbox_receives_the_mail_with_its_link() {
         .collect();
     assert_eq!(files.len(), 1);
     let content = std::fs::read_to_string(&files[0]).unwrap();
-    assert!(unfolded(&content).contains("https://latch.example.test/reset-password?token=abc123"));
+    assert!(unfolded(&content).contains("ana.putri"), "{content}");
 }
 
 #[tokio::test]
 async fn the_running_server_sends_queued_mail_in_the_background() {
     let app = spawn_app().await;
 
-    outbox::enqueue(&app.db, reset_mail("ana@example.com"), Utc::now())
+    outbox::enqueue(&app.db, notice_mail("ana@example.com"), Utc::now())
         .await
         .unwrap();
 
@@ -292,7 +297,7 @@ async fn a_mail_queued_in_a_transaction_that_rolls_back_is_never_sent() {
     let (_database, db, smtp, sender) = outbox_parts().await;
 
     let txn = db.begin().await.unwrap();
-    outbox::enqueue(&txn, reset_mail("ana@example.com"), Utc::now())
+    outbox::enqueue(&txn, notice_mail("ana@example.com"), Utc::now())
         .await
         .unwrap();
     txn.rollback().await.unwrap();
@@ -307,12 +312,12 @@ async fn a_mail_queued_in_a_transaction_that_rolls_back_is_never_sent() {
 #[tokio::test]
 async fn operators_see_recent_mail_and_failures_from_the_cli() {
     let (database, db, _smtp, sender) = outbox_parts().await;
-    outbox::enqueue(&db, reset_mail("ana@example.com"), Utc::now())
+    outbox::enqueue(&db, notice_mail("ana@example.com"), Utc::now())
         .await
         .unwrap();
     outbox::enqueue(
         &db,
-        reset_mail(&format!("{UNKNOWN_MAILBOX}@example.com")),
+        notice_mail(&format!("{UNKNOWN_MAILBOX}@example.com")),
         Utc::now(),
     )
     .await
@@ -357,9 +362,13 @@ async fn outbox_throughput() {
     let (_database, db, smtp, sender) = outbox_parts().await;
     let count = 1000;
     for i in 0..count {
-        outbox::enqueue(&db, reset_mail(&format!("user{i}@example.com")), Utc::now())
-            .await
-            .unwrap();
+        outbox::enqueue(
+            &db,
+            notice_mail(&format!("user{i}@example.com")),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
     }
     let policy = OutboxPolicy {
         batch: 50,

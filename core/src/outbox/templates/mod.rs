@@ -5,17 +5,21 @@
 use chrono::{DateTime, Duration, Utc};
 use minijinja::{Environment, context};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::preferences::Preferences;
 
-/// The kinds of mail Latch sends, with what each needs to be written.
+/// The kinds of mail Latch sends, with what each needs to be written. This is what the queue
+/// stores, so it never holds a working link: a mail with a link names the link's row
+/// (`link_id`, in `password_reset_tokens`), and the outbox mints the link's token when it
+/// sends the mail (see `outbox::link_token`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MailTemplate {
     /// "Forgot Password": a link to choose a new password.
     PasswordReset {
         username: String,
-        link: String,
+        link_id: Uuid,
         valid_minutes: i64,
         /// When the link stops working (absent in mail queued before Latch recorded it).
         #[serde(default)]
@@ -26,7 +30,7 @@ pub enum MailTemplate {
     /// A company admin's "Reset Password": a link valid for hours, not minutes.
     AdminReset {
         username: String,
-        link: String,
+        link_id: Uuid,
         valid_hours: i64,
         #[serde(default)]
         expires_at: Option<DateTime<Utc>>,
@@ -35,7 +39,7 @@ pub enum MailTemplate {
     Invitation {
         username: String,
         company: String,
-        link: String,
+        link_id: Uuid,
         valid_hours: i64,
         #[serde(default)]
         expires_at: Option<DateTime<Utc>>,
@@ -58,12 +62,12 @@ impl MailTemplate {
         }
     }
 
-    /// The action link, if the mail has one.
-    pub fn link(&self) -> Option<&str> {
+    /// The link row whose token the mail carries, if the mail has a link.
+    pub fn link_id(&self) -> Option<Uuid> {
         match self {
-            MailTemplate::PasswordReset { link, .. }
-            | MailTemplate::AdminReset { link, .. }
-            | MailTemplate::Invitation { link, .. } => Some(link),
+            MailTemplate::PasswordReset { link_id, .. }
+            | MailTemplate::AdminReset { link_id, .. }
+            | MailTemplate::Invitation { link_id, .. } => Some(*link_id),
             MailTemplate::PasswordChanged { .. } | MailTemplate::EmailChanged { .. } => None,
         }
     }
@@ -136,13 +140,19 @@ const HTML: &str = r#"<!DOCTYPE html>
 "#;
 
 /// Renders `template` for `recipient_name` in their language and time zone (`reader`).
-/// `queued_at`: when the mail was queued (for [`MailTemplate::link_expires_at`]).
+/// `queued_at`: when the mail was queued (for [`MailTemplate::link_expires_at`]); `link`: the
+/// URL just minted for the template's link (required when it has one, ignored otherwise).
 pub fn render(
     template: &MailTemplate,
     recipient_name: &str,
     reader: Preferences,
     queued_at: DateTime<Utc>,
+    link: Option<&str>,
 ) -> anyhow::Result<RenderedMail> {
+    let link = match template.link_id() {
+        Some(_) => Some(link.ok_or_else(|| anyhow::anyhow!("a mail with a link needs its URL"))?),
+        None => None,
+    };
     let locale = reader.locale;
     let t = locale.messages();
     let until = template
@@ -152,14 +162,13 @@ pub fn render(
     let (subject, intro, action, link, validity, not_you) = match template {
         MailTemplate::PasswordReset {
             username,
-            link,
             valid_minutes,
             ..
         } => (
             t.reset_mail_subject,
             (t.reset_mail_intro)(username),
             t.reset_mail_action,
-            Some(link.as_str()),
+            link,
             (t.reset_mail_validity)(*valid_minutes, &until),
             t.reset_mail_not_you,
         ),
@@ -173,28 +182,26 @@ pub fn render(
         ),
         MailTemplate::AdminReset {
             username,
-            link,
             valid_hours,
             ..
         } => (
             t.reset_mail_subject,
             (t.admin_reset_mail_intro)(username),
             t.reset_mail_action,
-            Some(link.as_str()),
+            link,
             (t.link_validity_hours)(*valid_hours, &until),
             t.admin_reset_mail_not_you,
         ),
         MailTemplate::Invitation {
             username,
             company,
-            link,
             valid_hours,
             ..
         } => (
             t.invitation_mail_subject,
             (t.invitation_mail_intro)(company, username),
             t.invitation_mail_action,
-            Some(link.as_str()),
+            link,
             (t.link_validity_hours)(*valid_hours, &until),
             t.invitation_mail_not_you,
         ),

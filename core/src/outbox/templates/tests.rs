@@ -2,16 +2,20 @@ use super::*;
 use crate::time_zone::TimeZone;
 use chrono::TimeZone as _;
 use latch_i18n::Locale;
+use uuid::Uuid;
 
 /// 29 November 2026, 10:35 UTC: the link of [`reset`] is queued then.
 fn queued_at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 10, 35, 0).unwrap()
 }
 
+/// The URL minted for a mail's link when it is sent.
+const LINK: &str = "https://latch.example/reset-password?token=abc&x=1";
+
 fn reset() -> MailTemplate {
     MailTemplate::PasswordReset {
         username: "ana.putri".to_owned(),
-        link: "https://latch.example/reset-password?token=abc&x=1".to_owned(),
+        link_id: Uuid::nil(),
         valid_minutes: 30,
         expires_at: Some(queued_at() + Duration::minutes(30)),
     }
@@ -23,7 +27,7 @@ fn english() -> Preferences {
 
 #[test]
 fn both_parts_name_the_user_the_link_and_its_validity() {
-    let mail = render(&reset(), "Ana Putri", english(), queued_at()).unwrap();
+    let mail = render(&reset(), "Ana Putri", english(), queued_at(), Some(LINK)).unwrap();
 
     for part in [&mail.text, &mail.html] {
         assert!(part.contains("Ana Putri"), "{part}");
@@ -64,6 +68,7 @@ fn the_password_changed_notice_says_what_to_do_if_it_was_not_you() {
         "Ana Putri",
         english(),
         queued_at(),
+        None,
     )
     .unwrap();
     for part in [&mail.text, &mail.html] {
@@ -82,6 +87,7 @@ fn user_supplied_text_is_escaped_in_html() {
         "<img src=x onerror=alert(1)>",
         english(),
         queued_at(),
+        Some(LINK),
     )
     .unwrap();
 
@@ -99,7 +105,7 @@ fn the_expiry_is_in_the_recipients_language_and_time_zone() {
         locale: Locale::Id,
         time_zone: TimeZone::parse("Asia/Jakarta").unwrap(),
     };
-    let mail = render(&reset(), "Ana Putri", jakarta, queued_at()).unwrap();
+    let mail = render(&reset(), "Ana Putri", jakarta, queued_at(), Some(LINK)).unwrap();
 
     for part in [&mail.text, &mail.html] {
         assert!(
@@ -118,19 +124,19 @@ fn links_valid_for_hours_say_until_when_too() {
     let invitation = MailTemplate::Invitation {
         username: "ana.putri".to_owned(),
         company: "PT Maju".to_owned(),
-        link: "https://latch.example/reset-password?token=abc".to_owned(),
+        link_id: Uuid::nil(),
         valid_hours: 72,
         expires_at: Some(queued_at() + Duration::hours(72)),
     };
     let admin_reset = MailTemplate::AdminReset {
         username: "ana.putri".to_owned(),
-        link: "https://latch.example/reset-password?token=abc".to_owned(),
+        link_id: Uuid::nil(),
         valid_hours: 1,
         expires_at: Some(queued_at() + Duration::hours(1)),
     };
 
-    let invited = render(&invitation, "Ana Putri", makassar, queued_at()).unwrap();
-    let reset = render(&admin_reset, "Ana Putri", makassar, queued_at()).unwrap();
+    let invited = render(&invitation, "Ana Putri", makassar, queued_at(), Some(LINK)).unwrap();
+    let reset = render(&admin_reset, "Ana Putri", makassar, queued_at(), Some(LINK)).unwrap();
 
     assert!(
         invited
@@ -149,15 +155,21 @@ fn links_valid_for_hours_say_until_when_too() {
 }
 
 #[test]
+fn a_mail_with_a_link_is_not_written_without_its_minted_url() {
+    let refused = render(&reset(), "Ana Putri", english(), queued_at(), None);
+    assert!(refused.is_err());
+}
+
+#[test]
 fn mail_queued_before_expiries_were_recorded_counts_from_when_it_was_queued() {
-    let stored = r#"{"kind":"password_reset","username":"ana","link":"https://x.test/r","valid_minutes":30}"#;
+    let stored = r#"{"kind":"password_reset","username":"ana","link_id":"00000000-0000-0000-0000-000000000000","valid_minutes":30}"#;
     let template: MailTemplate = serde_json::from_str(stored).unwrap();
 
     assert_eq!(
         template.link_expires_at(queued_at()),
         Some(queued_at() + Duration::minutes(30))
     );
-    let mail = render(&template, "Ana", english(), queued_at()).unwrap();
+    let mail = render(&template, "Ana", english(), queued_at(), Some(LINK)).unwrap();
     assert!(
         mail.text.contains("until 29 November 2026, 11:05 UTC."),
         "{}",

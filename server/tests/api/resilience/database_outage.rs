@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::{bounded, wait_until_delivered};
 use crate::helpers::{
     LatchConfig, LatchProcess, PostgresCluster, SmtpServer, connect_migrated, create_user,
-    reset_mail, session_cookie,
+    notice_mail, session_cookie,
 };
 
 #[tokio::test]
@@ -27,7 +27,7 @@ async fn while_its_database_is_down_latch_answers_503_and_afterwards_recovers_by
     // Due in 3 s: still waiting in the queue when the database goes away a moment later.
     let due_during_outage = outbox::enqueue(
         &db,
-        reset_mail("budi@example.co.id"),
+        notice_mail("budi@example.co.id"),
         Utc::now() + chrono::Duration::seconds(3),
     )
     .await

@@ -13,7 +13,7 @@ use super::{
     wait_until_sending,
 };
 use crate::helpers::{
-    LatchConfig, LatchProcess, SmtpServer, TestDatabase, connect_migrated, reset_mail,
+    LatchConfig, LatchProcess, SmtpServer, TestDatabase, connect_migrated, notice_mail,
 };
 
 #[tokio::test]
@@ -31,7 +31,7 @@ async fn mail_being_sent_when_latch_is_killed_is_all_delivered_after_a_restart()
     let mut queued = HashSet::new();
     // More than one batch (20): some mail is claimed and in flight, some still waits.
     for n in 0..30 {
-        let mail = reset_mail(&format!("user{n}@example.co.id"));
+        let mail = notice_mail(&format!("user{n}@example.co.id"));
         queued.insert(outbox::enqueue(&db, mail, Utc::now()).await.unwrap());
     }
     assert!(
@@ -73,7 +73,7 @@ async fn on_sigterm_latch_hands_unsent_mail_back_and_exits_cleanly() {
     // The default lease (5 minutes): handing back, not the lease, makes the mail due again.
     let config = LatchConfig::new(database.url()).smtp(&smtp);
     let mut latch = LatchProcess::start(&config).await;
-    let id = outbox::enqueue(&db, reset_mail("ana@example.co.id"), Utc::now())
+    let id = outbox::enqueue(&db, notice_mail("ana@example.co.id"), Utc::now())
         .await
         .unwrap();
     wait_until_sending(&db, Duration::from_secs(10)).await;
