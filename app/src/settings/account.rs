@@ -1,7 +1,7 @@
 //! `/settings/account`: "Account Settings", where a signed-in user changes their password and
 //! chooses their language and time zone.
 
-use leptos::form::ActionForm;
+use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -55,7 +55,7 @@ pub fn AccountSettingsPage() -> impl IntoView {
 #[component]
 fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<ChangePassword>::new();
+    let action = form_action::<ChangePassword>();
     let pending = action.pending();
     let query = use_query_map();
     let form = NodeRef::<leptos::html::Form>::new();
@@ -119,7 +119,7 @@ fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
     view! {
         {move || changed().map(|message| view! { <p class="alert success" role="status">{message}</p> })}
         <p>{t.change_password_intro}</p>
-        <ActionForm action=action node_ref=form attr:class="form">
+        <PostForm action=action node_ref=form attr:class="form">
             <Field
                 name="existing"
                 label=t.existing_password_label
@@ -143,6 +143,6 @@ fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
             <button type="submit" class="button primary" disabled=move || pending.get()>
                 {move || if pending.get() { t.saving } else { t.update_button }}
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }

@@ -698,24 +698,20 @@ async fn a_failed_delivery_shows_its_reason_in_the_list_and_can_be_fixed() {
 }
 
 #[tokio::test]
-async fn without_javascript_a_refused_reset_returns_to_its_confirmation_page() {
+async fn without_javascript_a_refused_reset_answers_429_on_its_confirmation_page() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;
     let cookie = app.cookie_for(&admin).await;
     let member_id = app.user_id(&member.username).await;
-    let plain_post = || {
-        app.client
-            .post(format!("{}/api/admin/reset_password", app.address))
-            .header("cookie", &cookie)
-            .header("accept", "text/html")
-            .form(&[
-                ("user_id", member_id.as_str()),
-                ("return_to", "/settings?q=budi"),
-            ])
-            .send()
-    };
+    let confirmation = format!("/settings/users/{member_id}/reset?return_to=/settings%3Fq%3Dbudi");
+    let form = [
+        ("user_id", member_id.as_str()),
+        ("return_to", "/settings?q=budi"),
+    ];
+    let headers = [("cookie", cookie.as_str()), ("accept-language", "en")];
+    let plain_post = || app.post_page(&confirmation, "/api/admin/reset_password", &form, &headers);
     for _ in 0..3 {
-        let sent = plain_post().await.unwrap();
+        let sent = plain_post().await;
         assert_eq!(sent.status(), 302);
         assert!(
             sent.headers()["location"]
@@ -724,22 +720,15 @@ async fn without_javascript_a_refused_reset_returns_to_its_confirmation_page() {
                 .starts_with("/settings?q=budi&notice=")
         );
     }
-    let refused = plain_post().await.unwrap();
-    assert_eq!(refused.status(), 302);
-    let location = refused.headers()["location"].to_str().unwrap().to_owned();
-    assert!(
-        location.starts_with(&format!(
-            "/settings/users/{member_id}/reset?return_to=/settings%3Fq%3Dbudi"
-        )),
-        "{location}"
-    );
-    let page = app
-        .get_with_cookie(&location, Some(&cookie))
-        .await
-        .text()
-        .await
-        .unwrap();
+
+    let refused = plain_post().await;
+
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().get("retry-after").is_some());
+    assert!(refused.headers().get("location").is_none());
+    let page = refused.text().await.unwrap();
     assert!(page.contains("sent several emails recently"), "{page}");
+    assert!(page.contains(r#"role="alert""#), "{page}");
 }
 
 #[tokio::test]

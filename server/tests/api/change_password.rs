@@ -329,39 +329,39 @@ async fn the_policy_is_configurable() {
 }
 
 #[tokio::test]
-async fn without_javascript_a_failed_post_returns_to_the_form_with_the_error() {
+async fn without_javascript_a_wrong_existing_password_answers_with_the_form_and_the_error() {
     let app = spawn_app().await;
     let ana = app.create_user("ana").await;
     let cookie = app.signed_in(&ana).await;
+    let form = [
+        ("existing", "Wr0ng-Existing-Passw0rd"),
+        ("password", NEW_PASSWORD),
+        ("confirm", NEW_PASSWORD),
+        ("sign_out_others", "on"),
+    ];
 
-    let response = app
-        .client
-        .post(format!("{}/api/change_password", app.address))
-        .header("cookie", &cookie)
-        .header("accept", "text/html")
-        .form(&[
-            ("existing", "wrong"),
-            ("password", NEW_PASSWORD),
-            ("confirm", NEW_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 302);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("/settings/account?"), "{location}");
-    assert!(!location.contains(NEW_PASSWORD), "no password in the URL");
+    for (language, words) in [
+        ("en", "The existing password is not right"),
+        ("id", "Kata sandi saat ini salah."),
+    ] {
+        let response = app
+            .post_page(
+                "/settings/account",
+                "/api/change_password",
+                &form,
+                &[("cookie", &cookie), ("accept-language", language)],
+            )
+            .await;
 
-    let page = app
-        .get_with_cookie(&location, Some(&cookie))
-        .await
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("The existing password is not right"),
-        "{page}"
-    );
+        assert_eq!(response.status(), 403, "the script path's status");
+        assert!(response.headers().get("location").is_none());
+        let page = response.text().await.unwrap();
+        assert!(page.contains(words), "{language}: {page}");
+        assert!(page.contains(r#"role="alert""#), "{page}");
+        assert!(!page.contains(NEW_PASSWORD), "no password in the page");
+        assert!(!page.contains("Wr0ng-Existing"), "no password in the page");
+    }
+    assert!(app.is_signed_in(&cookie).await);
 }
 
 #[tokio::test]
