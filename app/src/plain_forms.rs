@@ -110,6 +110,11 @@ where
     action
 }
 
+/// Whether this page is the answer to a refused plain post to server function `F`.
+pub fn refused<F: ServerFn>() -> bool {
+    failure_for(F::PATH).is_some()
+}
+
 /// What was typed into `name` in this page's refused plain post (never a secret field).
 pub fn submitted(name: &str) -> Option<String> {
     let PageFailure(failure) = use_context::<PageFailure>()?;

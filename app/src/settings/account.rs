@@ -60,6 +60,9 @@ fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
     let query = use_query_map();
     let form = NodeRef::<leptos::html::Form>::new();
     let typed = RwSignal::new(String::new());
+    // Without JavaScript a refused post renders the form again: an unticked box stays so.
+    let unticked = crate::plain_forms::refused::<ChangePassword>()
+        && crate::plain_forms::submitted("sign_out_others").is_none();
 
     let error = move || action.value().get().and_then(Result::err);
     // The success message comes from the address the server redirected to, so it is the same
@@ -134,7 +137,7 @@ fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
                     id="sign_out_others"
                     name="sign_out_others"
                     value="on"
-                    checked
+                    checked=!unticked
                     aria-describedby="sign_out_others-hint"
                 />
                 <label for="sign_out_others">{t.sign_out_other_devices}</label>

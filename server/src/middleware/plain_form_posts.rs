@@ -26,7 +26,11 @@ const LEPTOS_ERROR_KEYS: [&str; 2] = ["__path", "__err"];
 /// `app` is the router below this middleware: it answers both the server function and the
 /// page rendered again.
 pub async fn plain_form_posts(State(app): State<Router>, request: Request, next: Next) -> Response {
-    if let Some(clean) = without_leptos_error(request.uri()) {
+    let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+    if let Some(clean) = is_read
+        .then(|| without_leptos_error(request.uri()))
+        .flatten()
+    {
         return Redirect::to(&clean).into_response();
     }
     if !is_form_post_to_a_page(&request) {

@@ -389,6 +389,42 @@ async fn invitations_create_a_user_who_chooses_their_own_password() {
 }
 
 #[tokio::test]
+async fn without_javascript_a_refused_invitation_shows_add_user_again_as_typed() {
+    let app = spawn_app().await;
+    let (admin, member, _) = two_companies(&app).await;
+    let cookie = app.cookie_for(&admin).await;
+
+    let taken = app
+        .post_page(
+            "/settings/users/new",
+            "/api/admin/invite",
+            &[
+                ("name", "Budi Kedua"),
+                ("username", &member.username),
+                ("email", "budi.kedua@example.co.id"),
+                ("role", "admin"),
+            ],
+            &[("cookie", &cookie), ("accept-language", "en")],
+        )
+        .await;
+
+    assert_eq!(taken.status(), 409);
+    assert!(taken.headers().get("location").is_none());
+    let page = taken.text().await.unwrap();
+    assert!(page.contains(r#"role="alert""#), "{page}");
+    assert!(page.contains(r#"value="Budi Kedua""#), "{page}");
+    assert!(
+        page.contains(&format!(r#"value="{}""#, member.username)),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"value="budi.kedua@example.co.id""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<option value="admin" selected"#), "{page}");
+}
+
+#[tokio::test]
 async fn deactivation_ends_sessions_and_blocks_login_and_reset_mail() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;

@@ -362,6 +362,37 @@ async fn without_javascript_a_wrong_existing_password_answers_with_the_form_and_
         assert!(!page.contains("Wr0ng-Existing"), "no password in the page");
     }
     assert!(app.is_signed_in(&cookie).await);
+
+    // The box as it was sent: unticked stays unticked.
+    let unticked = app
+        .post_page(
+            "/settings/account",
+            "/api/change_password",
+            &form[..3],
+            &[("cookie", &cookie)],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let checkbox = |page: &str| {
+        let start = page.find(r#"id="sign_out_others""#).unwrap();
+        let tag_start = page[..start].rfind('<').unwrap();
+        let tag_end = start + page[start..].find('>').unwrap();
+        page[tag_start..tag_end].to_owned()
+    };
+    assert!(
+        !checkbox(&unticked).contains("checked"),
+        "{}",
+        checkbox(&unticked)
+    );
+    let fresh = app
+        .get_page("/settings/account", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(checkbox(&fresh).contains("checked"), "{}", checkbox(&fresh));
 }
 
 #[tokio::test]
