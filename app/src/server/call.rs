@@ -26,6 +26,9 @@ pub struct Call {
     response: Option<ResponseOptions>,
     /// A plain HTML form post (JavaScript off): success is a real redirect to the next page.
     plain_form_post: bool,
+    /// Called by a page being rendered for a browser (a resource), not posted to: a refusal
+    /// there is shown on the page, which keeps its own status.
+    in_page_render: bool,
 }
 
 impl Call {
@@ -39,10 +42,15 @@ impl Call {
         let reset_token = headers
             .and_then(|headers| cookies::reset_cookie_value(headers, services.is_https()))
             .and_then(|value| SecretToken::from_presented(&value));
+        let accepts_html = header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html"));
+        let server_fn_call = parts
+            .as_ref()
+            .is_some_and(|parts| parts.uri.path().starts_with("/api/"));
         Ok(Self {
             browser_locale: header(http::header::ACCEPT_LANGUAGE)
                 .and_then(latch_i18n::from_accept_language),
-            plain_form_post: header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html")),
+            plain_form_post: accepts_html,
+            in_page_render: accepts_html && !server_fn_call,
             // From the same copy of the request as the headers above (one clone, not two).
             request: parts
                 .as_ref()
@@ -77,7 +85,7 @@ impl Call {
     /// latter's refusal into the form's page, with this status).
     pub fn reply<T, E: Into<AppError>>(&self, result: Result<T, E>) -> Result<T, AppError> {
         let result = result.map_err(Into::into);
-        if let (Err(err), Some(response)) = (&result, &self.response) {
+        if let (Err(err), false, Some(response)) = (&result, self.in_page_render, &self.response) {
             response.set_status(err.status());
             if let Some(secs) = err.retry_after() {
                 response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));

@@ -425,6 +425,21 @@ async fn without_javascript_a_refused_invitation_shows_add_user_again_as_typed()
 }
 
 #[tokio::test]
+async fn a_page_showing_a_refusal_to_a_browser_keeps_its_own_status() {
+    // Only a post's refusal sets the answer's status; a page's own data refused (a member on
+    // Activity) is a sentence on a page that loaded fine.
+    let app = spawn_app().await;
+    let (_, member, _) = two_companies(&app).await;
+    let cookie = app.cookie_for(&member).await;
+
+    let page = app.get_page("/settings/activity", &cookie).await;
+
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Only your company"), "{page}");
+}
+
+#[tokio::test]
 async fn deactivation_ends_sessions_and_blocks_login_and_reset_mail() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;
