@@ -76,7 +76,8 @@ test('a wrong password sent before the WASM loads is answered in place, then the
     // The first page's request may have been abandoned when the form was sent.
     await route.continue().catch(() => {});
   });
-  await page.goto('/login?next=/settings');
+  // Not 'load': the page preloads the WASM, which is held back.
+  await page.goto('/login?next=/settings', { waitUntil: 'domcontentloaded' });
 
   const answer = page.waitForResponse((response) => response.request().method() === 'POST');
   await logIn(page, { ...user, password: 'not my password' });
