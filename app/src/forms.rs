@@ -28,6 +28,10 @@ pub fn Field(
     #[prop(optional)]
     children: Option<Children>,
 ) -> impl IntoView {
+    // Without JavaScript a refused post renders the page again: keep what was typed.
+    let typed = (kind != "password")
+        .then(|| crate::plain_forms::submitted(name))
+        .flatten();
     let hint_id = hint.as_ref().map(|_| format!("{name}-hint"));
     let error_id = format!("{name}-error");
     let described_by = {
@@ -47,7 +51,7 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 required
-                value=move || value.get()
+                value=move || value.get().or_else(|| typed.clone())
                 autocapitalize=verbatim.then_some("none")
                 spellcheck=verbatim.then_some("false")
                 aria-describedby=described_by

@@ -21,6 +21,7 @@ pub mod new_password;
 mod pages;
 pub mod password_reset;
 pub mod paths;
+pub mod plain_forms;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod settings;
@@ -117,10 +118,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Makes the signed-in user available below (needs the router's location).
+/// Makes the signed-in user, and a refused plain form post, available below (both need the
+/// router's location).
 #[component]
 fn UserProvider(children: Children) -> impl IntoView {
     auth::provide_user_resource();
+    plain_forms::provide_form_failure();
     children()
 }
 

@@ -54,6 +54,7 @@ for (const javaScript of [true, false]) {
       await expect(page.getByRole('alert')).toHaveText(/existing password is not right/);
       await expect(page.getByLabel('Existing password')).toHaveAttribute('aria-describedby', 'existing-error');
       await expect(page.getByLabel('Existing password')).toHaveAttribute('aria-invalid', 'true');
+      await expect(page).toHaveURL(/\/settings\/account$/);
 
       await page.getByLabel('Existing password').fill(user.password);
       await page.getByLabel('New password', { exact: true }).fill(newPassword);

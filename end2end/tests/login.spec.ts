@@ -46,6 +46,8 @@ for (const javaScript of [true, false]) {
       await expect(alert).toHaveText(/username, email or password is not right/);
       await expect(page.getByLabel('Username or email')).toHaveValue(user.username);
       await expect(page.getByLabel('Password')).toHaveAttribute('aria-describedby', 'login-error');
+      // Neither the error nor what was typed travels in the address.
+      await expect(page).toHaveURL(/\/login$/);
     });
 
     test('a page that needs a session comes back after login', async ({ page }) => {
@@ -62,6 +64,36 @@ for (const javaScript of [true, false]) {
     });
   });
 }
+
+test('a wrong password sent before the WASM loads is answered in place, then the page hydrates', async ({
+  page,
+}) => {
+  const user = createUser();
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await held;
+    // The first page's request may have been abandoned when the form was sent.
+    await route.continue().catch(() => {});
+  });
+  // Not 'load': the page preloads the WASM, which is held back.
+  await page.goto('/login?next=/settings', { waitUntil: 'domcontentloaded' });
+
+  const answer = page.waitForResponse((response) => response.request().method() === 'POST');
+  await logIn(page, { ...user, password: 'not my password' });
+
+  expect((await answer).status()).toBe(401);
+  await expect(page).toHaveURL(/\/login\?next=\/settings$/);
+  await expect(page.getByRole('alert')).toHaveText(/username, email or password is not right/);
+  release();
+  await waitForHydration(page);
+  await expect(page.getByRole('alert')).toHaveText(/username, email or password is not right/);
+  await expect(page.getByLabel('Username or email')).toHaveValue(user.username);
+
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/settings$/);
+});
 
 test('the arrow menu works from the keyboard alone', async ({ page }) => {
   const user = createUser();

@@ -67,6 +67,7 @@ for (const javaScript of [true, false]) {
 
       await expect(page.getByRole('alert')).toHaveText(/not the same/);
       await expect(page.getByLabel('Confirm new password')).toHaveAttribute('aria-describedby', 'confirm-error');
+      await expect(page).toHaveURL(/\/reset-password$/);
       await page.getByLabel('New password', { exact: true }).fill(newPassword);
       await page.getByLabel('Confirm new password').fill(newPassword);
       await page.getByRole('button', { name: 'Set new password' }).click();

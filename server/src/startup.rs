@@ -172,7 +172,7 @@ fn router(state: AppState) -> Router {
     };
     let shell_options = state.leptos_options.clone();
 
-    Router::new()
+    let app = Router::new()
         .route("/health", get(operations::health))
         .route("/ready", get(operations::ready))
         .route("/metrics", get(operations::metrics))
@@ -184,6 +184,11 @@ fn router(state: AppState) -> Router {
             _,
         >(provide_state, shell))
         .route_layer(from_fn(operations::label_route))
+        .with_state(state.clone());
+    // Below who is asking and the cross-origin check (they run once per form post), above
+    // the routes it calls twice: the server function, then the page again on a refusal.
+    app.clone()
+        .layer(from_fn_with_state(app, middleware::plain_form_posts))
         .layer(from_fn_with_state(state.clone(), middleware::identify))
         .layer(from_fn_with_state(
             state.clone(),
@@ -203,7 +208,6 @@ fn router(state: AppState) -> Router {
             state.clone(),
             middleware::security_headers,
         ))
-        .with_state(state)
 }
 
 async fn shutdown_signal() {

@@ -1,7 +1,7 @@
 //! `/settings/users/new`: "Add user" — name, username, email, role; the user gets an
 //! invitation to choose their own password.
 
-use leptos::form::ActionForm;
+use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -38,7 +38,7 @@ pub fn InviteUserPage() -> impl IntoView {
 #[component]
 fn InviteForm() -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<InviteUser>::new();
+    let action = form_action::<InviteUser>();
     let pending = action.pending();
     let query = use_query_map();
     let error = move || action.value().get().and_then(Result::err);
@@ -72,26 +72,28 @@ fn InviteForm() -> impl IntoView {
             })
             .map(|e| e.message(t))
     };
+    // Without JavaScript a refused post renders the form again with what was chosen.
+    let admin_typed = crate::plain_forms::submitted("role").as_deref() == Some("admin");
     let invited =
         move || query.read().get("notice").as_deref() == Some("invited") && error().is_none();
     view! {
         {move || invited().then(|| view! { <p class="alert success" role="status">{t.user_invited}</p> })}
         <p>{t.add_user_intro}</p>
         {move || other_error().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
-        <ActionForm action=action attr:class="form">
+        <PostForm action=action attr:class="form">
             <Field name="name" label=t.name_label autocomplete="off" error=name_error />
             <Field name="username" label=t.username_label autocomplete="off" verbatim=true error=username_error />
             <Field name="email" label=t.email_field_label kind="email" autocomplete="off" verbatim=true error=email_error />
             <div class="field">
                 <label for="role">{t.role_field_label}</label>
                 <select id="role" name="role">
-                    <option value="member" selected>{t.role_member}</option>
-                    <option value="admin">{t.role_admin}</option>
+                    <option value="member" selected=!admin_typed>{t.role_member}</option>
+                    <option value="admin" selected=admin_typed>{t.role_admin}</option>
                 </select>
             </div>
             <button type="submit" class="button primary" disabled=move || pending.get()>
                 {move || if pending.get() { t.sending } else { t.invite_button }}
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }

@@ -3,7 +3,7 @@
 //! the button). Without JavaScript the same button is a link to a confirmation page with the
 //! same words and form.
 
-use leptos::form::ActionForm;
+use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -89,7 +89,7 @@ fn ResetConfirmation(
     as_page: bool,
 ) -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<AdminReset>::new();
+    let action = form_action::<AdminReset>();
     let pending = action.pending();
     let error = move || action.value().get().and_then(Result::err);
     // Sent: the dialog closes (the page then shows the notice the server redirected to).
@@ -108,7 +108,7 @@ fn ResetConfirmation(
         {heading}
         <p>{(t.reset_confirm_body)(&user.display_name, &user.email, hours)}</p>
         {move || error().map(|err| view! { <p class="alert error" role="alert">{err.message(t)}</p> })}
-        <ActionForm action=action attr:class="dialog-actions">
+        <PostForm action=action attr:class="dialog-actions">
             <input type="hidden" name="user_id" value=user.id.clone() />
             <input type="hidden" name="return_to" value=move || return_to.get() />
             <button type="submit" class="button primary" disabled=move || pending.get()>
@@ -125,7 +125,7 @@ fn ResetConfirmation(
                 }
                 None => view! { <a class="button" href=move || return_to.get()>{t.cancel}</a> }.into_any(),
             }}
-        </ActionForm>
+        </PostForm>
     }
 }
 

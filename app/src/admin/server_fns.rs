@@ -58,9 +58,7 @@ pub async fn admin_reset(user_id: String, return_to: String) -> Result<(), AppEr
         let notice = format!("reset-sent:{user_id}");
         Ok::<_, AppError>(paths::with_notice(local(&return_to), &notice))
     };
-    // Without JavaScript the form was on the confirmation page: a refusal is shown there.
-    let form = paths::reset_confirmation(&user_id, local(&return_to));
-    call.finish::<AdminReset>(result.await, &form)
+    call.finish(result.await)
 }
 
 /// "Deactivate user" / "Reactivate user".
@@ -74,7 +72,7 @@ pub async fn set_active(user_id: String, active: bool, return_to: String) -> Res
         let notice = if active { "reactivated" } else { "deactivated" };
         Ok::<_, AppError>(paths::with_notice(local(&return_to), notice))
     };
-    call.finish::<SetActive>(result.await, &paths::without_notice(local(&return_to)))
+    call.finish(result.await)
 }
 
 /// "Make admin" / "Make member".
@@ -88,7 +86,7 @@ pub async fn set_role(user_id: String, admin: bool, return_to: String) -> Result
         admin::set_role(db, by, &target, role, ip, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(local(&return_to), "role-changed"))
     };
-    call.finish::<SetRole>(result.await, &paths::without_notice(local(&return_to)))
+    call.finish(result.await)
 }
 
 /// Corrects a user's email address (e.g. after a bounced reset email).
@@ -106,7 +104,7 @@ pub async fn change_email(
         admin::change_email(db, by, &target, &address, call.client_ip(), call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(local(&return_to), "email-changed"))
     };
-    call.finish::<ChangeEmail>(result.await, &paths::without_notice(local(&return_to)))
+    call.finish(result.await)
 }
 
 /// "Add user": creates the user in the admin's company and emails an invitation.
@@ -130,7 +128,7 @@ pub async fn invite_user(
         admin::invite_user(&call.services.db, invitation, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(paths::ADD_USER, "invited"))
     };
-    call.finish::<InviteUser>(result.await, paths::ADD_USER)
+    call.finish(result.await)
 }
 
 /// One page of the company's audit trail.

@@ -1,7 +1,7 @@
 //! `/settings/users/:id`: one user of the admin's company: their details and last email, and
 //! what the admin can change: "Reset Password", the email address, access, role.
 
-use leptos::form::ActionForm;
+use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -89,7 +89,7 @@ fn ManageUser(user: UserRow) -> impl IntoView {
         t.status_active
     };
 
-    let email_action = ServerAction::<ChangeEmail>::new();
+    let email_action = form_action::<ChangeEmail>();
     let email_error = Signal::derive(move || {
         email_action
             .value()
@@ -105,8 +105,8 @@ fn ManageUser(user: UserRow) -> impl IntoView {
             _ => Some(current.clone()),
         })
     };
-    let access_action = ServerAction::<SetActive>::new();
-    let role_action = ServerAction::<SetRole>::new();
+    let access_action = form_action::<SetActive>();
+    let role_action = form_action::<SetRole>();
     let access_error = move || {
         access_action
             .value()
@@ -140,7 +140,7 @@ fn ManageUser(user: UserRow) -> impl IntoView {
             {user.active.then(|| view! { <p class="actions"><ResetDialog user=user.clone() return_to /></p> })}
 
             <h2>{t.edit_email_heading}</h2>
-            <ActionForm action=email_action attr:class="form">
+            <PostForm action=email_action attr:class="form">
                 <input type="hidden" name="user_id" value=email_form_id />
                 <input type="hidden" name="return_to" value=email_return />
                 <Field
@@ -153,27 +153,27 @@ fn ManageUser(user: UserRow) -> impl IntoView {
                     error=email_error
                 />
                 <button type="submit" class="button">{t.save_email_button}</button>
-            </ActionForm>
+            </PostForm>
 
             <h2>{t.access_heading}</h2>
             {move || access_error().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
             <div class="access-actions">
-                <ActionForm action=access_action>
+                <PostForm action=access_action>
                     <input type="hidden" name="user_id" value=access_form_id />
                     <input type="hidden" name="active" value=(!user.active).to_string() />
                     <input type="hidden" name="return_to" value=access_return />
                     <button type="submit" class="button" aria-describedby="deactivate-hint">
                         {if user.active { t.deactivate_button } else { t.reactivate_button }}
                     </button>
-                </ActionForm>
-                <ActionForm action=role_action>
+                </PostForm>
+                <PostForm action=role_action>
                     <input type="hidden" name="user_id" value=role_form_id />
                     <input type="hidden" name="admin" value=(!user.is_admin).to_string() />
                     <input type="hidden" name="return_to" value=role_return />
                     <button type="submit" class="button">
                         {if user.is_admin { t.make_member_button } else { t.make_admin_button }}
                     </button>
-                </ActionForm>
+                </PostForm>
             </div>
             <p class="hint" id="deactivate-hint">{t.deactivate_hint}</p>
         </section>

@@ -1,6 +1,6 @@
 //! `/login`: username or email, password, "Log in"; "Forgot Password" below.
 
-use leptos::form::ActionForm;
+use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,14 +13,15 @@ use crate::paths;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<LogIn>::new();
+    let action = form_action::<LogIn>();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let error = move || action.value().get().and_then(Result::err);
     // Without JavaScript the page is re-rendered after the post: keep what the user typed.
     let typed_identifier = move || match error() {
         Some(AppError::InvalidCredentials { identifier }) => identifier,
-        _ => String::new(),
+        Some(_) => crate::plain_forms::submitted("identifier").unwrap_or_default(),
+        None => String::new(),
     };
     let pending = action.pending();
 
@@ -28,7 +29,7 @@ pub fn LoginPage() -> impl IntoView {
         <Title text=t.login_title />
         <section class="card narrow">
             <h1>{t.login_heading}</h1>
-            <ActionForm action=action attr:class="form" attr:novalidate=false>
+            <PostForm action=action attr:class="form" attr:novalidate=false>
                 {move || {
                     error()
                         .map(|err| {
@@ -70,7 +71,7 @@ pub fn LoginPage() -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || pending.get()>
                     {move || if pending.get() { t.logging_in } else { t.log_in_button }}
                 </button>
-            </ActionForm>
+            </PostForm>
             <p class="form-links">
                 <a href=paths::FORGOT_PASSWORD>{t.forgot_password}</a>
             </p>

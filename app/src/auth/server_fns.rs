@@ -44,7 +44,7 @@ pub async fn log_in(
         }
         Err(err) => Err(AppError::from(err).for_identifier(identifier)),
     };
-    call.finish::<LogIn>(result, &crate::paths::login(next))
+    call.finish(result)
 }
 
 /// Ends this session and goes to the login page.

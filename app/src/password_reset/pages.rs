@@ -1,6 +1,6 @@
 //! The pages of the reset flow: ask, sent, choose the new password, done.
 
-use leptos::form::ActionForm;
+use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,11 +16,13 @@ use latch_domain::LinkState;
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<RequestReset>::new();
+    let action = form_action::<RequestReset>();
     let error = move || action.value().get().and_then(Result::err);
     let typed_email = move || match error() {
         Some(AppError::InvalidEmail { email }) => email,
-        _ => String::new(),
+        // Without JavaScript a refused post renders the page again: keep what was typed.
+        Some(_) => crate::plain_forms::submitted("email").unwrap_or_default(),
+        None => String::new(),
     };
     let pending = action.pending();
 
@@ -29,7 +31,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <section class="card narrow">
             <h1>{t.forgot_title}</h1>
             <p>{t.forgot_intro}</p>
-            <ActionForm action=action attr:class="form">
+            <PostForm action=action attr:class="form">
                 <Field
                     name="email"
                     label=t.email_field_label
@@ -42,7 +44,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 <button type="submit" class="button primary" disabled=move || pending.get()>
                     {move || if pending.get() { t.sending } else { t.send_reset_button }}
                 </button>
-            </ActionForm>
+            </PostForm>
             <p class="hint">{t.forgot_username_hint}</p>
             <p class="form-links">
                 <a href=paths::LOGIN>{t.back_to_login}</a>
@@ -103,7 +105,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
 #[component]
 fn ResetForm(rules: PasswordRules, expiry: Option<LinkExpiry>) -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<ResetPassword>::new();
+    let action = form_action::<ResetPassword>();
     let error = move || action.value().get().and_then(Result::err);
     let pending = action.pending();
     // Which field an error belongs to, so it is announced with that field.
@@ -144,7 +146,7 @@ fn ResetForm(rules: PasswordRules, expiry: Option<LinkExpiry>) -> impl IntoView 
                     <p>{t.reset_intro}</p>
                     <p class="reset-account">{account}</p>
                     {expiry}
-                    <ActionForm action=action attr:class="form">
+                    <PostForm action=action attr:class="form">
                         <NewPasswordFields
                             rules
                             password_error=password_message
@@ -153,7 +155,7 @@ fn ResetForm(rules: PasswordRules, expiry: Option<LinkExpiry>) -> impl IntoView 
                         <button type="submit" class="button primary" disabled=move || pending.get()>
                             {move || if pending.get() { t.saving } else { t.set_password_button }}
                         </button>
-                    </ActionForm>
+                    </PostForm>
                 }
                     .into_any()
             }

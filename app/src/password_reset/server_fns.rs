@@ -40,7 +40,7 @@ pub async fn request_reset(email: String) -> Result<(), AppError> {
             .await?;
         Ok::<_, AppError>(paths::RESET_SENT.to_owned())
     };
-    call.finish::<RequestReset>(result.await, paths::FORGOT_PASSWORD)
+    call.finish(result.await)
 }
 
 /// The state of the link in this browser's reset cookie (opening a link changes nothing).
@@ -65,10 +65,7 @@ pub async fn reset_password(password: String, confirm: String) -> Result<(), App
         password_reset::complete_reset(&call.services, token, chosen, client_ip, call.now())
             .await
             .map(|()| call.clear_reset_cookie());
-    call.finish::<ResetPassword>(
-        result.map(|()| paths::RESET_DONE.into()),
-        paths::RESET_PASSWORD,
-    )
+    call.finish(result.map(|()| paths::RESET_DONE.into()))
 }
 
 #[cfg(feature = "ssr")]

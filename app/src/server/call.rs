@@ -10,8 +10,6 @@ use latch_core::Services;
 use latch_core::secret_token::SecretToken;
 use latch_core::sessions::SessionUser;
 use leptos::prelude::use_context;
-use leptos::server_fn::ServerFn;
-use leptos::server_fn::error::ServerFnUrlError;
 use leptos_axum::ResponseOptions;
 
 use super::cookies;
@@ -27,9 +25,11 @@ pub struct Call {
     reset_token: Option<SecretToken>,
     device_cookie: Option<String>,
     response: Option<ResponseOptions>,
-    /// A plain HTML form post (JavaScript off): its answer is always a redirect, to the next
-    /// page or back to the form with the error; an error status would show a blank page.
+    /// A plain HTML form post (JavaScript off): success is a real redirect to the next page.
     plain_form_post: bool,
+    /// Called by a page being rendered for a browser (a resource), not posted to: a refusal
+    /// there is shown on the page, which keeps its own status.
+    in_page_render: bool,
 }
 
 impl Call {
@@ -45,11 +45,16 @@ impl Call {
             .and_then(|value| SecretToken::from_presented(&value));
         let device_cookie =
             headers.and_then(|headers| cookies::device_cookie_value(headers, services.is_https()));
+        let accepts_html = header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html"));
+        let server_fn_call = parts
+            .as_ref()
+            .is_some_and(|parts| parts.uri.path().starts_with("/api/"));
         Ok(Self {
             device_cookie,
             browser_locale: header(http::header::ACCEPT_LANGUAGE)
                 .and_then(latch_i18n::from_accept_language),
-            plain_form_post: header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html")),
+            plain_form_post: accepts_html,
+            in_page_render: accepts_html && !server_fn_call,
             // From the same copy of the request as the headers above (one clone, not two).
             request: parts
                 .as_ref()
@@ -94,11 +99,12 @@ impl Call {
         ));
     }
 
-    /// Answers a server function that returns data: a refusal gets its status (and
-    /// `Retry-After`) for script clients.
+    /// Answers a server function: a refusal gets its status (and `Retry-After`), for script
+    /// clients and plain form posts alike (the server's `plain_form_posts` middleware turns the
+    /// latter's refusal into the form's page, with this status).
     pub fn reply<T, E: Into<AppError>>(&self, result: Result<T, E>) -> Result<T, AppError> {
         let result = result.map_err(Into::into);
-        if let (Err(err), false, Some(response)) = (&result, self.plain_form_post, &self.response) {
+        if let (Err(err), false, Some(response)) = (&result, self.in_page_render, &self.response) {
             response.set_status(err.status());
             if let Some(secs) = err.retry_after() {
                 response.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(secs));
@@ -107,26 +113,12 @@ impl Call {
         result
     }
 
-    /// Answers a form's server function `F`: success goes to the page it names; a refusal
-    /// gets its status, and without JavaScript goes back to `form` (a local path) where the
-    /// page's `ServerAction` finds the error in the query.
-    pub fn finish<F: ServerFn>(
-        &self,
-        result: Result<String, impl Into<AppError>>,
-        form: &str,
-    ) -> Result<(), AppError> {
-        match self.reply(result) {
-            Ok(next) => {
-                self.redirect(&next);
-                Ok(())
-            }
-            Err(err) => {
-                if self.plain_form_post {
-                    self.return_to_form(form, F::PATH, &err);
-                }
-                Err(err)
-            }
-        }
+    /// Answers a form's server function: success goes to the page it names; a refusal is
+    /// answered as by [`Call::reply`].
+    pub fn finish(&self, result: Result<String, impl Into<AppError>>) -> Result<(), AppError> {
+        let next = self.reply(result)?;
+        self.redirect(&next);
+        Ok(())
     }
 
     /// Sends the browser to `path`: a real redirect for a plain form post, the server-function
@@ -144,25 +136,6 @@ impl Call {
                 http::HeaderName::from_static(leptos::server_fn::redirect::REDIRECT_HEADER),
                 http::HeaderValue::from_static(""),
             );
-        }
-    }
-
-    /// Leptos would return a failed plain form post to the `Referer`, which our
-    /// `Referrer-Policy: no-referrer` withholds, so the form's page is named here.
-    fn return_to_form(&self, form: &str, server_fn_path: &str, err: &AppError) {
-        let Ok(url) = ServerFnUrlError::new(server_fn_path, err.clone())
-            .to_url(&format!("http://latch.invalid{form}"))
-        else {
-            return;
-        };
-        let location = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        };
-        if let (Some(response), Ok(value)) =
-            (&self.response, http::HeaderValue::from_str(&location))
-        {
-            response.insert_header(http::header::LOCATION, value);
         }
     }
 

@@ -1,7 +1,7 @@
 //! `/settings/account`: "Account Settings", where a signed-in user changes their password and
 //! chooses their language and time zone.
 
-use leptos::form::ActionForm;
+use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -55,11 +55,14 @@ pub fn AccountSettingsPage() -> impl IntoView {
 #[component]
 fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<ChangePassword>::new();
+    let action = form_action::<ChangePassword>();
     let pending = action.pending();
     let query = use_query_map();
     let form = NodeRef::<leptos::html::Form>::new();
     let typed = RwSignal::new(String::new());
+    // Without JavaScript a refused post renders the form again: an unticked box stays so.
+    let unticked = crate::plain_forms::refused::<ChangePassword>()
+        && crate::plain_forms::submitted("sign_out_others").is_none();
 
     let error = move || action.value().get().and_then(Result::err);
     // The success message comes from the address the server redirected to, so it is the same
@@ -119,7 +122,7 @@ fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
     view! {
         {move || changed().map(|message| view! { <p class="alert success" role="status">{message}</p> })}
         <p>{t.change_password_intro}</p>
-        <ActionForm action=action node_ref=form attr:class="form">
+        <PostForm action=action node_ref=form attr:class="form">
             <Field
                 name="existing"
                 label=t.existing_password_label
@@ -134,7 +137,7 @@ fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
                     id="sign_out_others"
                     name="sign_out_others"
                     value="on"
-                    checked
+                    checked=!unticked
                     aria-describedby="sign_out_others-hint"
                 />
                 <label for="sign_out_others">{t.sign_out_other_devices}</label>
@@ -143,6 +146,6 @@ fn ChangePasswordForm(rules: PasswordRules) -> impl IntoView {
             <button type="submit" class="button primary" disabled=move || pending.get()>
                 {move || if pending.get() { t.saving } else { t.update_button }}
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }

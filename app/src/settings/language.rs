@@ -1,7 +1,7 @@
 //! The "Language" section of Account Settings.
 
+use crate::plain_forms::{PostForm, form_action};
 use latch_i18n::Locale;
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -12,7 +12,7 @@ use crate::i18n::use_messages;
 #[component]
 pub fn LanguageForm(saved: Option<Locale>) -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<SetLanguage>::new();
+    let action = form_action::<SetLanguage>();
     let pending = action.pending();
     let query = use_query_map();
     let saved_message = move || {
@@ -41,7 +41,7 @@ pub fn LanguageForm(saved: Option<Locale>) -> impl IntoView {
         <h2 id="language-heading">{t.language_heading}</h2>
         {move || saved_message().map(|message| view! { <p class="alert success" role="status">{message}</p> })}
         {move || error().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
-        <ActionForm action=action attr:class="form" attr:aria-labelledby="language-heading">
+        <PostForm action=action attr:class="form" attr:aria-labelledby="language-heading">
             <div class="field">
                 <label for="locale">{t.language_label}</label>
                 <select id="locale" name="locale" aria-describedby="locale-hint">
@@ -62,6 +62,6 @@ pub fn LanguageForm(saved: Option<Locale>) -> impl IntoView {
             <button type="submit" class="button" disabled=move || pending.get()>
                 {move || if pending.get() { t.saving } else { t.language_save }}
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }

@@ -44,7 +44,7 @@ pub async fn change_password(
         call.set_session_cookie(&token);
         Ok::<_, AppError>(paths::password_changed(sign_out_other_devices))
     };
-    call.finish::<ChangePassword>(result.await, paths::ACCOUNT_SETTINGS)
+    call.finish(result.await)
 }
 
 /// "Save language" in Account Settings. `locale` is a language tag, or empty for "Same as my
@@ -57,7 +57,7 @@ pub async fn set_language(locale: String) -> Result<(), AppError> {
     let locale = latch_i18n::Locale::from_tag(&locale);
     let saved = accounts::set_locale(&call.services.db, user_id, locale, call.now()).await;
     let next = paths::saved(paths::ACCOUNT_SETTINGS, "language");
-    call.finish::<SetLanguage>(saved.map(|()| next), paths::ACCOUNT_SETTINGS)
+    call.finish(saved.map(|()| next))
 }
 
 /// What the "Time zone" section of Account Settings offers. The list comes from the server:
@@ -96,5 +96,5 @@ pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
         accounts::set_time_zone(&call.services.db, user_id, chosen, call.now()).await?;
         Ok::<_, AppError>(paths::saved(paths::ACCOUNT_SETTINGS, "time_zone"))
     };
-    call.finish::<SetTimeZone>(result.await, paths::ACCOUNT_SETTINGS)
+    call.finish(result.await)
 }

@@ -1,7 +1,7 @@
 //! The "Time zone" section of Account Settings: the zone of every date and time on the pages
 //! and in the emails. The list comes from the server (the browser carries no zone database).
 
-use leptos::form::ActionForm;
+use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -28,7 +28,7 @@ pub fn TimeZoneForm() -> impl IntoView {
 #[component]
 fn TimeZoneSelect(choices: TimeZoneChoices) -> impl IntoView {
     let t = use_messages();
-    let action = ServerAction::<SetTimeZone>::new();
+    let action = form_action::<SetTimeZone>();
     let pending = action.pending();
     let query = use_query_map();
     let error = move || action.value().get().and_then(Result::err);
@@ -65,7 +65,7 @@ fn TimeZoneSelect(choices: TimeZoneChoices) -> impl IntoView {
 
     view! {
         {move || saved_message().map(|message| view! { <p class="alert success" role="status">{message}</p> })}
-        <ActionForm action=action attr:class="form" attr:aria-labelledby="time-zone-heading">
+        <PostForm action=action attr:class="form" attr:aria-labelledby="time-zone-heading">
             <div class="field">
                 <label for="time-zone">{t.time_zone_label}</label>
                 <select
@@ -104,6 +104,6 @@ fn TimeZoneSelect(choices: TimeZoneChoices) -> impl IntoView {
             <button type="submit" class="button" disabled=move || pending.get()>
                 {move || if pending.get() { t.saving } else { t.time_zone_save }}
             </button>
-        </ActionForm>
+        </PostForm>
     }
 }

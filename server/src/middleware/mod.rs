@@ -1,17 +1,20 @@
 //! Request middleware, one concern per file: who is asking ([`identify`]), refusing cross-site
 //! state changes ([`refuse_cross_origin`]), taking reset tokens out of the address bar
-//! ([`move_reset_token_out_of_url`]), the headers every answer carries ([`security_headers`]),
-//! the page shown while the database is away, and a deadline on every request ([`time_limit`]).
+//! ([`move_reset_token_out_of_url`]), forms posted without JavaScript ([`plain_form_posts`]),
+//! the headers every answer carries ([`security_headers`]), the page shown while the
+//! database is away, and a deadline on every request ([`time_limit`]).
 
 mod cross_origin;
 mod database_unavailable;
 mod identify;
+mod plain_form_posts;
 mod reset_link;
 mod security_headers;
 mod time_limit;
 
 pub use cross_origin::refuse_cross_origin;
 pub use identify::identify;
+pub use plain_form_posts::plain_form_posts;
 pub use reset_link::move_reset_token_out_of_url;
 pub use security_headers::security_headers;
 pub use time_limit::time_limit;

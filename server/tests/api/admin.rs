@@ -389,6 +389,57 @@ async fn invitations_create_a_user_who_chooses_their_own_password() {
 }
 
 #[tokio::test]
+async fn without_javascript_a_refused_invitation_shows_add_user_again_as_typed() {
+    let app = spawn_app().await;
+    let (admin, member, _) = two_companies(&app).await;
+    let cookie = app.cookie_for(&admin).await;
+
+    let taken = app
+        .post_page(
+            "/settings/users/new",
+            "/api/admin/invite",
+            &[
+                ("name", "Budi Kedua"),
+                ("username", &member.username),
+                ("email", "budi.kedua@example.co.id"),
+                ("role", "admin"),
+            ],
+            &[("cookie", &cookie), ("accept-language", "en")],
+        )
+        .await;
+
+    assert_eq!(taken.status(), 409);
+    assert!(taken.headers().get("location").is_none());
+    let page = taken.text().await.unwrap();
+    assert!(page.contains(r#"role="alert""#), "{page}");
+    assert!(page.contains(r#"value="Budi Kedua""#), "{page}");
+    assert!(
+        page.contains(&format!(r#"value="{}""#, member.username)),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"value="budi.kedua@example.co.id""#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<option value="admin" selected"#), "{page}");
+}
+
+#[tokio::test]
+async fn a_page_showing_a_refusal_to_a_browser_keeps_its_own_status() {
+    // Only a post's refusal sets the answer's status; a page's own data refused (a member on
+    // Activity) is a sentence on a page that loaded fine.
+    let app = spawn_app().await;
+    let (_, member, _) = two_companies(&app).await;
+    let cookie = app.cookie_for(&member).await;
+
+    let page = app.get_page("/settings/activity", &cookie).await;
+
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Only your company"), "{page}");
+}
+
+#[tokio::test]
 async fn deactivation_ends_sessions_and_blocks_login_and_reset_mail() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;
@@ -698,24 +749,20 @@ async fn a_failed_delivery_shows_its_reason_in_the_list_and_can_be_fixed() {
 }
 
 #[tokio::test]
-async fn without_javascript_a_refused_reset_returns_to_its_confirmation_page() {
+async fn without_javascript_a_refused_reset_answers_429_on_its_confirmation_page() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;
     let cookie = app.cookie_for(&admin).await;
     let member_id = app.user_id(&member.username).await;
-    let plain_post = || {
-        app.client
-            .post(format!("{}/api/admin/reset_password", app.address))
-            .header("cookie", &cookie)
-            .header("accept", "text/html")
-            .form(&[
-                ("user_id", member_id.as_str()),
-                ("return_to", "/settings?q=budi"),
-            ])
-            .send()
-    };
+    let confirmation = format!("/settings/users/{member_id}/reset?return_to=/settings%3Fq%3Dbudi");
+    let form = [
+        ("user_id", member_id.as_str()),
+        ("return_to", "/settings?q=budi"),
+    ];
+    let headers = [("cookie", cookie.as_str()), ("accept-language", "en")];
+    let plain_post = || app.post_page(&confirmation, "/api/admin/reset_password", &form, &headers);
     for _ in 0..3 {
-        let sent = plain_post().await.unwrap();
+        let sent = plain_post().await;
         assert_eq!(sent.status(), 302);
         assert!(
             sent.headers()["location"]
@@ -724,22 +771,15 @@ async fn without_javascript_a_refused_reset_returns_to_its_confirmation_page() {
                 .starts_with("/settings?q=budi&notice=")
         );
     }
-    let refused = plain_post().await.unwrap();
-    assert_eq!(refused.status(), 302);
-    let location = refused.headers()["location"].to_str().unwrap().to_owned();
-    assert!(
-        location.starts_with(&format!(
-            "/settings/users/{member_id}/reset?return_to=/settings%3Fq%3Dbudi"
-        )),
-        "{location}"
-    );
-    let page = app
-        .get_with_cookie(&location, Some(&cookie))
-        .await
-        .text()
-        .await
-        .unwrap();
+
+    let refused = plain_post().await;
+
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().get("retry-after").is_some());
+    assert!(refused.headers().get("location").is_none());
+    let page = refused.text().await.unwrap();
     assert!(page.contains("sent several emails recently"), "{page}");
+    assert!(page.contains(r#"role="alert""#), "{page}");
 }
 
 #[tokio::test]

@@ -336,39 +336,70 @@ async fn the_policy_is_configurable() {
 }
 
 #[tokio::test]
-async fn without_javascript_a_failed_post_returns_to_the_form_with_the_error() {
+async fn without_javascript_a_wrong_existing_password_answers_with_the_form_and_the_error() {
     let app = spawn_app().await;
     let ana = app.create_user("ana").await;
     let cookie = app.signed_in(&ana).await;
+    let form = [
+        ("existing", "Wr0ng-Existing-Passw0rd"),
+        ("password", NEW_PASSWORD),
+        ("confirm", NEW_PASSWORD),
+        ("sign_out_others", "on"),
+    ];
 
-    let response = app
-        .client
-        .post(format!("{}/api/change_password", app.address))
-        .header("cookie", &cookie)
-        .header("accept", "text/html")
-        .form(&[
-            ("existing", "wrong"),
-            ("password", NEW_PASSWORD),
-            ("confirm", NEW_PASSWORD),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 302);
-    let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.starts_with("/settings/account?"), "{location}");
-    assert!(!location.contains(NEW_PASSWORD), "no password in the URL");
+    for (language, words) in [
+        ("en", "The existing password is not right"),
+        ("id", "Kata sandi saat ini salah."),
+    ] {
+        let response = app
+            .post_page(
+                "/settings/account",
+                "/api/change_password",
+                &form,
+                &[("cookie", &cookie), ("accept-language", language)],
+            )
+            .await;
 
-    let page = app
-        .get_with_cookie(&location, Some(&cookie))
+        assert_eq!(response.status(), 403, "the script path's status");
+        assert!(response.headers().get("location").is_none());
+        let page = response.text().await.unwrap();
+        assert!(page.contains(words), "{language}: {page}");
+        assert!(page.contains(r#"role="alert""#), "{page}");
+        assert!(!page.contains(NEW_PASSWORD), "no password in the page");
+        assert!(!page.contains("Wr0ng-Existing"), "no password in the page");
+    }
+    assert!(app.is_signed_in(&cookie).await);
+
+    // The box as it was sent: unticked stays unticked.
+    let unticked = app
+        .post_page(
+            "/settings/account",
+            "/api/change_password",
+            &form[..3],
+            &[("cookie", &cookie)],
+        )
         .await
         .text()
         .await
         .unwrap();
+    let checkbox = |page: &str| {
+        let start = page.find(r#"id="sign_out_others""#).unwrap();
+        let tag_start = page[..start].rfind('<').unwrap();
+        let tag_end = start + page[start..].find('>').unwrap();
+        page[tag_start..tag_end].to_owned()
+    };
     assert!(
-        page.contains("The existing password is not right"),
-        "{page}"
+        !checkbox(&unticked).contains("checked"),
+        "{}",
+        checkbox(&unticked)
     );
+    let fresh = app
+        .get_page("/settings/account", &cookie)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(checkbox(&fresh).contains("checked"), "{}", checkbox(&fresh));
 }
 
 #[tokio::test]

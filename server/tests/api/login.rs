@@ -226,47 +226,136 @@ async fn login_never_redirects_to_another_site() {
     }
 }
 
+/// Every header of `response` and its URL-bearing ones, for "never in a header or URL".
+fn headers_text(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .iter()
+        .map(|(name, value)| format!("{name}: {}\n", value.to_str().unwrap_or_default()))
+        .collect()
+}
+
 #[tokio::test]
-async fn without_javascript_the_form_post_redirects_like_a_page() {
+async fn without_javascript_a_wrong_password_answers_401_with_the_form_and_what_was_typed() {
     let app = spawn_app().await;
     let ana = app.create_user("ana").await;
-    let page_headers = [
-        ("accept", "text/html"),
-        ("referer", "http://127.0.0.1/login?next=/settings"),
+    let form = [
+        ("identifier", ana.email.as_str()),
+        ("password", "Wr0ng-Passw0rd"),
+        ("next", "/settings"),
     ];
 
-    let failed = app
-        .post_form(
-            "/api/login",
-            &[
-                ("identifier", &ana.username),
-                ("password", "nope"),
-                ("next", "/settings"),
-            ],
-            &page_headers,
-        )
-        .await;
-    assert_eq!(failed.status(), 302);
-    let location = failed.headers()["location"].to_str().unwrap();
-    assert!(
-        location.contains("next=/settings") && location.contains("__err="),
-        "{location}"
-    );
+    for (language, words) in [
+        ("en", "The username, email or password is not right."),
+        ("id", "Nama pengguna, email, atau kata sandi salah."),
+    ] {
+        let failed = app
+            .post_page(
+                "/login?next=/settings",
+                "/api/login",
+                &form,
+                &[("accept-language", language)],
+            )
+            .await;
+        assert_eq!(failed.status(), 401, "{language}");
+        let headers = headers_text(&failed);
+        assert!(!headers.contains("location"), "{headers}");
+        assert!(!headers.contains(&ana.email), "{headers}");
+        assert!(!headers.contains("__err"), "{headers}");
+        let page = failed.text().await.unwrap();
+        assert!(page.contains(words), "{language}: {page}");
+        assert!(page.contains(r#"role="alert""#), "{page}");
+        assert!(
+            page.contains(&format!(r#"value="{}""#, ana.email)),
+            "the identifier is typed in again: {page}"
+        );
+        assert!(
+            !page.contains("Wr0ng-Passw0rd"),
+            "never the password: {page}"
+        );
+        assert!(!page.contains("__err"), "{page}");
+    }
 
     let ok = app
-        .post_form(
+        .post_page(
+            "/login?next=/settings",
             "/api/login",
             &[
                 ("identifier", &ana.username),
                 ("password", &ana.password),
                 ("next", "/settings"),
             ],
-            &page_headers,
+            &[],
         )
         .await;
     assert_eq!(ok.status(), 302);
     assert_eq!(ok.headers()["location"], "/settings");
     assert!(session_cookie(&ok).is_some());
+}
+
+#[tokio::test]
+async fn without_javascript_a_throttled_login_answers_429_with_retry_after() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let mut throttled = false;
+    for _ in 0..10 {
+        if app.log_in(&ana.username, "nope").await.status() == 429 {
+            throttled = true;
+            break;
+        }
+    }
+    assert!(throttled, "the script path is throttled first");
+
+    let refused = app
+        .post_page(
+            "/login",
+            "/api/login",
+            &[("identifier", &ana.username), ("password", &ana.password)],
+            &[("accept-language", "en")],
+        )
+        .await;
+
+    assert_eq!(refused.status(), 429);
+    let retry_after: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 0);
+    assert!(session_cookie(&refused).is_none());
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("Too many failed attempts."), "{page}");
+    assert!(page.contains(r#"value="ana""#), "what was typed: {page}");
+    assert!(page.contains(r#"role="alert""#), "{page}");
+}
+
+#[tokio::test]
+async fn an_error_in_a_crafted_url_is_never_rendered() {
+    use base64::Engine;
+    let app = spawn_app().await;
+    let encode = |error: &str| base64::engine::general_purpose::URL_SAFE.encode(error);
+    let crafted = [
+        encode(r#"{"UnknownTimeZone":{"name":"Call +62 800 123 to unlock your account"}}"#),
+        encode(
+            r#"{"InvalidCredentials":{"identifier":"Call +62 800 123 to unlock your account"}}"#,
+        ),
+    ];
+
+    for err in crafted {
+        let url = format!("/login?next=/settings&__path=/api/login&__err={err}");
+        let response = app.get_page(&url, "").await;
+        let location = response
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_owned());
+        let page = response.text().await.unwrap();
+        assert!(!page.contains("Call +62 800"), "{page}");
+        let location = location.expect("sent to the address without the error");
+        assert!(!location.contains("__err") && !location.contains("__path"));
+        assert!(location.starts_with("/login?next="), "{location}");
+        let page = app.get_page(&location, "").await.text().await.unwrap();
+        assert!(!page.contains("Call +62 800"), "{page}");
+    }
 }
 
 #[tokio::test]

@@ -363,3 +363,66 @@ async fn throttled_forgot_password_requests_are_audited() {
     assert_eq!(throttled.len(), 1, "{throttled:?}");
     assert_eq!(throttled[0].client_ip.as_deref(), Some("127.0.0.1"));
 }
+
+#[tokio::test]
+async fn without_javascript_an_invalid_email_answers_422_with_the_form_and_what_was_typed() {
+    let app = spawn_app().await;
+
+    for (language, words) in [
+        ("en", "Enter an email address like name@example.com."),
+        ("id", "Masukkan alamat email seperti nama@example.com."),
+    ] {
+        let refused = app
+            .post_page(
+                "/forgot-password",
+                "/api/request_reset",
+                &[("email", "ana-at-example")],
+                &[("accept-language", language)],
+            )
+            .await;
+
+        assert_eq!(refused.status(), 422, "{language}");
+        assert!(refused.headers().get("location").is_none());
+        let page = refused.text().await.unwrap();
+        assert!(page.contains(words), "{language}: {page}");
+        assert!(page.contains(r#"role="alert""#), "{page}");
+        assert!(page.contains(r#"value="ana-at-example""#), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn without_javascript_a_throttled_forgot_password_answers_429_with_retry_after() {
+    let app = spawn_app().await;
+    let mut status = 0;
+    for _ in 0..10 {
+        status = app
+            .post_page(
+                "/forgot-password",
+                "/api/request_reset",
+                &[("email", "someone@example.com")],
+                &[("accept-language", "en")],
+            )
+            .await
+            .status()
+            .as_u16();
+        if status == 429 {
+            break;
+        }
+        assert_eq!(status, 302, "sent to \"Check your inbox\" until throttled");
+    }
+    assert_eq!(status, 429);
+
+    let refused = app
+        .post_page(
+            "/forgot-password",
+            "/api/request_reset",
+            &[("email", "someone@example.com")],
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().get("retry-after").is_some());
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("try again in"), "{page}");
+    assert!(page.contains(r#"value="someone@example.com""#), "{page}");
+}

@@ -76,6 +76,22 @@ impl Endpoint {
         request.send().await.expect("request failed")
     }
 
+    /// Submits a form as a browser without JavaScript does: to the page it is on (`page`),
+    /// naming its server function in the hidden field, `Accept: text/html`.
+    pub async fn post_page(
+        &self,
+        page: &str,
+        server_fn: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut fields = form.to_vec();
+        fields.push((latch_app::plain_forms::SERVER_FN_FIELD, server_fn));
+        let mut all_headers = vec![("accept", "text/html")];
+        all_headers.extend_from_slice(headers);
+        self.post_form(page, &fields, &all_headers).await
+    }
+
     /// "Forgot Password" for `email`.
     pub async fn request_reset(&self, email: &str) -> reqwest::Response {
         self.post_form("/api/request_reset", &[("email", email)], &[])
