@@ -160,6 +160,8 @@ const KEYS: [(&str, &[&str]); 2] = [
             "invitation",
             "password_changed",
             "email_changed",
+            "email_change_confirm",
+            "email_change_requested",
         ],
     ),
     (

@@ -7,6 +7,7 @@ mod m20261129_000001_create_schema;
 mod m20261129_000002_admin_user_list;
 mod m20261129_000003_time_zones;
 mod m20261201_000004_drop_session_data;
+mod m20261201_000005_admin_reauth_and_email_change;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_admin_user_list::Migration),
             Box::new(m20261129_000003_time_zones::Migration),
             Box::new(m20261201_000004_drop_session_data::Migration),
+            Box::new(m20261201_000005_admin_reauth_and_email_change::Migration),
         ]
     }
 }

@@ -61,6 +61,16 @@ impl ThrottleKey {
         Self(format!("admin_reset:user:{user_id}"))
     }
 
+    /// Invitations and email changes (mail to addresses new to Latch) by one admin.
+    pub fn new_addresses_by_admin(admin_id: Uuid) -> Self {
+        Self(format!("new_address:admin:{admin_id}"))
+    }
+
+    /// Invitations and email changes by all the admins of one company.
+    pub fn new_addresses_in_company(company_id: Uuid) -> Self {
+        Self(format!("new_address:company:{company_id}"))
+    }
+
     /// The stored spelling.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -198,6 +208,8 @@ mod tests {
             ThrottleKey::reset_address(&email),
             ThrottleKey::reset_client("192.0.2.7".parse().unwrap()),
             ThrottleKey::admin_reset(id),
+            ThrottleKey::new_addresses_by_admin(id),
+            ThrottleKey::new_addresses_in_company(id),
         ];
         let spellings: Vec<_> = keys.iter().map(ThrottleKey::as_str).collect();
         assert_eq!(
@@ -209,6 +221,8 @@ mod tests {
                 "reset:email:adc0b96b624989219dc9b5fef74eb5ec1e091eeaca97a6b7af1803b547d62b4e",
                 "reset:client:192.0.2.7",
                 "admin_reset:user:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
+                "new_address:admin:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
+                "new_address:company:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
             ]
         );
     }

@@ -40,8 +40,22 @@ pub enum MailTemplate {
         #[serde(default)]
         expires_at: Option<DateTime<Utc>>,
     },
-    /// To the old address, when an admin changes a user's email address.
+    /// To the old address, when a user's email address changed.
     EmailChanged {
+        username: String,
+        new_address: String,
+    },
+    /// To the new address of an admin's email change: the link that makes it take effect.
+    EmailChangeConfirm {
+        username: String,
+        new_address: String,
+        link: String,
+        valid_hours: i64,
+        #[serde(default)]
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// To the current address, when an admin asked for the account's address to change.
+    EmailChangeRequested {
         username: String,
         new_address: String,
     },
@@ -55,6 +69,8 @@ impl MailTemplate {
             MailTemplate::AdminReset { .. } => "admin_reset",
             MailTemplate::Invitation { .. } => "invitation",
             MailTemplate::EmailChanged { .. } => "email_changed",
+            MailTemplate::EmailChangeConfirm { .. } => "email_change_confirm",
+            MailTemplate::EmailChangeRequested { .. } => "email_change_requested",
         }
     }
 
@@ -63,8 +79,11 @@ impl MailTemplate {
         match self {
             MailTemplate::PasswordReset { link, .. }
             | MailTemplate::AdminReset { link, .. }
-            | MailTemplate::Invitation { link, .. } => Some(link),
-            MailTemplate::PasswordChanged { .. } | MailTemplate::EmailChanged { .. } => None,
+            | MailTemplate::Invitation { link, .. }
+            | MailTemplate::EmailChangeConfirm { link, .. } => Some(link),
+            MailTemplate::PasswordChanged { .. }
+            | MailTemplate::EmailChanged { .. }
+            | MailTemplate::EmailChangeRequested { .. } => None,
         }
     }
 
@@ -87,8 +106,15 @@ impl MailTemplate {
                 expires_at,
                 valid_hours,
                 ..
+            }
+            | MailTemplate::EmailChangeConfirm {
+                expires_at,
+                valid_hours,
+                ..
             } => (expires_at, Duration::hours(*valid_hours)),
-            MailTemplate::PasswordChanged { .. } | MailTemplate::EmailChanged { .. } => {
+            MailTemplate::PasswordChanged { .. }
+            | MailTemplate::EmailChanged { .. }
+            | MailTemplate::EmailChangeRequested { .. } => {
                 return None;
             }
         };
@@ -208,6 +234,31 @@ pub fn render(
             None,
             String::new(),
             t.changed_mail_not_you,
+        ),
+        MailTemplate::EmailChangeConfirm {
+            username,
+            new_address,
+            link,
+            valid_hours,
+            ..
+        } => (
+            t.email_change_confirm_mail_subject,
+            (t.email_change_confirm_mail_intro)(username, new_address),
+            t.confirm_email_button,
+            Some(link.as_str()),
+            (t.link_validity_hours)(*valid_hours, &until),
+            t.email_change_confirm_mail_not_you,
+        ),
+        MailTemplate::EmailChangeRequested {
+            username,
+            new_address,
+        } => (
+            t.email_change_requested_mail_subject,
+            (t.email_change_requested_mail_intro)(username, new_address),
+            "",
+            None,
+            String::new(),
+            t.email_change_requested_mail_not_you,
         ),
     };
     let values = context! {
