@@ -56,9 +56,14 @@ pub enum AppError {
     /// Another admin's email address: only the operator may change it.
     #[error("the user is an admin")]
     TargetIsAdmin,
-    /// Too many invitations or email changes by this admin or in this company.
+    /// Too many invitations or email changes by this admin or in this company. Carries the
+    /// form's fields as typed (name, value), so the form re-rendered without JavaScript keeps
+    /// them.
     #[error("too many invitations or email changes; retry in {retry_after_secs} s")]
-    NewAddressesThrottled { retry_after_secs: u64 },
+    NewAddressesThrottled {
+        retry_after_secs: u64,
+        kept: Vec<(String, String)>,
+    },
     /// An email-change link that was used, expired, replaced or never existed.
     #[error("email change link unusable: {state:?}")]
     EmailLinkUnusable { state: LinkState },
@@ -75,6 +80,26 @@ pub enum AppError {
     /// The request itself failed (network, malformed request...).
     #[error("request failed: {0}")]
     Request(String),
+}
+
+impl AppError {
+    /// What the user typed in form field `name`, when this refusal carries it.
+    pub fn kept(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::NewAddressesThrottled { kept, .. } => kept
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| value.clone()),
+            AppError::ReauthRequired { email } | AppError::EmailTaken { email }
+                if name == "email" && !email.is_empty() =>
+            {
+                Some(email.clone())
+            }
+            AppError::InvalidEmail { email } if name == "email" => Some(email.clone()),
+            AppError::UsernameTaken { username } if name == "username" => Some(username.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// Heading and explanation for a reset link that cannot be used.
@@ -123,9 +148,9 @@ impl AppError {
             AppError::InvalidName => t.name_invalid.to_owned(),
             AppError::ReauthRequired { .. } => t.reauth_required.to_owned(),
             AppError::TargetIsAdmin => t.target_is_admin.to_owned(),
-            AppError::NewAddressesThrottled { retry_after_secs } => {
-                (t.new_addresses_throttled)(minutes_rounded_up(*retry_after_secs))
-            }
+            AppError::NewAddressesThrottled {
+                retry_after_secs, ..
+            } => (t.new_addresses_throttled)(minutes_rounded_up(*retry_after_secs)),
             AppError::EmailLinkUnusable { .. } => t.email_link_unusable.to_owned(),
             AppError::UnknownTimeZone { name } => (t.time_zone_unknown)(name),
             AppError::ResetLinkUnusable { state } => link_explained(*state, t).0.to_owned(),
@@ -178,22 +203,39 @@ impl AppError {
         match self {
             AppError::Throttled { retry_after_secs }
             | AppError::UserMailThrottled { retry_after_secs }
-            | AppError::NewAddressesThrottled { retry_after_secs }
+            | AppError::NewAddressesThrottled {
+                retry_after_secs, ..
+            }
             | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
             AppError::Unavailable => Some(DATABASE_RETRY_AFTER_SECS),
             _ => None,
         }
     }
 
-    /// A refused email change keeps the address the admin typed, so the form re-rendered
-    /// without JavaScript shows it again.
-    pub fn for_typed_email(self, typed: &str) -> Self {
+    /// A refused admin form keeps what the admin typed (`fields`: name, value), so the form
+    /// re-rendered without JavaScript shows it again.
+    pub fn keeping(self, fields: &[(&str, &str)]) -> Self {
+        let typed = |name: &str| {
+            fields
+                .iter()
+                .find(|(field, _)| *field == name)
+                .map(|(_, value)| (*value).to_owned())
+        };
         match self {
-            AppError::ReauthRequired { .. } => AppError::ReauthRequired {
-                email: typed.to_owned(),
+            AppError::ReauthRequired { email } => AppError::ReauthRequired {
+                email: typed("email").unwrap_or(email),
             },
-            AppError::EmailTaken { .. } => AppError::EmailTaken {
-                email: typed.to_owned(),
+            AppError::EmailTaken { email } => AppError::EmailTaken {
+                email: typed("email").unwrap_or(email),
+            },
+            AppError::NewAddressesThrottled {
+                retry_after_secs, ..
+            } => AppError::NewAddressesThrottled {
+                retry_after_secs,
+                kept: fields
+                    .iter()
+                    .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                    .collect(),
             },
             other => other,
         }

@@ -74,19 +74,23 @@ fn InviteForm() -> impl IntoView {
     };
     let invited =
         move || query.read().get("notice").as_deref() == Some("invited") && error().is_none();
+    // What was typed, when the refusal carries it (a form sent without JavaScript comes back
+    // as a new page).
+    let kept = move |name: &'static str| Signal::derive(move || error().and_then(|e| e.kept(name)));
+    let admin_kept = move || kept("role").get().as_deref() == Some("admin");
     view! {
         {move || invited().then(|| view! { <p class="alert success" role="status">{t.user_invited}</p> })}
         <p>{t.add_user_intro}</p>
         {move || other_error().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
         <ActionForm action=action attr:class="form">
-            <Field name="name" label=t.name_label autocomplete="off" error=name_error />
-            <Field name="username" label=t.username_label autocomplete="off" verbatim=true error=username_error />
-            <Field name="email" label=t.email_field_label kind="email" autocomplete="off" verbatim=true error=email_error />
+            <Field name="name" label=t.name_label autocomplete="off" value=kept("name") error=name_error />
+            <Field name="username" label=t.username_label autocomplete="off" verbatim=true value=kept("username") error=username_error />
+            <Field name="email" label=t.email_field_label kind="email" autocomplete="off" verbatim=true value=kept("email") error=email_error />
             <div class="field">
                 <label for="role">{t.role_field_label}</label>
                 <select id="role" name="role">
-                    <option value="member" selected>{t.role_member}</option>
-                    <option value="admin">{t.role_admin}</option>
+                    <option value="member" selected=move || !admin_kept()>{t.role_member}</option>
+                    <option value="admin" selected=admin_kept>{t.role_admin}</option>
                 </select>
             </div>
             <button type="submit" class="button primary" disabled=move || pending.get()>

@@ -136,7 +136,7 @@ pub async fn change_email(
             client_ip: call.client_ip(),
         };
         let changed = admin::change_email(&call.services.db, change, call.now()).await;
-        changed.map_err(|err| AppError::from(err).for_typed_email(&email))?;
+        changed.map_err(|err| AppError::from(err).keeping(&[("email", &email)]))?;
         Ok::<_, AppError>(paths::with_notice(
             local(&return_to),
             "email-change-pending",
@@ -160,14 +160,22 @@ pub async fn invite_user(
         let invitation = admin::Invitation {
             policy: &call.services.admin_policy,
             actor: Actor::Admin(&admin),
-            new_user: parse_new_user(company, &name, &username, email, &role)?,
+            new_user: parse_new_user(company, &name, &username, email.clone(), &role)?,
             public_url: &call.services.public_url,
             client_ip: call.client_ip(),
         };
+        // `None` (held back: another company's name or address) answers like success.
         admin::invite_user(&call.services.db, invitation, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(paths::ADD_USER, "invited"))
     };
-    call.finish::<InviteUser>(result.await, paths::ADD_USER)
+    let typed = [
+        ("name", name.as_str()),
+        ("username", username.as_str()),
+        ("email", email.as_str()),
+        ("role", role.as_str()),
+    ];
+    let result = result.await.map_err(|err| err.keeping(&typed));
+    call.finish::<InviteUser>(result, paths::ADD_USER)
 }
 
 /// One page of the company's audit trail.

@@ -12,7 +12,6 @@ use super::reset_confirm::ResetDialog;
 use super::server_fns::{ChangeEmail, Reauthenticate, SetActive, SetRole, get_user};
 use super::types::UserRow;
 use super::user_list::MailState;
-use crate::error::AppError;
 use crate::forms::Field;
 use crate::i18n::use_messages;
 use crate::layout::RequireUser;
@@ -108,9 +107,7 @@ fn ManageUser(user: UserRow) -> impl IntoView {
     let typed_email = {
         let current = user.email.clone();
         Signal::derive(move || match email_action.value().get() {
-            Some(Err(AppError::InvalidEmail { email })) => Some(email),
-            Some(Err(AppError::EmailTaken { email })) => Some(email),
-            Some(Err(AppError::ReauthRequired { email })) if !email.is_empty() => Some(email),
+            Some(Err(refused)) => refused.kept("email").or_else(|| Some(current.clone())),
             _ => Some(current.clone()),
         })
     };

@@ -109,6 +109,7 @@ impl From<AdminError> for AppError {
             AdminError::TargetIsAdmin => AppError::TargetIsAdmin,
             AdminError::NewAddressesThrottled { retry_at } => AppError::NewAddressesThrottled {
                 retry_after_secs: seconds_until(retry_at),
+                kept: Vec::new(),
             },
             AdminError::SessionEnded => AppError::NotSignedIn,
             AdminError::Busy => busy(),

@@ -161,6 +161,27 @@ async fn an_email_change_without_a_fresh_password_confirmation_is_refused() {
         .await;
     assert_eq!(audited.len(), 1, "{audited:?}");
 
+    // Without JavaScript: back on the user's page, the message and the typed address shown.
+    let plain = app
+        .client
+        .post(format!("{}/api/admin/change_email", app.address))
+        .header("cookie", &cookie)
+        .header("accept", "text/html")
+        .form(&[
+            ("user_id", member_id.as_str()),
+            ("email", "typed@example.co.id"),
+            ("return_to", &format!("/settings/users/{member_id}")),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 302);
+    let back = plain.headers()["location"].to_str().unwrap().to_owned();
+    let page = app.get_page(&back, &cookie).await.text().await.unwrap();
+    assert!(page.contains("Confirm your password first"), "{page}");
+    assert!(page.contains(r#"value="typed@example.co.id""#), "{page}");
+    assert!(page.contains(r#"role="alert""#));
+
     // A confirmation older than five minutes is no confirmation.
     let cookie = app.reauthenticated_cookie(&admin).await;
     let stale = chrono::Utc::now() - chrono::Duration::minutes(6);
@@ -491,8 +512,35 @@ async fn invitations_and_email_changes_are_throttled_per_admin() {
         .request_email_change(&cookie, &member_id, "budi.other@example.co.id")
         .await;
     assert_eq!(refused_change.status(), 429);
+
+    // Without JavaScript the refusal comes back to the form with what was typed.
+    let plain = app
+        .client
+        .post(format!("{}/api/admin/invite", app.address))
+        .header("cookie", &cookie)
+        .header("accept", "text/html")
+        .form(&[
+            ("name", "Sari Dewi"),
+            ("username", "sari"),
+            ("email", "sari@example.co.id"),
+            ("role", "admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 302);
+    let back = plain.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with("/settings/users/new"), "{back}");
+    let form = app.get_page(&back, &cookie).await.text().await.unwrap();
+    assert!(
+        form.contains("You sent many invitations or email changes recently"),
+        "{form}"
+    );
+    for typed in ["Sari Dewi", "sari@example.co.id", r#"value="sari""#] {
+        assert!(form.contains(typed), "{typed} is kept: {form}");
+    }
     assert_eq!(app.mails_of("invitation").await.len(), 19);
-    assert!(app.events("user_invited", "throttled").await.len() == 1);
+    assert_eq!(app.events("user_invited", "throttled").await.len(), 2);
     assert!(
         user::Entity::find()
             .filter(user::Column::Username.eq("staff99"))
