@@ -9,6 +9,8 @@
 mod actions;
 mod activity;
 mod email_change;
+#[cfg(test)]
+mod email_change_tests;
 mod list;
 mod reauth;
 #[cfg(test)]
