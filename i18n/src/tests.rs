@@ -355,6 +355,7 @@ fn sentences_that_name_a_button_use_its_label() {
                 (t.mail_kind)("password_reset").to_owned(),
                 t.forgot_password,
             ),
+            (t.reauth_required.to_owned(), t.reauth_heading),
         ];
         for (sentence, label) in quotes {
             assert!(

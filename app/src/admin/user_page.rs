@@ -161,7 +161,6 @@ fn ManageUser(user: UserRow) -> impl IntoView {
             {user.active.then(|| view! { <p class="actions"><ResetDialog user=user.clone() return_to /></p> })}
 
             <h2>{t.reauth_heading}</h2>
-            <p class="hint" id="reauth-hint">{(t.reauth_intro)(reauth_minutes)}</p>
             <ActionForm action=reauth_action attr:class="form">
                 <input type="hidden" name="return_to" value=reauth_return />
                 <Field
@@ -169,6 +168,7 @@ fn ManageUser(user: UserRow) -> impl IntoView {
                     label=t.reauth_password_label
                     kind="password"
                     autocomplete="current-password"
+                    hint=(t.reauth_intro)(reauth_minutes)
                     error=reauth_error
                 />
                 <button type="submit" class="button">{t.reauth_button}</button>

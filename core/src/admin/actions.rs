@@ -189,14 +189,37 @@ pub async fn invite_user(
         }
     }
     let company_name = new_user.company.as_str().to_owned();
+    let asked = new_user.clone();
     let txn = db.begin().await.context("starting the invitation")?;
-    let user = accounts::add_user(&txn, new_user, None, now)
-        .await
-        .map_err(|err| match err {
-            AccountError::UsernameTaken(name) => AdminError::UsernameTaken(name),
-            AccountError::EmailTaken(email) => AdminError::EmailTaken(email),
-            other => AdminError::Unexpected(anyhow::Error::new(other)),
-        })?;
+    let added = match accounts::add_user(&txn, new_user, None, now).await {
+        Ok(user) => Ok(user),
+        Err(AccountError::UsernameTaken(name)) => Err(AdminError::UsernameTaken(name)),
+        Err(AccountError::EmailTaken(email)) => Err(AdminError::EmailTaken(email)),
+        Err(other) => return Err(AdminError::Unexpected(anyhow::Error::new(other))),
+    };
+    let user = match added {
+        Ok(user) => user,
+        Err(taken) => {
+            drop(txn);
+            // Taken since the check above: by another company, still none of the admin's
+            // business.
+            if let Actor::Admin(admin) = actor
+                && let Some(conflict) = check_free(db, admin, &asked).await?
+            {
+                record_conflict(
+                    db,
+                    Conflict {
+                        client_ip,
+                        ..conflict
+                    },
+                    now,
+                )
+                .await?;
+                return Ok(None);
+            }
+            return Err(taken);
+        }
+    };
     let token = SecretToken::generate().context("generating a token")?;
     let link = NewLink {
         user_id: user.id,
