@@ -142,13 +142,10 @@ fn ManageUser(user: UserRow) -> impl IntoView {
                 <dt>{t.username_label}</dt>
                 <dd>{user.username.clone()}</dd>
                 <dt>{t.email_label}</dt>
-                <dd>
-                    {user.email.clone()}
-                    {user.pending_email.clone().map(|pending| view! {
-                        <br />
-                        <span class="hint">{(t.pending_email)(&pending)}</span>
-                    })}
-                </dd>
+                <dd>{user.email.clone()}</dd>
+                {user.pending_email.clone().map(|pending| view! {
+                    <dd class="hint">{(t.pending_email)(&pending)}</dd>
+                })}
                 <dt>{t.role_label}</dt>
                 <dd>{role}</dd>
                 <dt>{t.column_status}</dt>
@@ -158,7 +155,9 @@ fn ManageUser(user: UserRow) -> impl IntoView {
                 <dt>{t.column_last_email}</dt>
                 <dd><MailState row=user.clone() /></dd>
             </dl>
-            {user.active.then(|| view! { <p class="actions"><ResetDialog user=user.clone() return_to /></p> })}
+            // A <div>, not a <p>: the dialog inside would end a paragraph in the browser's
+            // parser, and the page would no longer hydrate.
+            {user.active.then(|| view! { <div class="actions"><ResetDialog user=user.clone() return_to /></div> })}
 
             <h2>{t.reauth_heading}</h2>
             <ActionForm action=reauth_action attr:class="form">
