@@ -49,6 +49,24 @@ pub enum AppError {
     InvalidUsername,
     #[error("invalid name")]
     InvalidName,
+    /// An email or role change by an admin who has not confirmed their password in the last
+    /// minutes. Carries the address typed (empty for a role change), so the form keeps it.
+    #[error("confirm your password first")]
+    ReauthRequired { email: String },
+    /// Another admin's email address: only the operator may change it.
+    #[error("the user is an admin")]
+    TargetIsAdmin,
+    /// Too many invitations or email changes by this admin or in this company. Carries the
+    /// form's fields as typed (name, value), so the form re-rendered without JavaScript keeps
+    /// them.
+    #[error("too many invitations or email changes; retry in {retry_after_secs} s")]
+    NewAddressesThrottled {
+        retry_after_secs: u64,
+        kept: Vec<(String, String)>,
+    },
+    /// An email-change link that was used, expired, replaced or never existed.
+    #[error("email change link unusable: {state:?}")]
+    EmailLinkUnusable { state: LinkState },
     /// Not an IANA time zone (kept, to say which).
     #[error("unknown time zone {name:?}")]
     UnknownTimeZone { name: String },
@@ -62,6 +80,26 @@ pub enum AppError {
     /// The request itself failed (network, malformed request...).
     #[error("request failed: {0}")]
     Request(String),
+}
+
+impl AppError {
+    /// What the user typed in form field `name`, when this refusal carries it.
+    pub fn kept(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::NewAddressesThrottled { kept, .. } => kept
+                .iter()
+                .find(|(field, _)| field == name)
+                .map(|(_, value)| value.clone()),
+            AppError::ReauthRequired { email } | AppError::EmailTaken { email }
+                if name == "email" && !email.is_empty() =>
+            {
+                Some(email.clone())
+            }
+            AppError::InvalidEmail { email } if name == "email" => Some(email.clone()),
+            AppError::UsernameTaken { username } if name == "username" => Some(username.clone()),
+            _ => None,
+        }
+    }
 }
 
 /// Heading and explanation for a reset link that cannot be used.
@@ -108,6 +146,12 @@ impl AppError {
             AppError::UsernameTaken { .. } => t.username_taken.to_owned(),
             AppError::InvalidUsername => t.username_invalid.to_owned(),
             AppError::InvalidName => t.name_invalid.to_owned(),
+            AppError::ReauthRequired { .. } => t.reauth_required.to_owned(),
+            AppError::TargetIsAdmin => t.target_is_admin.to_owned(),
+            AppError::NewAddressesThrottled {
+                retry_after_secs, ..
+            } => (t.new_addresses_throttled)(minutes_rounded_up(*retry_after_secs)),
+            AppError::EmailLinkUnusable { .. } => t.email_link_unusable.to_owned(),
             AppError::UnknownTimeZone { name } => (t.time_zone_unknown)(name),
             AppError::ResetLinkUnusable { state } => link_explained(*state, t).0.to_owned(),
             AppError::Unavailable => t.database_unavailable.to_owned(),
@@ -126,16 +170,21 @@ impl AppError {
         use http::StatusCode;
         match self {
             AppError::InvalidCredentials { .. } | AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
-            AppError::WrongExistingPassword | AppError::NotAdmin => StatusCode::FORBIDDEN,
+            AppError::WrongExistingPassword
+            | AppError::NotAdmin
+            | AppError::ReauthRequired { .. }
+            | AppError::TargetIsAdmin => StatusCode::FORBIDDEN,
             AppError::UnknownUser => StatusCode::NOT_FOUND,
-            AppError::Throttled { .. } | AppError::UserMailThrottled { .. } => {
-                StatusCode::TOO_MANY_REQUESTS
-            }
+            AppError::Throttled { .. }
+            | AppError::UserMailThrottled { .. }
+            | AppError::NewAddressesThrottled { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::UserInactive
             | AppError::LastAdmin
             | AppError::EmailTaken { .. }
             | AppError::UsernameTaken { .. } => StatusCode::CONFLICT,
-            AppError::ResetLinkUnusable { .. } => StatusCode::GONE,
+            AppError::ResetLinkUnusable { .. } | AppError::EmailLinkUnusable { .. } => {
+                StatusCode::GONE
+            }
             AppError::InvalidEmail { .. }
             | AppError::PasswordRejected { .. }
             | AppError::PasswordsDiffer
@@ -154,9 +203,41 @@ impl AppError {
         match self {
             AppError::Throttled { retry_after_secs }
             | AppError::UserMailThrottled { retry_after_secs }
+            | AppError::NewAddressesThrottled {
+                retry_after_secs, ..
+            }
             | AppError::Busy { retry_after_secs } => Some(*retry_after_secs),
             AppError::Unavailable => Some(DATABASE_RETRY_AFTER_SECS),
             _ => None,
+        }
+    }
+
+    /// A refused admin form keeps what the admin typed (`fields`: name, value), so the form
+    /// re-rendered without JavaScript shows it again.
+    pub fn keeping(self, fields: &[(&str, &str)]) -> Self {
+        let typed = |name: &str| {
+            fields
+                .iter()
+                .find(|(field, _)| *field == name)
+                .map(|(_, value)| (*value).to_owned())
+        };
+        match self {
+            AppError::ReauthRequired { email } => AppError::ReauthRequired {
+                email: typed("email").unwrap_or(email),
+            },
+            AppError::EmailTaken { email } => AppError::EmailTaken {
+                email: typed("email").unwrap_or(email),
+            },
+            AppError::NewAddressesThrottled {
+                retry_after_secs, ..
+            } => AppError::NewAddressesThrottled {
+                retry_after_secs,
+                kept: fields
+                    .iter()
+                    .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+                    .collect(),
+            },
+            other => other,
         }
     }
 

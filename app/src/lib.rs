@@ -13,6 +13,7 @@ use leptos_router::{
 
 pub mod admin;
 pub mod auth;
+pub mod email_change;
 pub mod error;
 mod forms;
 mod i18n;
@@ -74,6 +75,16 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("reset-password"), StaticSegment("done"))
                             view=password_reset::ResetDonePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment("confirm-email")
+                            view=email_change::ConfirmEmailPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("confirm-email"), StaticSegment("done"))
+                            view=email_change::EmailConfirmedPage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -8,6 +8,9 @@ pub const FORGOT_PASSWORD: &str = "/forgot-password";
 pub const RESET_SENT: &str = "/forgot-password/sent";
 pub const RESET_PASSWORD: &str = "/reset-password";
 pub const RESET_DONE: &str = "/reset-password/done";
+/// The page an email-change link opens (the token moved into a cookie).
+pub const CONFIRM_EMAIL: &str = "/confirm-email";
+pub const EMAIL_CONFIRMED: &str = "/confirm-email/done";
 /// "Profile Settings" (for admins also the user list).
 pub const PROFILE_SETTINGS: &str = "/settings";
 pub const ACCOUNT_SETTINGS: &str = "/settings/account";
@@ -44,6 +47,11 @@ pub fn user(id: &str) -> String {
 /// The "Reset Password" confirmation for one user, returning to `return_to` afterwards.
 pub fn reset_confirmation(id: &str, return_to: &str) -> String {
     format!("{}/reset?return_to={}", user(id.trim()), encode(return_to))
+}
+
+/// After "Confirm email address": the page naming the new address.
+pub fn email_confirmed(address: &str) -> String {
+    format!("{EMAIL_CONFIRMED}?email={}", encode(address))
 }
 
 /// Account Settings after "Update": whether the other devices were signed out.

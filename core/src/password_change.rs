@@ -229,6 +229,7 @@ mod tests {
         let session = SessionUser {
             user,
             session_key: token.storage_key(),
+            reauthenticated_at: None,
         };
         (Services::for_tests(db), session)
     }
@@ -298,6 +299,7 @@ mod tests {
         let stale = SessionUser {
             user: session.user.clone(),
             session_key: other.storage_key(),
+            reauthenticated_at: None,
         };
         let second = change_password(
             &services,

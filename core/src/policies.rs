@@ -138,13 +138,27 @@ impl Default for ResetPolicy {
     }
 }
 
-/// How long admin-sent links last, and how often one user may be sent one.
+/// How long admin-sent links last, how often one user may be sent one, and what guards the
+/// acts that could hand an account to someone else.
 #[derive(Debug, Clone, Copy)]
 pub struct AdminPolicy {
     pub reset_link_valid_for: Duration,
     pub invitation_valid_for: Duration,
+    /// How long the link mailed to a new address to confirm an email change works. A day:
+    /// long enough for the user to see it, short enough that a forgotten request dies.
+    pub email_change_valid_for: Duration,
+    /// How long a "Confirm your password" lets an admin change emails and roles. Five minutes:
+    /// enough for the change the admin is making, too short for a session left open on a
+    /// shared computer (or stolen) to be of use later.
+    pub reauth_valid_for: Duration,
     /// Per target user, so no admin (or stolen admin session) can mail-bomb an inbox.
     pub resets_per_user: Limit,
+    /// Invitations and email changes (mail to new addresses) per admin: 20 an hour is a busy
+    /// onboarding day; a script walking through names or addresses is stopped early.
+    pub new_addresses_per_admin: Limit,
+    /// The same per company, whatever the number of its admins (or of their stolen
+    /// sessions): 50 an hour.
+    pub new_addresses_per_company: Limit,
 }
 
 impl Default for AdminPolicy {
@@ -152,10 +166,24 @@ impl Default for AdminPolicy {
         Self {
             reset_link_valid_for: Duration::hours(24),
             invitation_valid_for: Duration::hours(72),
+            email_change_valid_for: Duration::hours(24),
+            reauth_valid_for: Duration::minutes(5),
             resets_per_user: Limit {
                 free_failures: 3,
                 window: Duration::hours(1),
                 first_block: Duration::minutes(20),
+                max_block: Duration::hours(1),
+            },
+            new_addresses_per_admin: Limit {
+                free_failures: 20,
+                window: Duration::hours(1),
+                first_block: Duration::minutes(15),
+                max_block: Duration::hours(1),
+            },
+            new_addresses_per_company: Limit {
+                free_failures: 50,
+                window: Duration::hours(1),
+                first_block: Duration::minutes(15),
                 max_block: Duration::hours(1),
             },
         }

@@ -37,6 +37,8 @@ const TOUCH_INTERVAL: Duration = Duration::minutes(1);
 pub struct SessionUser {
     pub user: user::Model,
     pub session_key: String,
+    /// When this session last confirmed the user's password ("Confirm your password").
+    pub reauthenticated_at: Option<DateTime<Utc>>,
 }
 
 /// Starts a new session for `user_id` and returns the token for the cookie. Always a fresh
@@ -55,6 +57,7 @@ pub async fn start(
         last_seen_at: Set(now),
         expires_at: Set(now + lifetime.idle),
         absolute_expires_at: Set(now + lifetime.absolute),
+        reauthenticated_at: Set(None),
     }
     .insert(db)
     .await
@@ -83,6 +86,7 @@ pub async fn authenticate(
         end(db, &key).await?;
         return Ok(None);
     }
+    let reauthenticated_at = session.reauthenticated_at;
     if now - session.last_seen_at >= TOUCH_INTERVAL {
         let idle_deadline = (now + lifetime.idle).min(session.absolute_expires_at);
         let mut active: session::ActiveModel = session.into();
@@ -93,7 +97,27 @@ pub async fn authenticate(
     Ok(Some(SessionUser {
         user,
         session_key: key,
+        reauthenticated_at,
     }))
+}
+
+/// Records that `session_key` just confirmed its user's password. Returns whether the
+/// session was still there.
+pub async fn mark_reauthenticated(
+    db: &impl ConnectionTrait,
+    session_key: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let updated = session::Entity::update_many()
+        .col_expr(
+            session::Column::ReauthenticatedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(session::Column::Id.eq(session_key))
+        .exec(db)
+        .await
+        .context("recording the password confirmation")?;
+    Ok(updated.rows_affected > 0)
 }
 
 /// Ends one session. Returns whether it was still there (another device may have ended it

@@ -61,6 +61,15 @@ stored_enum! {
         /// An admin act someone was refused: a member trying one, or an admin naming a user
         /// outside their company (the requested id is in the details).
         AdminRefused = "admin_refused",
+        /// An admin's "Confirm your password" (needed for email and role changes).
+        AdminReauthenticated = "admin_reauthenticated",
+        /// An admin asked for a user's email change: a confirmation link went to the new
+        /// address; nothing changes until it is confirmed (then [`AuditKind::EmailChanged`]).
+        EmailChangeRequested = "email_change_requested",
+        /// An invitation or email change named a username or address that belongs to another
+        /// company. Recorded for the operator only (no company's trail): the admin was
+        /// answered as if it had worked, and nothing was sent.
+        AccountConflict = "account_conflict",
     }
 }
 
@@ -79,6 +88,10 @@ stored_enum! {
         NotAdmin = "not_admin",
         /// The requested user is not in the actor's company (or does not exist).
         UnknownUser = "unknown_user",
+        /// The admin had not confirmed their password in the last minutes.
+        ReauthRequired = "reauth_required",
+        /// The target is another admin, whose email only the operator may change.
+        TargetIsAdmin = "target_is_admin",
     }
 }
 
@@ -125,6 +138,9 @@ mod tests {
                 "role_changed",
                 "email_changed",
                 "admin_refused",
+                "admin_reauthenticated",
+                "email_change_requested",
+                "account_conflict",
             ]
         );
         let outcomes: Vec<_> = AuditOutcome::ALL.iter().map(|o| o.as_str()).collect();
@@ -138,6 +154,8 @@ mod tests {
                 "mail_queued",
                 "not_admin",
                 "unknown_user",
+                "reauth_required",
+                "target_is_admin",
             ]
         );
     }

@@ -5,7 +5,7 @@ import type { Page } from '@playwright/test';
 import { test, expect, waitForHydration } from '../fixtures/page';
 import { expectNoAxeViolations } from '../fixtures/axe';
 import { createUser, uniqueCompany, type TestUser } from '../fixtures/latch';
-import { resetLinkFor } from '../fixtures/mailbox';
+import { resetLinkFor, waitForMail } from '../fixtures/mailbox';
 
 const goodPassword = 'plum tractor whistle cobalt';
 
@@ -89,7 +89,7 @@ for (const { lang, locale, name } of languages) {
       await expectNoAxeViolations(page, 'not found');
     });
 
-    test('signed in: menu, account settings with errors, admin list, dialog, user page, add user, activity', async ({ page }) => {
+    test('signed in: menu, account settings with errors, admin list, dialog, user page, email change and its confirmation, add user, activity', async ({ page }) => {
       const company = uniqueCompany();
       const admin = createUser(`axeadmin${lang}`, { company, admin: true });
       const member = createUser(`axemember${lang}`, { company });
@@ -126,6 +126,29 @@ for (const { lang, locale, name } of languages) {
       await expect(page).toHaveURL(/\/settings\/users\/[^/]+$/);
       await waitForHydration(page);
       await expectNoAxeViolations(page, 'user page');
+
+      // An email change refused for want of "Confirm your password", then one that waits for
+      // the new address, and the page its link opens.
+      const newAddress = `new.${member.email}`;
+      await page.locator('#email').fill(newAddress);
+      await submitOf(page, 'email').click();
+      await expect(page.locator('[role=alert]').first()).toBeVisible();
+      await expectNoAxeViolations(page, 'user page with a refused email change');
+      await page.locator('#password').fill(admin.password);
+      await submitOf(page, 'password').click();
+      await expect(page.locator('[role=status]')).toBeVisible();
+      await page.locator('#email').fill(newAddress);
+      await submitOf(page, 'email').click();
+      await expect(page.locator('[role=status]')).toContainText(newAddress);
+      await expectNoAxeViolations(page, 'user page with a pending email change');
+      const mail = await waitForMail(newAddress, /./);
+      const link = mail.text.match(/https?:\/\/\S+\/confirm-email\?token=[A-Za-z0-9_-]+/);
+      expect(link, mail.text).not.toBeNull();
+      await open(page, (link as RegExpMatchArray)[0]);
+      await expectNoAxeViolations(page, 'email change confirmation');
+      await page.locator('section form button[type=submit]').click();
+      await expect(page.locator('[role=status]')).toContainText(newAddress);
+      await expectNoAxeViolations(page, 'email confirmed');
 
       await open(page, '/settings/users/new');
       await page.locator('#email').fill('not an address');

@@ -1,7 +1,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { test, expect, waitForHydration } from '../fixtures/page';
 import { createUser, uniqueCompany, type TestUser } from '../fixtures/latch';
-import { resetLinkFor } from '../fixtures/mailbox';
+import { resetLinkFor, waitForMail } from '../fixtures/mailbox';
 
 const chosenPassword = 'plum tractor whistle cobalt';
 
@@ -75,6 +75,49 @@ for (const javaScript of [true, false]) {
           { timeout: 1_000 },
         );
       }).toPass({ timeout: 15_000 });
+    });
+
+    test("an admin's email change needs their password and waits for the new address", async ({ page, browser }) => {
+      const company = uniqueCompany();
+      const admin = createUser('admin', { company, admin: true });
+      const member = createUser('member', { company });
+      const newAddress = `new.${member.email}`;
+
+      await logIn(page, javaScript, admin);
+      await page.goto('/settings');
+      if (javaScript) await waitForHydration(page);
+      await page.getByRole('link', { name: `Manage ${member.name}` }).click();
+      await expect(page.getByRole('heading', { level: 1, name: member.name })).toBeVisible();
+
+      // Without "Confirm your password" first: refused, and the typed address stays.
+      await page.getByLabel('Email', { exact: true }).fill(newAddress);
+      await page.getByRole('button', { name: 'Save email address' }).click();
+      await expect(page.getByRole('alert')).toContainText('Confirm your password first');
+      await expect(page.getByLabel('Email', { exact: true })).toHaveValue(newAddress);
+
+      await page.getByLabel('Your password').fill(admin.password);
+      await page.getByRole('button', { name: 'Confirm password' }).click();
+      await expect(page.getByRole('status')).toContainText('Password confirmed');
+      await page.getByLabel('Email', { exact: true }).fill(newAddress);
+      await page.getByRole('button', { name: 'Save email address' }).click();
+      await expect(page.getByRole('status')).toContainText(`A confirmation link was sent to ${newAddress}`);
+      await expect(page.getByText(`Waiting for confirmation at ${newAddress}`)).toBeVisible();
+
+      // The new address opens its link in its own browser and confirms.
+      const mail = await waitForMail(newAddress, /Confirm your new email address/);
+      const link = mail.text.match(/https?:\/\/\S+\/confirm-email\?token=[A-Za-z0-9_-]+/);
+      expect(link, mail.text).not.toBeNull();
+      const context = await browser.newContext({ javaScriptEnabled: javaScript });
+      const other = await context.newPage();
+      await other.goto((link as RegExpMatchArray)[0]);
+      if (javaScript) await waitForHydration(other);
+      await expect(other.getByText(`Confirm that ${newAddress} becomes the email address of the account ${member.username}`)).toBeVisible();
+      await other.getByRole('button', { name: 'Confirm email address' }).click();
+      await expect(other.getByRole('heading', { level: 1, name: 'Email address confirmed' })).toBeVisible();
+      await context.close();
+
+      await page.reload();
+      await expect(page.locator('dd').getByText(newAddress, { exact: true })).toBeVisible();
     });
 
     test('a member sees no user list', async ({ page }) => {

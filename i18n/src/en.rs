@@ -207,6 +207,8 @@ pub(crate) static MESSAGES: Messages = Messages {
         "invitation" => "Invitation",
         "password_changed" => "Password changed notice",
         "email_changed" => "Email changed notice",
+        "email_change_confirm" => "Email change confirmation link",
+        "email_change_requested" => "Email change requested notice",
         _ => "Email",
     },
     mail_status: |status| match status {
@@ -280,6 +282,9 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::RoleChanged => "Role change",
         AuditKind::EmailChanged => "Email address change",
         AuditKind::AdminRefused => "Admin action refused",
+        AuditKind::AdminReauthenticated => "Password confirmation by an admin",
+        AuditKind::EmailChangeRequested => "Email address change requested",
+        AuditKind::AccountConflict => "Name or address of another company",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Succeeded",
@@ -289,6 +294,8 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditOutcome::MailQueued => "Email queued",
         AuditOutcome::NotAdmin => "Refused: not an Admin",
         AuditOutcome::UnknownUser => "Refused: no such user in the company",
+        AuditOutcome::ReauthRequired => "Refused: password not confirmed",
+        AuditOutcome::TargetIsAdmin => "Refused: the user is an Admin",
     },
     event_unknown: "Other",
     operator: "Operator (command line)",
@@ -307,6 +314,47 @@ pub(crate) static MESSAGES: Messages = Messages {
     username_taken: "This username is already taken. Choose another.",
     username_invalid: "A username has 3 to 32 characters: letters, digits, dots, dashes and underscores, starting with a letter or digit.",
     name_invalid: "Enter a name of at most 100 characters, without control characters.",
+    reauth_heading: "Confirm your password",
+    reauth_intro: |minutes| {
+        format!(
+            "Changing a user's email address or role needs your password again. It stays confirmed for {minutes} minutes."
+        )
+    },
+    reauth_password_label: "Your password",
+    reauth_button: "Confirm password",
+    reauth_done_notice: |minutes| {
+        format!(
+            "Password confirmed. For the next {minutes} minutes you can change email addresses and roles."
+        )
+    },
+    reauth_required: "Confirm your password first, under Confirm your password on this page: changing an email address or a role needs it.",
+    target_is_admin: "Another Admin's email address can only be changed by the operator, at the command line.",
+    new_addresses_throttled: |minutes| {
+        let unit = if minutes == 1 { "minute" } else { "minutes" };
+        format!(
+            "You sent many invitations or email changes recently. Try again in {minutes} {unit}."
+        )
+    },
+    email_change_pending_notice: |email| {
+        format!(
+            "A confirmation link was sent to {email}. The address changes once it is confirmed from there; the current address was told."
+        )
+    },
+    pending_email: |email| format!("Waiting for confirmation at {email}"),
+    confirm_email_title: "Confirm your new email address",
+    confirm_email_body: |username, email| {
+        format!(
+            "Confirm that {email} becomes the email address of the account {username}. You will then be signed out everywhere and log in again."
+        )
+    },
+    confirm_email_button: "Confirm email address",
+    email_confirmed_heading: "Email address confirmed",
+    email_confirmed_body: |email| {
+        format!(
+            "The account's email address is now {email}. You were signed out everywhere: log in again."
+        )
+    },
+    email_link_unusable: "This link cannot be used: it was used already, has expired or was replaced by a newer one. Ask your company's Admin to change the address again.",
 
     mail_greeting: |name| format!("Hello {name},"),
     mail_signature: "Latch, sign-in for your company's CRM",
@@ -351,4 +399,18 @@ pub(crate) static MESSAGES: Messages = Messages {
             "Your company's Admin changed the email address of your account (username {username}) to {new_address}. Emails for this account now go there."
         )
     },
+    email_change_confirm_mail_subject: "Confirm your new email address",
+    email_change_confirm_mail_intro: |username, new_address| {
+        format!(
+            "Your company's Admin asked for {new_address} to become the email address of your account (username {username}). Nothing changes until you confirm it."
+        )
+    },
+    email_change_confirm_mail_not_you: "If you did not expect this, ignore this email: the account keeps its address.",
+    email_change_requested_mail_subject: "A change of your email address was requested",
+    email_change_requested_mail_intro: |username, new_address| {
+        format!(
+            "Your company's Admin asked for the email address of your account (username {username}) to become {new_address}. It changes only once that address confirms it."
+        )
+    },
+    email_change_requested_mail_not_you: "If you did not expect this, tell your company's Admin or support right away.",
 };

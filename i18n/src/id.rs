@@ -213,6 +213,8 @@ pub(crate) static MESSAGES: Messages = Messages {
         "invitation" => "Undangan",
         "password_changed" => "Pemberitahuan kata sandi diubah",
         "email_changed" => "Pemberitahuan email diubah",
+        "email_change_confirm" => "Tautan konfirmasi perubahan email",
+        "email_change_requested" => "Pemberitahuan permintaan perubahan email",
         _ => "Email",
     },
     mail_status: |status| match status {
@@ -286,6 +288,9 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::RoleChanged => "Perubahan peran",
         AuditKind::EmailChanged => "Perubahan alamat email",
         AuditKind::AdminRefused => "Tindakan admin ditolak",
+        AuditKind::AdminReauthenticated => "Konfirmasi kata sandi oleh admin",
+        AuditKind::EmailChangeRequested => "Permintaan perubahan alamat email",
+        AuditKind::AccountConflict => "Nama atau alamat milik perusahaan lain",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Berhasil",
@@ -295,6 +300,8 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditOutcome::MailQueued => "Email dalam antrean",
         AuditOutcome::NotAdmin => "Ditolak: bukan Admin",
         AuditOutcome::UnknownUser => "Ditolak: pengguna tidak ada di perusahaan",
+        AuditOutcome::ReauthRequired => "Ditolak: kata sandi belum dikonfirmasi",
+        AuditOutcome::TargetIsAdmin => "Ditolak: pengguna adalah Admin",
     },
     event_unknown: "Lainnya",
     operator: "Operator (baris perintah)",
@@ -312,6 +319,46 @@ pub(crate) static MESSAGES: Messages = Messages {
     username_taken: "Nama pengguna ini sudah dipakai. Pilih nama pengguna lain.",
     username_invalid: "Nama pengguna terdiri dari 3 hingga 32 karakter: huruf, angka, titik, tanda hubung, dan garis bawah, diawali dengan huruf atau angka.",
     name_invalid: "Masukkan nama dengan panjang maksimal 100 karakter, tanpa karakter kontrol.",
+    reauth_heading: "Konfirmasi kata sandi Anda",
+    reauth_intro: |minutes| {
+        format!(
+            "Mengubah alamat email atau peran pengguna memerlukan kata sandi Anda sekali lagi. Konfirmasi berlaku selama {minutes} menit."
+        )
+    },
+    reauth_password_label: "Kata sandi Anda",
+    reauth_button: "Konfirmasi kata sandi",
+    reauth_done_notice: |minutes| {
+        format!(
+            "Kata sandi dikonfirmasi. Selama {minutes} menit ke depan Anda dapat mengubah alamat email dan peran."
+        )
+    },
+    reauth_required: "Konfirmasi kata sandi Anda terlebih dahulu, di bagian Konfirmasi kata sandi Anda pada halaman ini: mengubah alamat email atau peran memerlukannya.",
+    target_is_admin: "Alamat email Admin lain hanya dapat diubah oleh operator, melalui baris perintah.",
+    new_addresses_throttled: |minutes| {
+        format!(
+            "Anda baru saja mengirim banyak undangan atau perubahan email. Coba lagi dalam {minutes} menit."
+        )
+    },
+    email_change_pending_notice: |email| {
+        format!(
+            "Tautan konfirmasi telah dikirim ke {email}. Alamat berubah setelah dikonfirmasi dari sana; alamat saat ini telah diberi tahu."
+        )
+    },
+    pending_email: |email| format!("Menunggu konfirmasi di {email}"),
+    confirm_email_title: "Konfirmasi alamat email baru Anda",
+    confirm_email_body: |username, email| {
+        format!(
+            "Konfirmasikan bahwa {email} menjadi alamat email akun {username}. Setelah itu Anda dikeluarkan dari semua perangkat dan perlu masuk lagi."
+        )
+    },
+    confirm_email_button: "Konfirmasi alamat email",
+    email_confirmed_heading: "Alamat email dikonfirmasi",
+    email_confirmed_body: |email| {
+        format!(
+            "Alamat email akun sekarang adalah {email}. Anda telah dikeluarkan dari semua perangkat: silakan masuk lagi."
+        )
+    },
+    email_link_unusable: "Tautan ini tidak dapat digunakan: sudah pernah dipakai, sudah kedaluwarsa, atau telah diganti dengan yang lebih baru. Minta Admin perusahaan Anda untuk mengubah alamatnya lagi.",
 
     mail_greeting: |name| format!("Halo {name},"),
     mail_signature: "Latch, layanan masuk untuk CRM perusahaan Anda",
@@ -359,4 +406,18 @@ pub(crate) static MESSAGES: Messages = Messages {
             "Admin perusahaan Anda telah mengubah alamat email akun Anda (nama pengguna {username}) menjadi {new_address}. Email untuk akun ini kini dikirim ke alamat tersebut."
         )
     },
+    email_change_confirm_mail_subject: "Konfirmasi alamat email baru Anda",
+    email_change_confirm_mail_intro: |username, new_address| {
+        format!(
+            "Admin perusahaan Anda meminta agar {new_address} menjadi alamat email akun Anda (nama pengguna {username}). Tidak ada yang berubah sampai Anda mengonfirmasinya."
+        )
+    },
+    email_change_confirm_mail_not_you: "Jika Anda tidak mengharapkan ini, abaikan email ini: akun tetap memakai alamatnya.",
+    email_change_requested_mail_subject: "Ada permintaan untuk mengubah alamat email Anda",
+    email_change_requested_mail_intro: |username, new_address| {
+        format!(
+            "Admin perusahaan Anda meminta agar alamat email akun Anda (nama pengguna {username}) diubah menjadi {new_address}. Alamat baru berlaku hanya setelah dikonfirmasi dari alamat itu."
+        )
+    },
+    email_change_requested_mail_not_you: "Jika Anda tidak mengharapkan ini, segera beri tahu Admin perusahaan Anda atau tim dukungan.",
 };

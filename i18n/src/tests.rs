@@ -160,6 +160,8 @@ const KEYS: [(&str, &[&str]); 2] = [
             "invitation",
             "password_changed",
             "email_changed",
+            "email_change_confirm",
+            "email_change_requested",
         ],
     ),
     (
@@ -360,6 +362,7 @@ fn sentences_that_name_a_button_use_its_label() {
                 (t.mail_kind)("password_reset").to_owned(),
                 t.forgot_password,
             ),
+            (t.reauth_required.to_owned(), t.reauth_heading),
         ];
         for (sentence, label) in quotes {
             assert!(

@@ -114,6 +114,15 @@ pub enum UserCommand {
         /// The user's login name.
         username: String,
     },
+    /// Change a user's email address at once (admins only request a change, which the new
+    /// address must confirm; another admin's address only the operator can change). The
+    /// user's sessions end, their links die, and the old address is told.
+    Email {
+        /// The user's login name.
+        username: String,
+        /// The new address.
+        email: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -133,7 +133,9 @@ pub async fn add_user(
             new_user,
             client_ip: None,
         };
-        let user = admin::invite_user(&db, invitation, Utc::now()).await?;
+        let user = admin::invite_user(&db, invitation, Utc::now())
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("the operator's invitation was held back"))?;
         return Ok(format!(
             "Created {} {:?} ({}) in {:?}; an invitation to choose a password is on its way to {}.",
             user.role.as_str(),
@@ -188,6 +190,32 @@ pub async fn admin_reset(settings: &Settings, username: &str) -> Result<String, 
     ))
 }
 
+/// `latch user email USERNAME ADDRESS`: the operator's change, at once.
+pub async fn change_email(
+    settings: &Settings,
+    username: &str,
+    email: &str,
+) -> Result<String, CommandError> {
+    let username = Username::parse(username).map_err(|err| refuse("USERNAME", err))?;
+    let email = Email::parse(email).map_err(|err| refuse("ADDRESS", err))?;
+    let db = database::open(settings).await?;
+    let target = Actor::Operator.find_by_username(&db, &username).await?;
+    let change = admin::EmailChange {
+        policy: &settings.admin_policy(),
+        actor: Actor::Operator,
+        target: &target,
+        new_email: &email,
+        client_ip: None,
+    };
+    admin::change_email(&db, change, Utc::now()).await?;
+    Ok(format!(
+        "{:?} now has the address {}: signed out everywhere, links voided, {} told.",
+        target.user().username,
+        email.as_str(),
+        target.user().email
+    ))
+}
+
 /// `latch user deactivate|reactivate USERNAME`.
 pub async fn set_user_active(
     settings: &Settings,
@@ -208,17 +236,20 @@ pub async fn set_user_active(
     })
 }
 
-/// `latch mail status [--failed]`: the 50 most recent emails, newest first, with totals.
+/// `latch mail status [--failed]`: the 50 most recent emails, newest first, with totals; then
+/// the invitations and email changes held back because they named another company's
+/// username or address (the admin was answered as if they had worked).
 pub async fn mail_status(settings: &Settings, only_failed: bool) -> Result<String, CommandError> {
     let db = database::open(settings).await?;
     let rows = latch_core::outbox::recent(&db, only_failed, 50).await?;
+    let held_back = held_back(&db).await?;
     if rows.is_empty() {
-        return Ok(if only_failed {
+        let none = if only_failed {
             "No failed emails."
         } else {
             "No emails yet."
-        }
-        .to_owned());
+        };
+        return Ok(format!("{none}{held_back}"));
     }
     let mut out = format!(
         "{:<20} {:<9} {:>3}  {:<32} {:<16} {}\n",
@@ -254,7 +285,42 @@ pub async fn mail_status(settings: &Settings, only_failed: bool) -> Result<Strin
         count("failed"),
         count("discarded"),
     ));
+    out.push_str(&held_back);
     Ok(out)
+}
+
+/// The part of `latch mail status` about mail held back for naming another company's user
+/// (empty when there is none).
+async fn held_back(db: &sea_orm::DatabaseConnection) -> Result<String, CommandError> {
+    let conflicts = admin::recent_conflicts(db, 50).await?;
+    if conflicts.is_empty() {
+        return Ok(String::new());
+    }
+    let mut out = format!(
+        "\n\nNot sent: {} invitation(s) or email change(s) named a username or address of another company:\n{:<20} {:<13} {:<8} {:<36} {:<36} {}\n",
+        conflicts.len(),
+        "AT (UTC)",
+        "ACT",
+        "FIELD",
+        "BY ADMIN OF COMPANY",
+        "OTHER COMPANY",
+        "ADMIN"
+    );
+    for conflict in conflicts {
+        out.push_str(&format!(
+            "{:<20} {:<13} {:<8} {:<36} {:<36} {}\n",
+            conflict.at.format("%Y-%m-%d %H:%M:%S"),
+            conflict.act,
+            conflict.field,
+            conflict.company_id,
+            conflict.other_company_id,
+            conflict
+                .admin_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
+        ));
+    }
+    Ok(out.trim_end().to_owned())
 }
 
 /// `latch bench-hash`: argon2id verifies per second on `threads` threads (default: as many

@@ -74,6 +74,9 @@ async fn run() -> ExitCode {
         Command::User(UserCommand::Reactivate { username }) => {
             commands::set_user_active(&settings, &username, true).await
         }
+        Command::User(UserCommand::Email { username, email }) => {
+            commands::change_email(&settings, &username, &email).await
+        }
     };
     match outcome {
         Ok(message) => {

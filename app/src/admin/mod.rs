@@ -14,7 +14,8 @@ pub use activity::ActivityPage;
 pub use invite::InviteUserPage;
 pub use reset_confirm::ResetConfirmPage;
 pub use server_fns::{
-    AdminReset, ChangeEmail, GetUser, InviteUser, ListActivity, ListUsers, SetActive, SetRole,
+    AdminReset, ChangeEmail, GetUser, InviteUser, ListActivity, ListUsers, Reauthenticate,
+    SetActive, SetRole,
 };
 pub use user_list::CompanyUsers;
 pub use user_page::ManageUserPage;

@@ -31,15 +31,35 @@ pub async fn list_users(
     call.reply(found.map(|found| found.map(|row| UserRow::new(row, &call))))
 }
 
-/// One user of the admin's company (for the confirmation and management pages).
+/// One user of the admin's company (for the confirmation and management pages), with the
+/// address a pending email change waits at.
 #[server(name = GetUser, prefix = "/api", endpoint = "admin/user")]
 pub async fn get_user(user_id: String) -> Result<UserRow, AppError> {
     let call = Call::begin()?;
     let found = async {
         let (_, target) = admin_and_target(&call, "get_user", &user_id).await?;
-        Ok::<_, AppError>(admin::user_row(&call.services.db, &target).await?)
+        let db = &call.services.db;
+        let row = admin::user_row(db, &target).await?;
+        let pending = admin::pending_email(db, target.user().id, call.now()).await?;
+        Ok::<_, AppError>((row, pending))
     };
-    call.reply(found.await.map(|row| UserRow::new(row, &call)))
+    call.reply(found.await.map(|(row, pending)| UserRow {
+        pending_email: pending,
+        ..UserRow::new(row, &call)
+    }))
+}
+
+/// "Confirm your password": lets this session change emails and roles for a few minutes.
+#[server(name = Reauthenticate, prefix = "/api", endpoint = "admin/reauthenticate")]
+pub async fn reauthenticate(password: String, return_to: String) -> Result<(), AppError> {
+    let call = Call::begin()?;
+    let result = async {
+        let admin = admin_for(&call, "reauthenticate", None).await?;
+        let services = &call.services;
+        admin::reauthenticate(services, &admin, &password, call.client_ip(), call.now()).await?;
+        Ok::<_, AppError>(paths::with_notice(local(&return_to), "reauthenticated"))
+    };
+    call.finish(result.await)
 }
 
 /// "Reset Password" on a row: emails the user a link; the admin never sees it.
@@ -83,13 +103,15 @@ pub async fn set_role(user_id: String, admin: bool, return_to: String) -> Result
     let result = async {
         let (caller, target) = admin_and_target(&call, "set_role", &user_id).await?;
         let (db, by, ip) = (&call.services.db, Actor::Admin(&caller), call.client_ip());
-        admin::set_role(db, by, &target, role, ip, call.now()).await?;
+        let policy = &call.services.admin_policy;
+        admin::set_role(db, policy, by, &target, role, ip, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(local(&return_to), "role-changed"))
     };
     call.finish(result.await)
 }
 
-/// Corrects a user's email address (e.g. after a bounced reset email).
+/// Corrects a user's email address (e.g. after a bounced reset email): a link goes to the
+/// new address, which takes effect once it is confirmed there.
 #[server(name = ChangeEmail, prefix = "/api", endpoint = "admin/change_email")]
 pub async fn change_email(
     user_id: String,
@@ -99,10 +121,22 @@ pub async fn change_email(
     let call = Call::begin()?;
     let result = async {
         let (admin, target) = admin_and_target(&call, "change_email", &user_id).await?;
-        let address = Email::parse(&email).map_err(|_| AppError::InvalidEmail { email })?;
-        let (by, db) = (Actor::Admin(&admin), &call.services.db);
-        admin::change_email(db, by, &target, &address, call.client_ip(), call.now()).await?;
-        Ok::<_, AppError>(paths::with_notice(local(&return_to), "email-changed"))
+        let address = Email::parse(&email).map_err(|_| AppError::InvalidEmail {
+            email: email.clone(),
+        })?;
+        let change = admin::EmailChange {
+            policy: &call.services.admin_policy,
+            actor: Actor::Admin(&admin),
+            target: &target,
+            new_email: &address,
+            client_ip: call.client_ip(),
+        };
+        let changed = admin::change_email(&call.services.db, change, call.now()).await;
+        changed.map_err(|err| AppError::from(err).keeping(&[("email", &email)]))?;
+        Ok::<_, AppError>(paths::with_notice(
+            local(&return_to),
+            "email-change-pending",
+        ))
     };
     call.finish(result.await)
 }
@@ -125,6 +159,7 @@ pub async fn invite_user(
             new_user: parse_new_user(company, &name, &username, email, &role)?,
             client_ip: call.client_ip(),
         };
+        // `None` (held back: another company's name or address) answers like success.
         admin::invite_user(&call.services.db, invitation, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(paths::ADD_USER, "invited"))
     };

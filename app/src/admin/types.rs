@@ -18,6 +18,10 @@ pub struct UserRow {
     pub last_mail: Option<LastMail>,
     /// How long a reset link sent now would stay valid (for the confirmation).
     pub reset_link_hours: i64,
+    /// The address an email change waits to be confirmed at (on the user's page only).
+    pub pending_email: Option<String>,
+    /// How long "Confirm your password" lasts, in minutes (for the user's page).
+    pub reauth_minutes: i64,
 }
 
 /// The newest email to a user: what it was and how its delivery went.
@@ -56,6 +60,8 @@ impl UserRow {
         let reader = &call.request;
         UserRow {
             reset_link_hours: call.services.admin_policy.reset_link_valid_for.num_hours(),
+            pending_email: None,
+            reauth_minutes: call.services.admin_policy.reauth_valid_for.num_minutes(),
             id: row.id.to_string(),
             display_name: row.display_name,
             username: row.username,

@@ -1,5 +1,7 @@
 //! `/settings/users/:id`: one user of the admin's company: their details and last email, and
-//! what the admin can change: "Reset Password", the email address, access, role.
+//! what the admin can change: "Reset Password", the email address, access, role. Email and
+//! role changes need "Confirm your password" first (a form of its own on this page, so it
+//! works with and without JavaScript); an email change then waits for the new address.
 
 use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
@@ -7,10 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::reset_confirm::ResetDialog;
-use super::server_fns::{ChangeEmail, SetActive, SetRole, get_user};
+use super::server_fns::{ChangeEmail, Reauthenticate, SetActive, SetRole, get_user};
 use super::types::UserRow;
 use super::user_list::MailState;
-use crate::error::AppError;
 use crate::forms::Field;
 use crate::i18n::use_messages;
 use crate::layout::RequireUser;
@@ -62,12 +63,18 @@ fn ManageUser(user: UserRow) -> impl IntoView {
     let here = paths::user(&user.id);
     let return_to = Signal::stored(here.clone());
     // What the last action did, from the address the server sent the browser back to.
+    let reauth_minutes = u64::try_from(user.reauth_minutes).unwrap_or_default();
     let notice = {
         let (email, name) = (user.email.clone(), user.display_name.clone());
+        let pending = user.pending_email.clone();
         move || {
             let notice = query.read().get("notice")?;
             Some(match notice.as_str() {
                 "email-changed" => (t.email_changed_notice)(&email),
+                "email-change-pending" => {
+                    (t.email_change_pending_notice)(pending.as_deref().unwrap_or_default())
+                }
+                "reauthenticated" => (t.reauth_done_notice)(reauth_minutes),
                 "deactivated" => t.user_deactivated_notice.to_owned(),
                 "reactivated" => t.user_reactivated_notice.to_owned(),
                 "role-changed" => t.role_changed_notice.to_owned(),
@@ -100,11 +107,18 @@ fn ManageUser(user: UserRow) -> impl IntoView {
     let typed_email = {
         let current = user.email.clone();
         Signal::derive(move || match email_action.value().get() {
-            Some(Err(AppError::InvalidEmail { email })) => Some(email),
-            Some(Err(AppError::EmailTaken { email })) => Some(email),
+            Some(Err(refused)) => refused.kept("email").or_else(|| Some(current.clone())),
             _ => Some(current.clone()),
         })
     };
+    let reauth_action = form_action::<Reauthenticate>();
+    let reauth_error = Signal::derive(move || {
+        reauth_action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|err| err.message(t))
+    });
     let access_action = form_action::<SetActive>();
     let role_action = form_action::<SetRole>();
     let access_error = move || {
@@ -117,7 +131,8 @@ fn ManageUser(user: UserRow) -> impl IntoView {
     };
     let (email_form_id, access_form_id, role_form_id) =
         (user.id.clone(), user.id.clone(), user.id.clone());
-    let (email_return, access_return, role_return) = (here.clone(), here.clone(), here);
+    let (email_return, access_return, role_return) = (here.clone(), here.clone(), here.clone());
+    let reauth_return = here;
     view! {
         <section class="card">
             <p><a href=paths::PROFILE_SETTINGS>{t.back_to_users}</a></p>
@@ -128,6 +143,9 @@ fn ManageUser(user: UserRow) -> impl IntoView {
                 <dd>{user.username.clone()}</dd>
                 <dt>{t.email_label}</dt>
                 <dd>{user.email.clone()}</dd>
+                {user.pending_email.clone().map(|pending| view! {
+                    <dd class="hint">{(t.pending_email)(&pending)}</dd>
+                })}
                 <dt>{t.role_label}</dt>
                 <dd>{role}</dd>
                 <dt>{t.column_status}</dt>
@@ -137,7 +155,23 @@ fn ManageUser(user: UserRow) -> impl IntoView {
                 <dt>{t.column_last_email}</dt>
                 <dd><MailState row=user.clone() /></dd>
             </dl>
-            {user.active.then(|| view! { <p class="actions"><ResetDialog user=user.clone() return_to /></p> })}
+            // A <div>, not a <p>: the dialog inside would end a paragraph in the browser's
+            // parser, and the page would no longer hydrate.
+            {user.active.then(|| view! { <div class="actions"><ResetDialog user=user.clone() return_to /></div> })}
+
+            <h2>{t.reauth_heading}</h2>
+            <PostForm action=reauth_action attr:class="form">
+                <input type="hidden" name="return_to" value=reauth_return />
+                <Field
+                    name="password"
+                    label=t.reauth_password_label
+                    kind="password"
+                    autocomplete="current-password"
+                    hint=(t.reauth_intro)(reauth_minutes)
+                    error=reauth_error
+                />
+                <button type="submit" class="button">{t.reauth_button}</button>
+            </PostForm>
 
             <h2>{t.edit_email_heading}</h2>
             <PostForm action=email_action attr:class="form">

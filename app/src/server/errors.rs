@@ -2,7 +2,7 @@
 //! and one place where an unexpected failure is logged.
 
 use chrono::{DateTime, Utc};
-use latch_core::admin::AdminError;
+use latch_core::admin::{AdminError, ConfirmError};
 use latch_core::auth::LoginError;
 use latch_core::password_change::ChangeError;
 use latch_core::password_reset::ResetError;
@@ -99,7 +99,31 @@ impl From<AdminError> for AppError {
             AdminError::LastAdmin => AppError::LastAdmin,
             AdminError::EmailTaken(email) => AppError::EmailTaken { email },
             AdminError::UsernameTaken(username) => AppError::UsernameTaken { username },
+            AdminError::ReauthRequired => AppError::ReauthRequired {
+                email: String::new(),
+            },
+            AdminError::WrongPassword => AppError::WrongExistingPassword,
+            AdminError::ReauthThrottled { retry_at } => AppError::Throttled {
+                retry_after_secs: seconds_until(retry_at),
+            },
+            AdminError::TargetIsAdmin => AppError::TargetIsAdmin,
+            AdminError::NewAddressesThrottled { retry_at } => AppError::NewAddressesThrottled {
+                retry_after_secs: seconds_until(retry_at),
+                kept: Vec::new(),
+            },
+            AdminError::SessionEnded => AppError::NotSignedIn,
+            AdminError::Busy => busy(),
             AdminError::Unexpected(err) => unexpected(err),
+        }
+    }
+}
+
+impl From<ConfirmError> for AppError {
+    fn from(err: ConfirmError) -> Self {
+        match err {
+            ConfirmError::LinkUnusable(state) => AppError::EmailLinkUnusable { state },
+            ConfirmError::EmailTaken(email) => AppError::EmailTaken { email },
+            ConfirmError::Unexpected(err) => unexpected(err),
         }
     }
 }

@@ -31,7 +31,7 @@ pub enum AccountError {
 }
 
 /// Everything needed to create a user, already parsed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct NewUser {
     pub company: CompanyName,
     pub username: Username,

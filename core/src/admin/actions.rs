@@ -1,17 +1,19 @@
 //! What an admin (or the operator) may do to a user: send a reset link, invite, deactivate or
-//! reactivate, change role or email address. Each is one transaction with its audit event.
+//! reactivate, change role (email changes: `email_change.rs`). Each is one transaction with
+//! its audit event.
 
 use std::net::IpAddr;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use latch_domain::{AuditKind, AuditOutcome, Email, Role};
+use latch_domain::{AuditKind, AuditOutcome, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, Set, TransactionTrait,
 };
 
+use super::email_change::{Conflict, count_new_address, record_conflict};
 use super::{Actor, AdminError, AdminPolicy, Target};
 use crate::accounts::{self, AccountError, NewUser};
 use crate::audit::{self, AuditEvent};
@@ -21,7 +23,7 @@ use crate::password_reset::{LinkPurpose, NewLink, issue_link, revoke_tokens};
 use crate::sessions;
 use crate::throttle::{self, ThrottleKey};
 
-fn event(
+pub(super) fn event(
     actor: Actor<'_>,
     target: &user::Model,
     kind: AuditKind,
@@ -91,6 +93,7 @@ pub async fn admin_reset(
         purpose: LinkPurpose::AdminReset,
         created_by: actor.user_id(),
         valid_for: policy.reset_link_valid_for,
+        new_email: None,
     };
     let link_id = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
@@ -125,12 +128,18 @@ pub struct Invitation<'a> {
 }
 
 /// "Add user": creates the user without a password and emails them an invitation to choose
-/// one (valid [`AdminPolicy::invitation_valid_for`]).
+/// one (valid [`AdminPolicy::invitation_valid_for`]). An admin's invitations count toward
+/// their own and their company's hourly allowance. When an admin names a username or
+/// address of *another* company, nothing is created or sent and the operator is told
+/// ([`AuditKind::AccountConflict`]), but the admin gets the answer of success (`Ok(None)`):
+/// whether another company uses a name is not theirs to learn. (What stays visible: the user
+/// does not appear in their list. Usernames and addresses sign in, so they stay unique
+/// across companies.)
 pub async fn invite_user(
     db: &DatabaseConnection,
     invitation: Invitation<'_>,
     now: DateTime<Utc>,
-) -> Result<user::Model, AdminError> {
+) -> Result<Option<user::Model>, AdminError> {
     let Invitation {
         policy,
         actor,
@@ -147,21 +156,66 @@ pub async fn invite_user(
         if company.name_key != new_user.company.key() {
             return Err(AdminError::NotAdmin);
         }
+        if let Err(refused) = count_new_address(db, policy, admin, now).await? {
+            let throttled = AuditEvent {
+                company_id: Some(admin.company_id()),
+                actor_user_id: Some(admin.user().id),
+                target_user_id: None,
+                kind: AuditKind::UserInvited,
+                outcome: AuditOutcome::Throttled,
+                client_ip: client_ip.map(|ip| ip.to_string()),
+                details: None,
+            };
+            audit::record(db, throttled, now).await?;
+            return Err(refused);
+        }
+        if let Some(conflict) = check_free(db, admin, &new_user).await? {
+            let conflict = Conflict {
+                client_ip,
+                ..conflict
+            };
+            record_conflict(db, conflict, now).await?;
+            return Ok(None);
+        }
     }
     let company_name = new_user.company.as_str().to_owned();
+    let asked = new_user.clone();
     let txn = db.begin().await.context("starting the invitation")?;
-    let user = accounts::add_user(&txn, new_user, None, now)
-        .await
-        .map_err(|err| match err {
-            AccountError::UsernameTaken(name) => AdminError::UsernameTaken(name),
-            AccountError::EmailTaken(email) => AdminError::EmailTaken(email),
-            other => AdminError::Unexpected(anyhow::Error::new(other)),
-        })?;
+    let added = match accounts::add_user(&txn, new_user, None, now).await {
+        Ok(user) => Ok(user),
+        Err(AccountError::UsernameTaken(name)) => Err(AdminError::UsernameTaken(name)),
+        Err(AccountError::EmailTaken(email)) => Err(AdminError::EmailTaken(email)),
+        Err(other) => return Err(AdminError::Unexpected(anyhow::Error::new(other))),
+    };
+    let user = match added {
+        Ok(user) => user,
+        Err(taken) => {
+            drop(txn);
+            // Taken since the check above: by another company, still none of the admin's
+            // business.
+            if let Actor::Admin(admin) = actor
+                && let Some(conflict) = check_free(db, admin, &asked).await?
+            {
+                record_conflict(
+                    db,
+                    Conflict {
+                        client_ip,
+                        ..conflict
+                    },
+                    now,
+                )
+                .await?;
+                return Ok(None);
+            }
+            return Err(taken);
+        }
+    };
     let link = NewLink {
         user_id: user.id,
         purpose: LinkPurpose::Invitation,
         created_by: actor.user_id(),
         valid_for: policy.invitation_valid_for,
+        new_email: None,
     };
     let link_id = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
@@ -186,7 +240,51 @@ pub async fn invite_user(
     );
     audit::record(&txn, invited, now).await?;
     txn.commit().await.context("committing the invitation")?;
-    Ok(user)
+    Ok(Some(user))
+}
+
+/// Refuses `new_user` when a user of `admin`'s own company has their username or address
+/// ("taken": the admin may know their own company); the conflict, when only a user of
+/// another company has one of them.
+async fn check_free<'a>(
+    db: &impl ConnectionTrait,
+    admin: &'a super::Admin,
+    new_user: &NewUser,
+) -> Result<Option<Conflict<'a>>, AdminError> {
+    let holders = user::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(user::Column::UsernameKey.eq(new_user.username.key()))
+                .add(user::Column::EmailKey.eq(new_user.email.key())),
+        )
+        .all(db)
+        .await
+        .context("checking the username and address are free")?;
+    let (username, email) = (new_user.username.key(), new_user.email.key());
+    let own = |h: &&user::Model| h.company_id == admin.company_id();
+    if holders
+        .iter()
+        .filter(own)
+        .any(|h| h.username_key == username)
+    {
+        return Err(AdminError::UsernameTaken(
+            new_user.username.as_str().to_owned(),
+        ));
+    }
+    if holders.iter().filter(own).any(|h| h.email_key == email) {
+        return Err(AdminError::EmailTaken(new_user.email.as_str().to_owned()));
+    }
+    Ok(holders.first().map(|holder| Conflict {
+        act: "invite_user",
+        field: if holder.username_key == username {
+            "username"
+        } else {
+            "email"
+        },
+        admin,
+        other_company: holder.company_id,
+        client_ip: None,
+    }))
 }
 
 /// Deactivates (sessions end, links die, no more mail) or reactivates a user.
@@ -226,9 +324,12 @@ pub async fn set_active(
     Ok(())
 }
 
-/// Makes a user an admin or a member.
+/// Makes a user an admin or a member. An admin must have confirmed their password in the
+/// last minutes ([`AdminPolicy::reauth_valid_for`]): an admin can do everything to the
+/// company's accounts, so making one is as sensitive as changing an address.
 pub async fn set_role(
     db: &DatabaseConnection,
+    policy: &AdminPolicy,
     actor: Actor<'_>,
     target: &Target,
     role: Role,
@@ -236,6 +337,19 @@ pub async fn set_role(
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
     let user = target.user();
+    if let Err(refused) = actor.require_reauth(policy, now) {
+        let details = serde_json::json!({ "from": user.role.as_str(), "to": role.as_str() });
+        let event = event(
+            actor,
+            user,
+            AuditKind::RoleChanged,
+            AuditOutcome::ReauthRequired,
+            client_ip,
+            Some(details),
+        );
+        audit::record(db, event, now).await?;
+        return Err(refused);
+    }
     let txn = db.begin().await.context("starting the role change")?;
     if role != Role::Admin && user.role == Role::Admin && user.active {
         ensure_another_active_admin(&txn, user).await?;
@@ -255,70 +369,6 @@ pub async fn set_role(
     );
     audit::record(&txn, changed, now).await?;
     txn.commit().await.context("committing the role change")?;
-    Ok(())
-}
-
-/// Corrects a user's email address: outstanding links die (they went to the old address),
-/// and the old address is told where the account's mail goes now.
-pub async fn change_email(
-    db: &DatabaseConnection,
-    actor: Actor<'_>,
-    target: &Target,
-    new_email: &Email,
-    client_ip: Option<IpAddr>,
-    now: DateTime<Utc>,
-) -> Result<(), AdminError> {
-    let user = target.user();
-    if user.email_key == new_email.key() {
-        return Ok(());
-    }
-    let taken = user::Entity::find()
-        .filter(user::Column::EmailKey.eq(new_email.key()))
-        .count(db)
-        .await
-        .context("checking the address is free")?;
-    if taken > 0 {
-        return Err(AdminError::EmailTaken(new_email.as_str().to_owned()));
-    }
-    let txn = db.begin().await.context("starting the email change")?;
-    let mut row: user::ActiveModel = user.clone().into();
-    row.email = Set(new_email.as_str().to_owned());
-    row.email_key = Set(new_email.key());
-    row.search_key = Set(user::search_key(
-        &user.display_name,
-        &user.username_key,
-        &new_email.key(),
-    ));
-    row.updated_at = Set(now);
-    row.update(&txn).await.map_err(|err| {
-        match err.sql_err() {
-            // A concurrent change took the address between the check and the write.
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-                AdminError::EmailTaken(new_email.as_str().to_owned())
-            }
-            _ => AdminError::Unexpected(anyhow::Error::new(err).context("changing the email")),
-        }
-    })?;
-    revoke_tokens(&txn, user.id, now).await?;
-    let mail = NewMail::for_user(
-        user,
-        MailTemplate::EmailChanged {
-            username: user.username.clone(),
-            new_address: new_email.as_str().to_owned(),
-        },
-    );
-    outbox::enqueue(&txn, mail, now).await?;
-    let details = serde_json::json!({ "from": user.email, "to": new_email.as_str() });
-    let changed = event(
-        actor,
-        user,
-        AuditKind::EmailChanged,
-        AuditOutcome::Succeeded,
-        client_ip,
-        Some(details),
-    );
-    audit::record(&txn, changed, now).await?;
-    txn.commit().await.context("committing the email change")?;
     Ok(())
 }
 

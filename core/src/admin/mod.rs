@@ -8,15 +8,22 @@
 
 mod actions;
 mod activity;
+mod email_change;
+#[cfg(test)]
+mod email_change_tests;
 mod list;
+mod reauth;
 #[cfg(test)]
 mod tests;
 
-pub use actions::{
-    AdminReset, Invitation, admin_reset, change_email, invite_user, set_active, set_role,
-};
+pub use actions::{AdminReset, Invitation, admin_reset, invite_user, set_active, set_role};
 pub use activity::{ActivityQuery, ActivityRow, list_activity};
+pub use email_change::{
+    ConfirmError, ConflictRow, EmailChange, PendingEmail, change_email, confirm_email_change,
+    email_change_status, pending_email, recent_conflicts,
+};
 pub use list::{LastMail, UserQuery, UserRow, list_users, user_row};
+pub use reauth::reauthenticate;
 
 use std::net::IpAddr;
 
@@ -50,22 +57,70 @@ pub enum AdminError {
     EmailTaken(String),
     #[error("the username {0:?} is already taken")]
     UsernameTaken(String),
+    /// The admin has not confirmed their password within [`AdminPolicy::reauth_valid_for`].
+    #[error("confirm your password first")]
+    ReauthRequired,
+    /// "Confirm your password" with a wrong one.
+    #[error("the password is wrong")]
+    WrongPassword,
+    /// Too many wrong passwords for this account (the login's counter).
+    #[error("too many wrong passwords; try again at {retry_at}")]
+    ReauthThrottled { retry_at: DateTime<Utc> },
+    /// Another admin's email address: only the operator may change it.
+    #[error("another admin's email address can only be changed by the operator")]
+    TargetIsAdmin,
+    /// Too many invitations or email changes by this admin or in this company.
+    #[error("too many invitations or email changes; try again at {retry_at}")]
+    NewAddressesThrottled { retry_at: DateTime<Utc> },
+    /// The admin's session ended while they were confirming their password.
+    #[error("the session ended")]
+    SessionEnded,
+    #[error("the server is busy")]
+    Busy,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
 
+impl From<crate::password_hash::HashError> for AdminError {
+    fn from(err: crate::password_hash::HashError) -> Self {
+        match err {
+            crate::password_hash::HashError::Busy => AdminError::Busy,
+            crate::password_hash::HashError::Unexpected(err) => AdminError::Unexpected(err),
+        }
+    }
+}
+
 /// An active admin, checked when the session was turned into this value.
 #[derive(Debug, Clone)]
-pub struct Admin(user::Model);
+pub struct Admin(user::Model, AdminSession);
+
+/// The admin's session: which one, and when it last confirmed the password.
+#[derive(Debug, Clone)]
+struct AdminSession {
+    key: String,
+    reauthenticated_at: Option<DateTime<Utc>>,
+}
 
 impl Admin {
     pub fn from_session(session: &SessionUser) -> Result<Self, AdminError> {
         let user = &session.user;
         if user.active && user.role == Role::Admin {
-            Ok(Self(user.clone()))
+            let session = AdminSession {
+                key: session.session_key.clone(),
+                reauthenticated_at: session.reauthenticated_at,
+            };
+            Ok(Self(user.clone(), session))
         } else {
             Err(AdminError::NotAdmin)
         }
+    }
+
+    /// Whether this admin's session confirmed the password within `policy`'s few minutes
+    /// (acts that could hand an account to someone else need it).
+    pub fn recently_reauthenticated(&self, policy: &AdminPolicy, now: DateTime<Utc>) -> bool {
+        self.1
+            .reauthenticated_at
+            .is_some_and(|at| at <= now && now - at < policy.reauth_valid_for)
     }
 
     pub fn user(&self) -> &user::Model {
@@ -106,6 +161,17 @@ pub enum Actor<'a> {
 }
 
 impl Actor<'_> {
+    /// Refuses an admin whose session has not confirmed the password recently; the operator
+    /// at the command line needs no such step.
+    fn require_reauth(&self, policy: &AdminPolicy, now: DateTime<Utc>) -> Result<(), AdminError> {
+        match self {
+            Actor::Admin(admin) if !admin.recently_reauthenticated(policy, now) => {
+                Err(AdminError::ReauthRequired)
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// For the audit trail: `None` is the operator.
     fn user_id(&self) -> Option<Uuid> {
         match self {

@@ -14,6 +14,7 @@ fn admin(user: &user::Model) -> Admin {
     let session = SessionUser {
         user: user.clone(),
         session_key: "unused".to_owned(),
+        reauthenticated_at: None,
     };
     Admin::from_session(&session).unwrap()
 }
@@ -48,6 +49,7 @@ async fn a_member_or_an_inactive_admin_is_no_admin() {
         let session = SessionUser {
             user,
             session_key: "unused".to_owned(),
+            reauthenticated_at: None,
         };
         assert!(matches!(
             Admin::from_session(&session),

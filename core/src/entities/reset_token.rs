@@ -15,6 +15,8 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// The address an [`LinkPurpose::EmailChange`] link confirms; `None` for other links.
+    pub new_email: Option<String>,
 }
 
 /// What a link was sent for. Every link opens the same page; the purpose tells which act sent
@@ -31,6 +33,32 @@ pub enum LinkPurpose {
     /// "Add user": the invited user's first password.
     #[sea_orm(string_value = "invitation")]
     Invitation,
+    /// An admin's change of the user's email address, confirmed from the new address.
+    #[sea_orm(string_value = "email_change")]
+    EmailChange,
+}
+
+impl LinkPurpose {
+    /// The purposes whose link sets a password (the reset page's); an email-change link
+    /// never does.
+    pub const SETS_PASSWORD: [LinkPurpose; 3] = [
+        LinkPurpose::ForgotPassword,
+        LinkPurpose::AdminReset,
+        LinkPurpose::Invitation,
+    ];
+
+    pub fn sets_password(self) -> bool {
+        self != LinkPurpose::EmailChange
+    }
+
+    /// The page (relative to the public URL) this purpose's emailed link opens.
+    pub fn page(self) -> &'static str {
+        if self.sets_password() {
+            "reset-password"
+        } else {
+            "confirm-email"
+        }
+    }
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -47,7 +75,15 @@ mod tests {
     #[test]
     fn purposes_keep_the_spellings_stored_rows_have() {
         let spellings: Vec<_> = LinkPurpose::iter().map(|p| p.to_value()).collect();
-        assert_eq!(spellings, ["forgot_password", "admin_reset", "invitation"]);
+        assert_eq!(
+            spellings,
+            [
+                "forgot_password",
+                "admin_reset",
+                "invitation",
+                "email_change"
+            ]
+        );
         for purpose in LinkPurpose::iter() {
             assert_eq!(
                 LinkPurpose::try_from_value(&purpose.to_value()),

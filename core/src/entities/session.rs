@@ -11,6 +11,9 @@ pub struct Model {
     pub last_seen_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub absolute_expires_at: DateTimeUtc,
+    /// When this session last confirmed its user's password ("Confirm your password"), for
+    /// the admin acts that need it; `None`: never.
+    pub reauthenticated_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

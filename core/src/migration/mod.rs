@@ -7,7 +7,8 @@ mod m20261129_000001_create_schema;
 mod m20261129_000002_admin_user_list;
 mod m20261129_000003_time_zones;
 mod m20261201_000004_drop_session_data;
-mod m20261202_000005_outbox_mints_links;
+mod m20261201_000005_admin_reauth_and_email_change;
+mod m20261202_000006_outbox_mints_links;
 
 pub struct Migrator;
 
@@ -19,7 +20,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_admin_user_list::Migration),
             Box::new(m20261129_000003_time_zones::Migration),
             Box::new(m20261201_000004_drop_session_data::Migration),
-            Box::new(m20261202_000005_outbox_mints_links::Migration),
+            Box::new(m20261201_000005_admin_reauth_and_email_change::Migration),
+            Box::new(m20261202_000006_outbox_mints_links::Migration),
         ]
     }
 }

@@ -44,8 +44,14 @@ pub(crate) async fn mint(
     if minted.rows_affected == 0 {
         return Ok(None);
     }
+    let purpose = reset_token::Entity::find_by_id(link_id)
+        .one(db)
+        .await
+        .context("reading the link's purpose")?
+        .context("the link just minted is gone")?
+        .purpose;
     let mut url = public_url
-        .join("reset-password")
+        .join(purpose.page())
         .context("building the link")?;
     url.query_pairs_mut().append_pair("token", token.expose());
     Ok(Some(url.to_string()))

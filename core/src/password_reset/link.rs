@@ -17,19 +17,40 @@ use crate::{password_policy, preferences};
 
 pub use latch_domain::LinkState;
 
-/// What `token` is good for, without using it (opening a link changes nothing).
+/// What `token` is good for as a password link (Forgot Password, Reset Password, an
+/// invitation), without using it (opening a link changes nothing). An email-change link is
+/// no password link: [`LinkState::Unknown`] here.
 pub async fn link_state(
     db: &impl ConnectionTrait,
     token: &SecretToken,
     now: DateTime<Utc>,
 ) -> anyhow::Result<LinkState> {
-    let key = token.storage_key();
-    let row = reset_token::Entity::find()
-        .filter(reset_token::Column::TokenHash.eq(key.as_str()))
+    let row = link_row(db, token, &LinkPurpose::SETS_PASSWORD).await?;
+    Ok(state_of(row.as_ref(), token, now))
+}
+
+/// The stored link of `token`, if it was sent for one of `purposes`.
+pub(crate) async fn link_row(
+    db: &impl ConnectionTrait,
+    token: &SecretToken,
+    purposes: &[LinkPurpose],
+) -> anyhow::Result<Option<reset_token::Model>> {
+    reset_token::Entity::find()
+        .filter(reset_token::Column::TokenHash.eq(token.storage_key()))
+        .filter(reset_token::Column::Purpose.is_in(purposes.iter().copied()))
         .one(db)
         .await
-        .context("looking up the reset link")?;
-    Ok(match row {
+        .context("looking up the link")
+}
+
+/// What the stored `row` of `token` is good for at `now`.
+pub(crate) fn state_of(
+    row: Option<&reset_token::Model>,
+    token: &SecretToken,
+    now: DateTime<Utc>,
+) -> LinkState {
+    let key = token.storage_key();
+    match row {
         // The database found it by hash; compare again without early exit all the same.
         Some(row) if !constant_time_eq(row.token_hash.as_bytes(), key.as_bytes()) => {
             LinkState::Unknown
@@ -39,7 +60,7 @@ pub async fn link_state(
         Some(row) if row.expires_at <= now => LinkState::Expired,
         Some(_) => LinkState::Valid,
         None => LinkState::Unknown,
-    })
+    }
 }
 
 /// The user a link would reset, while the link is valid: for the policy's personal checks and
@@ -69,12 +90,7 @@ pub async fn valid_link(
     if link_state(db, token, now).await? != LinkState::Valid {
         return Ok(None);
     }
-    let Some(row) = reset_token::Entity::find()
-        .filter(reset_token::Column::TokenHash.eq(token.storage_key()))
-        .one(db)
-        .await
-        .context("looking up the reset link")?
-    else {
+    let Some(row) = link_row(db, token, &LinkPurpose::SETS_PASSWORD).await? else {
         return Ok(None);
     };
     let owner = user::Entity::find_by_id(row.user_id)
@@ -148,11 +164,16 @@ pub(crate) struct NewLink {
     /// The admin who sent it; `None` when the user asked themself or the operator sent it.
     pub created_by: Option<Uuid>,
     pub valid_for: Duration,
+    /// The address an email-change link confirms (`None` for every other link).
+    pub new_email: Option<String>,
 }
 
-/// Makes a new link the user's one valid link (older ones are voided) and returns its id, for
-/// the mail that carries it (`MailTemplate`'s `link_id`). Every link goes to the same page,
-/// whatever its purpose.
+/// Makes a new link the user's one valid link of its kind (older ones are voided) and returns
+/// its id, for the mail that carries it (`MailTemplate`'s `link_id`). Password links (Forgot
+/// Password, Reset Password, invitations) replace one another and go to the reset page; an
+/// email-change link replaces only an earlier email change, and goes to the page that confirms
+/// it (a pending change must not kill a reset link the user is about to use, nor the other way
+/// round): see [`LinkPurpose::page`].
 ///
 /// No token exists yet: the outbox mints one each time it sends the mail, so the database
 /// never holds a working link at rest (see `outbox::link_token`). Until then the row holds a
@@ -167,8 +188,22 @@ pub(crate) async fn issue_link(
         purpose,
         created_by,
         valid_for,
+        new_email,
     } = link;
-    revoke_tokens(db, user_id, now).await?;
+    let family: &[LinkPurpose] = if purpose.sets_password() {
+        &LinkPurpose::SETS_PASSWORD
+    } else {
+        &[LinkPurpose::EmailChange]
+    };
+    reset_token::Entity::update_many()
+        .col_expr(reset_token::Column::RevokedAt, Expr::value(now))
+        .filter(reset_token::Column::UserId.eq(user_id))
+        .filter(reset_token::Column::Purpose.is_in(family.iter().copied()))
+        .filter(reset_token::Column::UsedAt.is_null())
+        .filter(reset_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .context("voiding older links")?;
     let id = Uuid::new_v4();
     reset_token::ActiveModel {
         id: Set(id),
@@ -180,6 +215,7 @@ pub(crate) async fn issue_link(
         expires_at: Set(now + valid_for),
         used_at: Set(None),
         revoked_at: Set(None),
+        new_email: Set(new_email),
     }
     .insert(db)
     .await

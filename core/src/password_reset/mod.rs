@@ -19,7 +19,7 @@ pub use link::{
     LinkPurpose, LinkState, LinkStatus, OpenLink, ValidLink, link_owner, link_state, link_status,
     revoke_tokens, valid_link,
 };
-pub(crate) use link::{NewLink, issue_link};
+pub(crate) use link::{NewLink, issue_link, link_row, state_of};
 
 pub use crate::policies::ResetPolicy;
 
@@ -129,6 +129,7 @@ pub async fn request_reset(
         purpose: LinkPurpose::ForgotPassword,
         created_by: None,
         valid_for: policy.link_valid_for,
+        new_email: None,
     };
     let link_id = issue_link(&txn, link, now).await?;
     let mail = NewMail::for_user(
@@ -197,6 +198,8 @@ pub async fn complete_reset(
     let consumed = reset_token::Entity::update_many()
         .col_expr(reset_token::Column::UsedAt, Expr::value(now))
         .filter(reset_token::Column::TokenHash.eq(token.storage_key()))
+        // An email-change link sets no password, whoever holds it.
+        .filter(reset_token::Column::Purpose.is_in(LinkPurpose::SETS_PASSWORD))
         .filter(reset_token::Column::UsedAt.is_null())
         .filter(reset_token::Column::RevokedAt.is_null())
         .filter(reset_token::Column::ExpiresAt.gt(now))

@@ -27,6 +27,7 @@ async fn link(db: &DatabaseConnection, user_id: Uuid, at: DateTime<Utc>, used: b
         expires_at: Set(at + Duration::minutes(30)),
         used_at: Set(used.then_some(at + Duration::minutes(1))),
         revoked_at: Set(None),
+        new_email: Set(None),
     }
     .insert(db)
     .await

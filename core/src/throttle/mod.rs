@@ -105,6 +105,16 @@ impl ThrottleKey {
         Self(format!("admin_reset:user:{user_id}"))
     }
 
+    /// Invitations and email changes (mail to addresses new to Latch) by one admin.
+    pub fn new_addresses_by_admin(admin_id: Uuid) -> Self {
+        Self(format!("new_address:admin:{admin_id}"))
+    }
+
+    /// Invitations and email changes by all the admins of one company.
+    pub fn new_addresses_in_company(company_id: Uuid) -> Self {
+        Self(format!("new_address:company:{company_id}"))
+    }
+
     /// The stored spelling.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -314,6 +324,8 @@ mod tests {
             ThrottleKey::existing_password(id),
             ThrottleKey::login_spray(ip),
             ThrottleKey::login_everywhere(),
+            ThrottleKey::new_addresses_by_admin(id),
+            ThrottleKey::new_addresses_in_company(id),
         ];
         let spellings: Vec<_> = keys.iter().map(ThrottleKey::as_str).collect();
         assert_eq!(
@@ -328,6 +340,8 @@ mod tests {
                 "password_check:user:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
                 "login:spray:2001:db8::/64",
                 "login:everywhere",
+                "new_address:admin:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
+                "new_address:company:7b0b8a5e-2d1c-4f3a-9e6b-5c4d3e2f1a0b",
             ]
         );
     }

@@ -12,14 +12,19 @@ use crate::state::AppState;
 /// Opening an emailed reset link (`/reset-password?token=…`) only moves the token into a
 /// short-lived cookie and redirects to `/reset-password`: the token leaves the address bar and
 /// history, and nothing is used up by merely opening the link (mail scanners open links).
+/// An email-change link (`/confirm-email?token=…`) goes the same way to `/confirm-email`;
+/// each page accepts only its own kind of link.
 pub async fn move_reset_token_out_of_url(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let is_reset_link =
-        request.method() == Method::GET && request.uri().path() == "/reset-password";
-    let token = is_reset_link
+    let page = match request.uri().path() {
+        "/reset-password" => "/reset-password",
+        "/confirm-email" => "/confirm-email",
+        _ => return next.run(request).await,
+    };
+    let token = (request.method() == Method::GET)
         .then(|| request.uri().query())
         .flatten()
         .and_then(|query| {
@@ -36,7 +41,7 @@ pub async fn move_reset_token_out_of_url(
     let token = SecretToken::from_presented(&token);
     let value = token.as_ref().map_or("invalid", |token| token.expose());
     let cookie = reset_cookie(value, state.services.is_https());
-    let mut response = Redirect::to("/reset-password").into_response();
+    let mut response = Redirect::to(page).into_response();
     if let Ok(value) = header::HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

@@ -514,7 +514,7 @@ async fn deactivation_ends_sessions_and_blocks_login_and_reset_mail() {
 async fn the_last_admin_cannot_deactivate_or_demote_themself() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;
-    let cookie = app.cookie_for(&admin).await;
+    let cookie = app.reauthenticated_cookie(&admin).await;
     let admin_id = app.user_id(&admin.username).await;
 
     for (endpoint, field, value) in [
@@ -562,10 +562,10 @@ async fn the_last_admin_cannot_deactivate_or_demote_themself() {
 }
 
 #[tokio::test]
-async fn fixing_an_email_kills_old_links_and_tells_the_old_address() {
+async fn fixing_an_email_kills_old_links_once_confirmed_and_tells_the_old_address() {
     let app = spawn_app().await;
-    let (admin, member, stranger) = two_companies(&app).await;
-    let cookie = app.cookie_for(&admin).await;
+    let (admin, member, _) = two_companies(&app).await;
+    let cookie = app.reauthenticated_cookie(&admin).await;
     let member_id = app.user_id(&member.username).await;
     app.admin_post(
         &cookie,
@@ -573,51 +573,68 @@ async fn fixing_an_email_kills_old_links_and_tells_the_old_address() {
         &[("user_id", &member_id), ("return_to", "/settings")],
     )
     .await;
+    let change = |email: &str| {
+        let form = [
+            ("user_id", member_id.clone()),
+            ("email", email.to_owned()),
+            ("return_to", format!("/settings/users/{member_id}")),
+        ];
+        let request = app
+            .client
+            .post(format!("{}/api/admin/change_email", app.address))
+            .header("cookie", &cookie)
+            .form(&form);
+        async move { request.send().await.unwrap() }
+    };
 
-    let taken = app
-        .admin_post(
-            &cookie,
-            "change_email",
-            &[
-                ("user_id", &member_id),
-                ("email", &stranger.email),
-                ("return_to", "/settings"),
-            ],
-        )
-        .await;
-    assert_eq!(taken.status(), 409);
-    let bad = app
-        .admin_post(
-            &cookie,
-            "change_email",
-            &[
-                ("user_id", &member_id),
-                ("email", "not an email"),
-                ("return_to", "/settings"),
-            ],
-        )
-        .await;
-    assert_eq!(bad.status(), 422);
+    // An address of the admin's own company is taken, and says so.
+    assert_eq!(change(&admin.email).await.status(), 409);
+    assert_eq!(change("not an email").await.status(), 422);
 
-    let changed = app
-        .admin_post(
-            &cookie,
-            "change_email",
-            &[
-                ("user_id", &member_id),
-                ("email", "budi.new@example.co.id"),
-                ("return_to", &format!("/settings/users/{member_id}")),
-            ],
-        )
+    let requested = change("budi.new@example.co.id").await;
+    assert_eq!(requested.status(), 200);
+    assert!(
+        reset_token::Entity::find()
+            .filter(reset_token::Column::Purpose.eq(LinkPurpose::AdminReset))
+            .all(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.revoked_at.is_none()),
+        "nothing changes before the new address confirms"
+    );
+    let mails = app.smtp.wait_for(3, Duration::from_secs(10)).await;
+    let confirmation = mails
+        .iter()
+        .find(|m| m.to == ["budi.new@example.co.id".to_owned()])
+        .expect("a confirmation to the new address");
+    let body = unfolded(&confirmation.data);
+    let start = body.find("/confirm-email?token=").unwrap();
+    let path: String = body[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
+        .collect();
+    let opened = app.get(&path).await;
+    let link_cookie = opened.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let confirmed = app
+        .post_form("/api/confirm_email", &[], &[("cookie", &link_cookie)])
         .await;
-    assert_eq!(changed.status(), 200);
+    assert_eq!(confirmed.status(), 200);
+
     assert!(
         reset_token::Entity::find()
             .all(&app.db)
             .await
             .unwrap()
             .iter()
-            .all(|t| t.revoked_at.is_some())
+            .all(|t| t.revoked_at.is_some() || t.used_at.is_some()),
+        "older links die"
     );
     let notice = app.mails_to("email_changed").await;
     assert_eq!(notice.len(), 1);
@@ -696,7 +713,7 @@ async fn a_failed_delivery_shows_its_reason_in_the_list_and_can_be_fixed() {
     accounts::add_user(&app.db, bouncing, None, chrono::Utc::now())
         .await
         .unwrap();
-    let cookie = app.cookie_for(&admin).await;
+    let cookie = app.reauthenticated_cookie(&admin).await;
     let eko_id = app.user_id("eko").await;
 
     app.admin_post(
@@ -722,23 +739,19 @@ async fn a_failed_delivery_shows_its_reason_in_the_list_and_can_be_fixed() {
     assert!(row.contains("550"), "the server's reason is shown: {row}");
     assert!(row.contains("Check the address"), "and what to do: {row}");
 
-    // Correct the address and send again: the new mail is delivered.
-    app.admin_post(
-        &cookie,
-        "change_email",
-        &[
-            ("user_id", &eko_id),
-            ("email", "eko@example.co.id"),
-            ("return_to", "/settings"),
-        ],
-    )
-    .await;
-    app.admin_post(
-        &cookie,
-        "reset_password",
-        &[("user_id", &eko_id), ("return_to", "/settings")],
-    )
-    .await;
+    // Correct the address: the confirmation link to the new one is delivered.
+    let corrected = app
+        .admin_post(
+            &cookie,
+            "change_email",
+            &[
+                ("user_id", &eko_id),
+                ("email", "eko@example.co.id"),
+                ("return_to", "/settings"),
+            ],
+        )
+        .await;
+    assert_eq!(corrected.status(), 200);
     let mails = app.smtp.wait_for(1, Duration::from_secs(10)).await;
     assert!(
         mails
@@ -790,7 +803,10 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
         .create_user_in("PT Maju Jaya", "dewi", Role::Admin)
         .await;
     let (adi_id, dewi_id) = (app.user_id("adi").await, app.user_id("dewi").await);
-    let cookies = [app.cookie_for(&adi).await, app.cookie_for(&dewi).await];
+    let cookies = [
+        app.reauthenticated_cookie(&adi).await,
+        app.reauthenticated_cookie(&dewi).await,
+    ];
     let demote = |cookie: &str, target: &str| {
         app.client
             .post(format!("{}/api/admin/set_role", app.address))

@@ -419,3 +419,48 @@ async fn serve_refuses_plain_http_or_the_dev_mailbox_on_an_address_others_reach(
         assert!(stderr(&output).contains(variable), "{}", stderr(&output));
     }
 }
+
+#[tokio::test]
+async fn the_operator_changes_any_address_at_once_even_an_admins() {
+    use latch_core::entities::{outbox_message, user};
+    use sea_orm::{Database, EntityTrait};
+
+    let database = TestDatabase::create().await;
+    let latch = Latch {
+        database: &database,
+    };
+    assert!(
+        latch
+            .run(&["company", "add", "PT Maju"], "")
+            .status
+            .success()
+    );
+    let added = latch.run(ADD_ANA, "plum tractor whistle\n");
+    assert!(added.status.success(), "{}", stderr(&added));
+
+    let changed = latch.run(&["user", "email", "ana", "ana.baru@example.co.id"], "");
+    assert!(changed.status.success(), "{}", stderr(&changed));
+    assert!(
+        stdout(&changed).contains("ana.baru@example.co.id"),
+        "{}",
+        stdout(&changed)
+    );
+    let bad = latch.run(&["user", "email", "ana", "not an address"], "");
+    assert_eq!(bad.status.code(), Some(1));
+
+    let db = Database::connect(database.url()).await.unwrap();
+    let ana = user::Entity::find().one(&db).await.unwrap().unwrap();
+    assert_eq!(ana.email, "ana.baru@example.co.id", "an admin's, at once");
+    let told: Vec<_> = outbox_message::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.template, m.recipient))
+        .collect();
+    assert_eq!(
+        told,
+        [("email_changed".to_owned(), "ana@example.co.id".to_owned())],
+        "the old address is told"
+    );
+}

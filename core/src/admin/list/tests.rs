@@ -51,6 +51,7 @@ async fn company_of(members: usize) -> (DatabaseConnection, Admin) {
     let session = SessionUser {
         user: admin,
         session_key: String::new(),
+        reauthenticated_at: None,
     };
     (db, Admin::from_session(&session).unwrap())
 }

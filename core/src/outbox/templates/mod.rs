@@ -44,8 +44,22 @@ pub enum MailTemplate {
         #[serde(default)]
         expires_at: Option<DateTime<Utc>>,
     },
-    /// To the old address, when an admin changes a user's email address.
+    /// To the old address, when a user's email address changed.
     EmailChanged {
+        username: String,
+        new_address: String,
+    },
+    /// To the new address of an admin's email change: the link that makes it take effect.
+    EmailChangeConfirm {
+        username: String,
+        new_address: String,
+        link_id: Uuid,
+        valid_hours: i64,
+        #[serde(default)]
+        expires_at: Option<DateTime<Utc>>,
+    },
+    /// To the current address, when an admin asked for the account's address to change.
+    EmailChangeRequested {
         username: String,
         new_address: String,
     },
@@ -59,6 +73,8 @@ impl MailTemplate {
             MailTemplate::AdminReset { .. } => "admin_reset",
             MailTemplate::Invitation { .. } => "invitation",
             MailTemplate::EmailChanged { .. } => "email_changed",
+            MailTemplate::EmailChangeConfirm { .. } => "email_change_confirm",
+            MailTemplate::EmailChangeRequested { .. } => "email_change_requested",
         }
     }
 
@@ -67,8 +83,11 @@ impl MailTemplate {
         match self {
             MailTemplate::PasswordReset { link_id, .. }
             | MailTemplate::AdminReset { link_id, .. }
-            | MailTemplate::Invitation { link_id, .. } => Some(*link_id),
-            MailTemplate::PasswordChanged { .. } | MailTemplate::EmailChanged { .. } => None,
+            | MailTemplate::Invitation { link_id, .. }
+            | MailTemplate::EmailChangeConfirm { link_id, .. } => Some(*link_id),
+            MailTemplate::PasswordChanged { .. }
+            | MailTemplate::EmailChanged { .. }
+            | MailTemplate::EmailChangeRequested { .. } => None,
         }
     }
 
@@ -91,8 +110,15 @@ impl MailTemplate {
                 expires_at,
                 valid_hours,
                 ..
+            }
+            | MailTemplate::EmailChangeConfirm {
+                expires_at,
+                valid_hours,
+                ..
             } => (expires_at, Duration::hours(*valid_hours)),
-            MailTemplate::PasswordChanged { .. } | MailTemplate::EmailChanged { .. } => {
+            MailTemplate::PasswordChanged { .. }
+            | MailTemplate::EmailChanged { .. }
+            | MailTemplate::EmailChangeRequested { .. } => {
                 return None;
             }
         };
@@ -215,6 +241,30 @@ pub fn render(
             None,
             String::new(),
             t.changed_mail_not_you,
+        ),
+        MailTemplate::EmailChangeConfirm {
+            username,
+            new_address,
+            valid_hours,
+            ..
+        } => (
+            t.email_change_confirm_mail_subject,
+            (t.email_change_confirm_mail_intro)(username, new_address),
+            t.confirm_email_button,
+            link,
+            (t.link_validity_hours)(*valid_hours, &until),
+            t.email_change_confirm_mail_not_you,
+        ),
+        MailTemplate::EmailChangeRequested {
+            username,
+            new_address,
+        } => (
+            t.email_change_requested_mail_subject,
+            (t.email_change_requested_mail_intro)(username, new_address),
+            "",
+            None,
+            String::new(),
+            t.email_change_requested_mail_not_you,
         ),
     };
     let values = context! {

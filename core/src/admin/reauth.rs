@@ -1,0 +1,82 @@
+//! "Confirm your password": an admin proves again to be the one at the keyboard before an act
+//! that could hand an account to someone else (a user's email address, a role). The proof is
+//! stored with the session on the server (`sessions.reauthenticated_at`) and lasts
+//! [`AdminPolicy::reauth_valid_for`]; a stolen cookie alone therefore changes no address.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use latch_domain::{AuditKind, AuditOutcome, CandidatePassword};
+
+use super::{Admin, AdminError};
+use crate::audit::{self, AuditEvent};
+use crate::services::Services;
+use crate::sessions;
+use crate::throttle::{self, ThrottleKey};
+
+/// Checks `password` against the admin's own and, when it matches, marks their session as
+/// freshly confirmed. The check is Account Settings': counted before its hash by the user's
+/// password-check counter and the client's (so this form is no better for guessing than the
+/// login page), audited whatever the outcome.
+pub async fn reauthenticate(
+    services: &Services,
+    admin: &Admin,
+    password: &str,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let (db, hasher, login_policy) = (&services.db, &services.hasher, &services.login_policy);
+    let user = admin.user();
+    // The signed-in user's own password-check counter (the one Account Settings uses), so
+    // strangers failing at the login page cannot block it, and the client's.
+    let account_key = ThrottleKey::existing_password(user.id);
+    let client_key = client_ip.map(ThrottleKey::login_client);
+    let counters: Vec<_> = std::iter::once((account_key.clone(), login_policy.per_identifier))
+        .chain(client_key.clone().map(|key| (key, login_policy.per_client)))
+        .collect();
+    let audit = |outcome| AuditEvent {
+        company_id: Some(user.company_id),
+        actor_user_id: Some(user.id),
+        target_user_id: Some(user.id),
+        kind: AuditKind::AdminReauthenticated,
+        outcome,
+        client_ip: client_ip.map(|ip| ip.to_string()),
+        details: None,
+    };
+
+    let reserved = throttle::reserve_all(db, &counters, now).await?;
+    if let Err(retry_at) = reserved {
+        audit::record(db, audit(AuditOutcome::Throttled), now).await?;
+        return Err(AdminError::ReauthThrottled { retry_at });
+    }
+    let matched = match CandidatePassword::parse(password) {
+        Ok(candidate) => match hasher
+            .verify(&candidate, user.password_hash.as_deref())
+            .await
+        {
+            Ok(verification) => verification.matched,
+            Err(unchecked) => {
+                // Not a wrong guess: the server could not check it.
+                throttle::refund_all(db, &counters, now).await?;
+                return Err(unchecked.into());
+            }
+        },
+        // Longer than any password can be.
+        Err(_) => false,
+    };
+    if !matched {
+        // Already counted by the reservation.
+        audit::record(db, audit(AuditOutcome::Failed), now).await?;
+        tracing::info!(user_id = %user.id, "admin password confirmation refused");
+        return Err(AdminError::WrongPassword);
+    }
+    if !sessions::mark_reauthenticated(db, &admin.1.key, now).await? {
+        return Err(AdminError::SessionEnded);
+    }
+    throttle::clear(db, &account_key).await?;
+    if let Some(key) = &client_key {
+        throttle::refund(db, key, login_policy.per_client, now).await?;
+    }
+    audit::record(db, audit(AuditOutcome::Succeeded), now).await?;
+    Ok(())
+}
