@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod entities;
+pub mod forward_auth;
 pub mod known_device;
 pub mod mail;
 pub mod metrics;

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod client_ip;
 pub mod commands;
 pub mod database;
+pub mod forward_auth;
 pub mod middleware;
 pub mod operations;
 pub mod settings;

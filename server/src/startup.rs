@@ -22,7 +22,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::settings::Settings;
 use crate::state::AppState;
-use crate::{database, middleware, operations};
+use crate::{database, forward_auth, middleware, operations};
 
 /// Largest request body accepted. Forms here carry a few short fields; a 1 MB "password" is
 /// refused before anything reads it, let alone hashes it.
@@ -176,6 +176,7 @@ fn router(state: AppState) -> Router {
         .route("/health", get(operations::health))
         .route("/ready", get(operations::ready))
         .route("/metrics", get(operations::metrics))
+        .route("/auth/verify", get(forward_auth::verify))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || {
             shell(shell_options.clone())
         })

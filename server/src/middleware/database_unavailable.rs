@@ -17,7 +17,7 @@ const PAGE_POLICY: &str =
     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The database is unreachable: say so in plain words, and that it is worth trying again.
-pub(super) fn database_unavailable(headers: &HeaderMap) -> Response {
+pub(crate) fn database_unavailable(headers: &HeaderMap) -> Response {
     let locale = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())

@@ -22,9 +22,14 @@ fn needs_session(path: &str) -> bool {
     path == "/" || path == "/settings" || path.starts_with("/settings/")
 }
 
-/// Static files and the operations endpoints need neither a session lookup nor a client address.
+/// Static files and the operations endpoints need neither a session lookup nor a client
+/// address; `/auth/verify` reads the session itself (and nothing else).
 fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/health" | "/ready" | "/metrics")
+    path.starts_with("/pkg/")
+        || matches!(
+            path,
+            "/favicon.svg" | "/health" | "/ready" | "/metrics" | "/auth/verify"
+        )
 }
 
 /// Resolves the client address and session once per request and hands them to the app.

@@ -13,6 +13,7 @@ mod security_headers;
 mod time_limit;
 
 pub use cross_origin::refuse_cross_origin;
+pub(crate) use database_unavailable::database_unavailable;
 pub use identify::identify;
 pub use plain_form_posts::plain_form_posts;
 pub use reset_link::move_reset_token_out_of_url;

@@ -1,0 +1,71 @@
+//! Who is signed in, for the reverse proxy in front of the CRM (forward authentication): a
+//! session cookie's user and company, as the CRM will receive them. No page is rendered and
+//! nothing is cached: a session ended anywhere (logout, deactivation, a reset) is refused on
+//! the very next request.
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use latch_domain::Role;
+use latch_i18n::Locale;
+use sea_orm::{ConnectionTrait, EntityTrait};
+use uuid::Uuid;
+
+use crate::entities::company;
+use crate::preferences;
+use crate::secret_token::SecretToken;
+use crate::sessions::{self, SessionLifetime};
+use crate::time_zone::TimeZone;
+
+/// The signed-in user, in the words the CRM is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub user_id: Uuid,
+    pub username: String,
+    pub email: String,
+    pub name: String,
+    pub company_id: Uuid,
+    pub company: String,
+    pub role: Role,
+    /// The user's language, else their company's.
+    pub locale: Locale,
+    /// The user's time zone, else their company's.
+    pub time_zone: TimeZone,
+}
+
+/// The identity behind a session token, if the session is live and its user active. Like a
+/// Latch page, it pushes the session's idle deadline forward. Two primary-key reads: the
+/// session with its user (as every page does), then the company.
+pub async fn verify(
+    db: &impl ConnectionTrait,
+    token: &SecretToken,
+    lifetime: SessionLifetime,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<Identity>> {
+    let Some(session) = sessions::authenticate(db, token, lifetime, now).await? else {
+        return Ok(None);
+    };
+    let user = session.user;
+    let Some(company) = company::Entity::find_by_id(user.company_id)
+        .one(db)
+        .await
+        .context("reading the user's company")?
+    else {
+        return Ok(None);
+    };
+    let (locale, time_zone) = preferences::saved(&user);
+    Ok(Some(Identity {
+        user_id: user.id,
+        username: user.username,
+        email: user.email,
+        name: user.display_name,
+        company_id: company.id,
+        role: user.role,
+        locale: locale
+            .or_else(|| Locale::from_tag(&company.default_locale))
+            .unwrap_or_default(),
+        time_zone: time_zone
+            .or_else(|| TimeZone::from_stored(Some(&company.default_time_zone)))
+            .unwrap_or(TimeZone::UTC),
+        company: company.name,
+    }))
+}
