@@ -10,7 +10,7 @@ use latch_i18n::Locale;
 use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
-use crate::entities::company;
+use crate::entities::{company, session, user};
 use crate::preferences;
 use crate::secret_token::SecretToken;
 use crate::sessions::{self, SessionLifetime};
@@ -33,25 +33,27 @@ pub struct Identity {
 }
 
 /// The identity behind a session token, if the session is live and its user active. Like a
-/// Latch page, it pushes the session's idle deadline forward. Two primary-key reads: the
-/// session with its user (as every page does), then the company.
+/// Latch page, it pushes the session's idle deadline forward. One query: the session by its
+/// primary key, joined to its user and their company.
 pub async fn verify(
     db: &impl ConnectionTrait,
     token: &SecretToken,
     lifetime: SessionLifetime,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Identity>> {
-    let Some(session) = sessions::authenticate(db, token, lifetime, now).await? else {
+    let found = session::Entity::find_by_id(token.storage_key())
+        .find_also_related(user::Entity)
+        .and_also_related(company::Entity)
+        .one(db)
+        .await
+        .context("looking up the session, its user and company")?;
+    let Some((session, Some(user), Some(company))) = found else {
+        return Ok(None);
+    };
+    let Some(session) = sessions::admit(db, session, user, lifetime, now).await? else {
         return Ok(None);
     };
     let user = session.user;
-    let Some(company) = company::Entity::find_by_id(user.company_id)
-        .one(db)
-        .await
-        .context("reading the user's company")?
-    else {
-        return Ok(None);
-    };
     let (locale, time_zone) = preferences::saved(&user);
     Ok(Some(Identity {
         user_id: user.id,

@@ -82,6 +82,19 @@ pub async fn authenticate(
     else {
         return Ok(None);
     };
+    admit(db, session, user, lifetime, now).await
+}
+
+/// A session row and its user as found by the caller's query: the active user if the
+/// session is live (its idle deadline pushed forward), else `None` and the row deleted.
+pub(crate) async fn admit(
+    db: &impl ConnectionTrait,
+    session: session::Model,
+    user: user::Model,
+    lifetime: SessionLifetime,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<SessionUser>> {
+    let key = session.id.clone();
     if session.expires_at <= now || session.absolute_expires_at <= now || !user.active {
         end(db, &key).await?;
         return Ok(None);
