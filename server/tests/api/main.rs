@@ -23,5 +23,6 @@ mod outbox;
 mod pages;
 mod password_reset;
 mod resilience;
+mod return_to_app;
 mod schema;
 mod time_zones;
