@@ -16,7 +16,9 @@ pub(crate) fn Page(children: Children) -> impl IntoView {
             {t.skip_to_content}
         </a>
         <header class="topbar">
-            <a class="brand" href=paths::HOME>
+            // A full page load: the server sends a signed-in user on to the app when one is
+            // configured (`LATCH_APP_URL`), which the browser-side router cannot know.
+            <a class="brand" href=paths::HOME rel="external">
                 {t.app_name}
             </a>
             <Suspense>

@@ -21,6 +21,7 @@ pub mod policies;
 pub mod preferences;
 pub mod profile;
 pub mod prune;
+pub mod return_targets;
 pub mod secret_token;
 pub mod server_key;
 pub mod services;

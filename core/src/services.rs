@@ -6,6 +6,7 @@ use crate::metrics::Metrics;
 use crate::password_hash::Hasher;
 use crate::password_policy::PolicyChecks;
 use crate::policies::{AdminPolicy, LoginPolicy, ResetPolicy};
+use crate::return_targets::ReturnTargets;
 use crate::server_key::ServerKey;
 
 /// Handles and settings shared by every request (cheap to clone: each field is a handle or a
@@ -25,6 +26,8 @@ pub struct Services {
     pub metrics: Metrics,
     /// Signs the known-device cookies (kept outside the database).
     pub server_key: ServerKey,
+    /// Where signed-in users go back to (the CRM) and which origins a login's `next` may name.
+    pub return_targets: ReturnTargets,
 }
 
 impl Services {
@@ -49,6 +52,7 @@ impl Services {
             public_url: url::Url::parse("https://latch.example").expect("a URL"),
             metrics: Metrics::default(),
             server_key: ServerKey::generate().expect("a key"),
+            return_targets: ReturnTargets::default(),
         }
     }
 }

@@ -19,7 +19,8 @@ pub struct UserSummary {
     pub locale: Option<latch_i18n::Locale>,
 }
 
-/// Logs in with a username or email and a password, then goes to `next` (a local path).
+/// Logs in with a username or email and a password, then goes to `next` (a local path, or a URL
+/// on the app's or another allowed origin), else home (the app when `LATCH_APP_URL` is set).
 #[server(name = LogIn, prefix = "/api", endpoint = "login")]
 pub async fn log_in(
     identifier: String,
@@ -27,7 +28,7 @@ pub async fn log_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     let call = Call::begin()?;
-    let next = latch_domain::local_path_or_home(next.as_deref());
+    let next = call.services.return_targets.after_login(next.as_deref());
     let attempt = auth::LoginAttempt {
         identifier: &identifier,
         password: &password,
@@ -40,7 +41,7 @@ pub async fn log_in(
         Ok(logged_in) => {
             call.set_session_cookie(&logged_in.session_token);
             call.set_device_cookie(&logged_in.device_cookie);
-            Ok(next.to_owned())
+            Ok(next)
         }
         Err(err) => Err(AppError::from(err).for_identifier(identifier)),
     };

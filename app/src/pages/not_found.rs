@@ -18,7 +18,7 @@ pub(crate) fn NotFound() -> impl IntoView {
             <h1>{t.not_found_title}</h1>
             <p>{t.not_found_body}</p>
             <p>
-                <a href=paths::HOME>{t.back_home}</a>
+                <a href=paths::HOME rel="external">{t.back_home}</a>
             </p>
         </section>
     }

@@ -79,8 +79,17 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         };
         return Redirect::to(&target).into_response();
     }
-    if is_page_view && session.is_some() && path == "/login" {
-        return Redirect::to("/").into_response();
+    if is_page_view && session.is_some() {
+        let targets = &state.services.return_targets;
+        // Already signed in: the login page sends on at once, as a login would.
+        if path == "/login" {
+            return Redirect::to(&targets.after_login(next_in(request.uri()).as_deref()))
+                .into_response();
+        }
+        // With an app configured, the app is the signed-in user's home, not Latch's welcome.
+        if let ("/", Some(app_url)) = (path.as_str(), targets.app_url()) {
+            return Redirect::to(app_url).into_response();
+        }
     }
 
     let reader = match choose_reader(&state, request.headers(), session.as_ref()).await {
@@ -97,6 +106,13 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         time_zone: reader.time_zone,
     });
     next.run(request).await
+}
+
+/// The `next` query value of `uri`, decoded.
+fn next_in(uri: &axum::http::Uri) -> Option<String> {
+    url::form_urlencoded::parse(uri.query()?.as_bytes())
+        .find(|(key, _)| key == "next")
+        .map(|(_, value)| value.into_owned())
 }
 
 /// The language: the user's saved one, else the browser's preference (`Accept-Language`),

@@ -11,7 +11,7 @@ use secrecy::SecretString;
 use url::Url;
 
 pub use server_key::{DEFAULT_KEY_FILE, KeySource};
-use variables::{KeyText, PreviousKeys, TrustedProxies, Variables};
+use variables::{KeyText, PreviousKeys, ReturnOrigins, TrustedProxies, Variables};
 
 mod server_key;
 mod serving;
@@ -28,6 +28,8 @@ pub struct Settings {
     pub database_url: SecretString,
     /// Base of every link in an email. Never derived from a request's Host header.
     pub public_url: Url,
+    /// The CRM signed-in users go back to, and the origins a login's `next` may name.
+    pub return_targets: latch_core::return_targets::ReturnTargets,
     pub mail: MailSettings,
     /// Reverse proxies whose `X-Forwarded-For` is believed. Empty: the socket address is the
     /// client.
@@ -132,6 +134,13 @@ impl Settings {
         Ok(Settings {
             database_url: SecretString::from(variables.database_url),
             public_url: variables.public_url,
+            return_targets: latch_core::return_targets::ReturnTargets::new(
+                variables.app_url,
+                variables
+                    .allowed_return_origins
+                    .map(|ReturnOrigins(origins)| origins)
+                    .unwrap_or_default(),
+            ),
             mail: MailSettings {
                 smtp_url: variables.smtp_url.map(SecretString::from),
                 from: variables.mail_from,
@@ -288,6 +297,11 @@ mod tests {
             ("LATCH_OUTBOX_LEASE_SECONDS", "0"),
             ("LATCH_LOG_FORMAT", "xml"),
             ("LATCH_METRICS_TOKEN", "short"),
+            ("LATCH_APP_URL", "crm.example.com"),
+            ("LATCH_APP_URL", "javascript:alert(1)"),
+            ("LATCH_APP_URL", "https://crm.example.com/?x=1"),
+            ("LATCH_ALLOWED_RETURN_ORIGINS", "https://a.example, reports"),
+            ("LATCH_ALLOWED_RETURN_ORIGINS", "https://a.example/path"),
         ];
         for (variable, value) in cases {
             let err = parse(&[(variable, value)]).unwrap_err();
@@ -327,6 +341,32 @@ mod tests {
             vec!["10.0.0.5".parse::<IpAddr>().unwrap()]
         );
         assert_eq!(settings.outbox_lease, chrono::Duration::seconds(30));
+    }
+
+    #[test]
+    fn the_app_url_and_return_origins_are_read() {
+        let settings = parse(&[
+            ("LATCH_APP_URL", "https://crm.example.com"),
+            (
+                "LATCH_ALLOWED_RETURN_ORIGINS",
+                "https://reports.example.com, http://localhost:8080/",
+            ),
+        ])
+        .unwrap();
+        let targets = &settings.return_targets;
+        assert_eq!(targets.app_url(), Some("https://crm.example.com/"));
+        for next in [
+            "https://crm.example.com/deals/7",
+            "https://reports.example.com/q3",
+            "http://localhost:8080/x",
+        ] {
+            assert_eq!(targets.after_login(Some(next)), next);
+        }
+        assert_eq!(
+            targets.after_login(Some("https://evil.example/")),
+            "https://crm.example.com/"
+        );
+        assert_eq!(parse(&[]).unwrap().return_targets.app_url(), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{CommandFactory, FromArgMatches};
 use latch_core::auth::LoginPolicy;
 use latch_core::mail::{self, Mailbox};
+use latch_core::return_targets::{AppUrl, ReturnOrigin};
 use latch_core::server_key::ServerKey;
 use latch_domain::PasswordPolicy;
 use url::Url;
@@ -40,6 +41,10 @@ pub(super) struct Variables {
         value_parser = public_url
     )]
     pub(super) public_url: Url,
+    #[arg(long, env = "LATCH_APP_URL", value_parser = app_url)]
+    pub(super) app_url: Option<AppUrl>,
+    #[arg(long, env = "LATCH_ALLOWED_RETURN_ORIGINS", value_parser = return_origins)]
+    pub(super) allowed_return_origins: Option<ReturnOrigins>,
     #[arg(long, env = "LATCH_SMTP_URL", value_parser = smtp_url)]
     pub(super) smtp_url: Option<String>,
     #[arg(
@@ -219,6 +224,10 @@ fn previous_server_keys(value: &str) -> Result<PreviousKeys, String> {
     Ok(PreviousKeys(keys))
 }
 
+/// `LATCH_ALLOWED_RETURN_ORIGINS`: one value holding a list (a newtype for clap, as below).
+#[derive(Debug, Clone)]
+pub(super) struct ReturnOrigins(pub(super) Vec<ReturnOrigin>);
+
 /// `LATCH_TRUSTED_PROXIES` is one value holding a list; a newtype keeps clap from reading
 /// a `Vec` field as a repeatable flag.
 #[derive(Debug, Clone)]
@@ -316,6 +325,14 @@ fn public_url(value: &str) -> Result<Url, String> {
         return Err("expected a base URL such as https://latch.example.com".to_owned());
     }
     Ok(url)
+}
+
+fn app_url(value: &str) -> Result<AppUrl, String> {
+    AppUrl::parse(value)
+}
+
+fn return_origins(value: &str) -> Result<ReturnOrigins, String> {
+    ReturnOrigin::parse_list(value).map(ReturnOrigins)
 }
 
 fn smtp_url(value: &str) -> Result<String, String> {

@@ -24,5 +24,6 @@ mod outbox;
 mod pages;
 mod password_reset;
 mod resilience;
+mod return_to_app;
 mod schema;
 mod time_zones;

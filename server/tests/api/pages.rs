@@ -36,7 +36,7 @@ async fn unknown_pages_answer_404_with_a_way_back() {
     let html = response.text().await.unwrap();
     assert!(html.contains("Page not found"), "{html}");
     assert!(
-        html.contains(r#"<a href="/">Go to the start page</a>"#),
+        html.contains(r#"<a href="/" rel="external">Go to the start page</a>"#),
         "{html}"
     );
 }
