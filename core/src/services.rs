@@ -26,6 +26,9 @@ pub struct Services {
     pub metrics: Metrics,
     /// Signs the known-device cookies (kept outside the database).
     pub server_key: ServerKey,
+    /// The parent domain the session cookie is shared with (`LATCH_COOKIE_DOMAIN`), so a CRM
+    /// on a sibling subdomain receives it; `None`: Latch's host only.
+    pub session_cookie_domain: Option<String>,
     /// Where signed-in users go back to (the CRM) and which origins a login's `next` may name.
     pub return_targets: ReturnTargets,
 }
@@ -52,6 +55,7 @@ impl Services {
             public_url: url::Url::parse("https://latch.example").expect("a URL"),
             metrics: Metrics::default(),
             server_key: ServerKey::generate().expect("a key"),
+            session_cookie_domain: None,
             return_targets: ReturnTargets::default(),
         }
     }

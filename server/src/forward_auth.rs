@@ -18,7 +18,8 @@ use crate::state::AppState;
 
 pub async fn verify(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let services = &state.services;
-    let token = session_cookie_value(&headers, services.is_https())
+    let domain = services.session_cookie_domain.as_deref();
+    let token = session_cookie_value(&headers, services.is_https(), domain)
         .and_then(|value| SecretToken::from_presented(&value));
     let identity = match token {
         Some(token) => {

@@ -62,6 +62,7 @@ impl Application {
             public_url: settings.public_url.clone(),
             metrics: Metrics::default(),
             server_key: settings.server_key.load()?,
+            session_cookie_domain: settings.cookie_domain.clone(),
             return_targets: settings.return_targets.clone(),
         };
         let state = AppState {

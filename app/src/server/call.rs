@@ -143,11 +143,15 @@ impl Call {
         self.set_cookie(&cookies::session_cookie(
             token.expose(),
             self.services.is_https(),
+            self.services.session_cookie_domain.as_deref(),
         ));
     }
 
     pub fn clear_session_cookie(&self) {
-        self.set_cookie(&cookies::session_cookie_deleted(self.services.is_https()));
+        self.set_cookie(&cookies::session_cookie_deleted(
+            self.services.is_https(),
+            self.services.session_cookie_domain.as_deref(),
+        ));
     }
 
     /// Asks the browser to drop what it cached or stored for this site (after logging out).

@@ -46,7 +46,8 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         .map(|peer| client_ip::resolve(peer, request.headers(), &state.settings.trusted_proxies));
 
     let secure = state.services.is_https();
-    let token = session_cookie_value(request.headers(), secure)
+    let domain = state.services.session_cookie_domain.as_deref();
+    let token = session_cookie_value(request.headers(), secure, domain)
         .and_then(|v| SecretToken::from_presented(&v));
     let session = match token {
         Some(token) => {

@@ -60,6 +60,9 @@ pub struct Settings {
     pub metrics_token: Option<SecretString>,
     /// Serve an address other machines reach without https or real mail (a test setup).
     pub insecure_dev: bool,
+    /// The parent domain the session cookie is shared with, so a CRM on a sibling subdomain
+    /// receives it (`LATCH_COOKIE_DOMAIN`); `None`: Latch's host only.
+    pub cookie_domain: Option<String>,
     /// Where the server key (signing the known-device cookies) comes from.
     pub server_key: KeySource,
     /// Login throttling and the known-device lifetime.
@@ -131,6 +134,16 @@ impl Settings {
         })?;
 
         let login_policy = login_policy(&variables);
+        // The browser would drop a cookie for a domain the page is not on.
+        if let (Some(domain), Some(host)) =
+            (&variables.cookie_domain, variables.public_url.host_str())
+            && !(host == domain || host.ends_with(&format!(".{domain}")))
+        {
+            return Err(SettingsError {
+                variable: "LATCH_COOKIE_DOMAIN".to_owned(),
+                problem: format!("{domain} does not contain LATCH_PUBLIC_URL's host {host}"),
+            });
+        }
         Ok(Settings {
             database_url: SecretString::from(variables.database_url),
             public_url: variables.public_url,
@@ -173,6 +186,7 @@ impl Settings {
                 variables.previous_secret_keys,
             )?,
             login_policy,
+            cookie_domain: variables.cookie_domain,
         })
     }
 }
@@ -307,6 +321,22 @@ mod tests {
             let err = parse(&[(variable, value)]).unwrap_err();
             assert_eq!(err.variable, variable, "{value}: {err}");
         }
+    }
+
+    #[test]
+    fn the_cookie_domain_must_contain_the_public_urls_host() {
+        let shared = parse(&[
+            ("LATCH_PUBLIC_URL", "https://login.example.com"),
+            ("LATCH_COOKIE_DOMAIN", ".Example.com"),
+        ])
+        .unwrap();
+        assert_eq!(shared.cookie_domain.as_deref(), Some("example.com"));
+        let elsewhere = parse(&[
+            ("LATCH_PUBLIC_URL", "https://login.example.com"),
+            ("LATCH_COOKIE_DOMAIN", "ample.com"),
+        ])
+        .unwrap_err();
+        assert_eq!(elsewhere.variable, "LATCH_COOKIE_DOMAIN");
     }
 
     #[test]

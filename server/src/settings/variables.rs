@@ -131,6 +131,8 @@ pub(super) struct Variables {
         value_parser = number(1, 36500)
     )]
     pub(super) audit_retention_days: u64,
+    #[arg(long, env = "LATCH_COOKIE_DOMAIN", value_parser = cookie_domain)]
+    pub(super) cookie_domain: Option<String>,
     #[arg(long, env = "LATCH_SECRET_KEY", value_parser = server_key)]
     pub(super) secret_key: Option<KeyText>,
     #[arg(long, env = "LATCH_SECRET_KEY_FILE")]
@@ -207,6 +209,25 @@ pub(super) struct KeyText(pub(super) secrecy::SecretString);
 /// `LATCH_PREVIOUS_SECRET_KEYS`: keys still accepted, each checked.
 #[derive(Clone)]
 pub(super) struct PreviousKeys(pub(super) Vec<secrecy::SecretString>);
+
+/// A domain name (`example.com`; a leading dot is dropped), lowercased.
+fn cookie_domain(value: &str) -> Result<String, String> {
+    let domain = value.trim().trim_start_matches('.').to_ascii_lowercase();
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if domain.contains('.') && domain.split('.').all(label_ok) {
+        Ok(domain)
+    } else {
+        Err("expected a domain name such as example.com".to_owned())
+    }
+}
 
 fn server_key(value: &str) -> Result<KeyText, String> {
     ServerKey::from_text(value, &[]).map_err(|err| err.to_string())?;

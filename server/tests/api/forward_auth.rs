@@ -154,3 +154,33 @@ async fn crm_traffic_keeps_the_session_alive_like_latch_pages() {
         row.expires_at
     );
 }
+
+#[tokio::test]
+async fn a_crm_on_a_sibling_subdomain_gets_the_session_cookie_through_its_parent_domain() {
+    // Latch at latch.example.test, the CRM at crm.example.test.
+    let app = crate::helpers::spawn_app_with(&[("LATCH_COOKIE_DOMAIN", "example.test")]).await;
+    let ana = app.create_user("ana").await;
+
+    let login = app.log_in(&ana.username, &ana.password).await;
+    let set_cookie = login.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        set_cookie.starts_with("__Secure-latch_session="),
+        "{set_cookie}"
+    );
+    for attribute in ["Domain=example.test", "Secure", "HttpOnly", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{attribute}: {set_cookie}");
+    }
+    let cookie = session_cookie(&login).unwrap();
+    assert_eq!(app.verify(&[("cookie", &cookie)]).await.status(), 200);
+    assert_eq!(app.get_with_cookie("/", Some(&cookie)).await.status(), 200);
+
+    let logout = app
+        .post_form("/api/logout", &[], &[("cookie", &cookie)])
+        .await;
+    let deleted = logout.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        deleted.contains("Domain=example.test") && deleted.contains("Max-Age=0"),
+        "the deletion must name the same domain, or the browser keeps the cookie: {deleted}"
+    );
+    assert_eq!(app.verify(&[("cookie", &cookie)]).await.status(), 401);
+}
