@@ -299,6 +299,40 @@ async fn count_failure_across_accounts(
     Ok(())
 }
 
+/// The counters a signed-in user's check of their own password is reserved on (Account
+/// Settings' Existing password, an admin's "Confirm your password"): the user's own, which
+/// strangers failing at the login page cannot fill, then the client's.
+pub(crate) struct OwnPasswordCheck {
+    pub(crate) counters: Vec<Reservation>,
+}
+
+impl OwnPasswordCheck {
+    pub(crate) fn new(
+        policy: &LoginPolicy,
+        user_id: uuid::Uuid,
+        client_ip: Option<IpAddr>,
+    ) -> Self {
+        let own = (
+            ThrottleKey::existing_password(user_id),
+            policy.per_identifier,
+        );
+        let client = client_ip.map(|ip| (ThrottleKey::login_client(ip), policy.per_client));
+        Self {
+            counters: std::iter::once(own).chain(client).collect(),
+        }
+    }
+
+    /// The user's own counter.
+    pub(crate) fn own(&self) -> &Reservation {
+        &self.counters[0]
+    }
+
+    /// The client's counter, when the client's address is known.
+    pub(crate) fn client(&self) -> Option<&Reservation> {
+        self.counters.get(1)
+    }
+}
+
 /// Forgets every password-check counter of `user` (a completed reset proved the mailbox is
 /// theirs): the account's, both identifiers', and the Existing password check's.
 pub(crate) async fn clear_password_counters(

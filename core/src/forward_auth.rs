@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use crate::entities::{company, session, user};
-use crate::preferences;
+use crate::preferences::{self, Preferences};
 use crate::secret_token::SecretToken;
 use crate::sessions::{self, SessionLifetime};
 use crate::time_zone::TimeZone;
@@ -55,6 +55,7 @@ pub async fn verify(
     };
     let user = session.user;
     let (locale, time_zone) = preferences::saved(&user);
+    let defaults = Preferences::of_company(&company);
     Ok(Some(Identity {
         user_id: user.id,
         username: user.username,
@@ -62,12 +63,8 @@ pub async fn verify(
         name: user.display_name,
         company_id: company.id,
         role: user.role,
-        locale: locale
-            .or_else(|| Locale::from_tag(&company.default_locale))
-            .unwrap_or_default(),
-        time_zone: time_zone
-            .or_else(|| TimeZone::from_stored(Some(&company.default_time_zone)))
-            .unwrap_or(TimeZone::UTC),
+        locale: locale.unwrap_or(defaults.locale),
+        time_zone: time_zone.unwrap_or(defaults.time_zone),
         company: company.name,
     }))
 }

@@ -12,6 +12,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use crate::audit::{self, AuditEvent};
+use crate::auth::OwnPasswordCheck;
 use crate::entities::user;
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::HashError;
@@ -20,7 +21,7 @@ use crate::password_reset::revoke_tokens;
 use crate::secret_token::SecretToken;
 use crate::services::Services;
 use crate::sessions::{self, SessionUser};
-use crate::throttle::{self, ThrottleKey};
+use crate::throttle;
 
 /// One submission of the Account Settings form.
 pub struct PasswordChange<'a> {
@@ -76,11 +77,8 @@ pub async fn change_password(
     let login_policy = &services.login_policy;
     let user = &change.session.user;
     let client_ip = change.client_ip.map(|ip| ip.to_string());
-    let account_key = ThrottleKey::existing_password(user.id);
-    let client_key = change.client_ip.map(ThrottleKey::login_client);
-    let counters: Vec<_> = std::iter::once((account_key.clone(), login_policy.per_identifier))
-        .chain(client_key.clone().map(|key| (key, login_policy.per_client)))
-        .collect();
+    let check = OwnPasswordCheck::new(login_policy, user.id, change.client_ip);
+    let counters = &check.counters;
     let audit = |outcome: AuditOutcome, details: Option<serde_json::Value>| AuditEvent {
         company_id: Some(user.company_id),
         actor_user_id: Some(user.id),
@@ -94,12 +92,12 @@ pub async fn change_password(
     // The existing password is checked like a login: counted before its hash, so a burst of
     // guesses cannot outrun the counter. Every refusal that is not a wrong guess gives the
     // attempt back.
-    let reserved = throttle::reserve_all(db, &counters, now).await?;
+    let reserved = throttle::reserve_all(db, counters, now).await?;
     if let Err(retry_at) = reserved {
         audit::record(db, audit(AuditOutcome::Throttled, None), now).await?;
         return Err(ChangeError::Throttled { retry_at });
     }
-    let give_back = || throttle::refund_all(db, &counters, now);
+    let give_back = || throttle::refund_all(db, counters, now);
 
     // The cheap refusal first: a password the policy refuses costs no hash. It stays counted
     // on the client's counter (the reservation above), like a wrong password, so the policy
@@ -109,7 +107,8 @@ pub async fn change_password(
     let new_password = match password_policy::accept(services, change.new, about).await {
         Ok(Ok(new_password)) => new_password,
         Ok(Err(problem)) => {
-            throttle::refund(db, &account_key, login_policy.per_identifier, now).await?;
+            let (own, limit) = check.own();
+            throttle::refund(db, own, *limit, now).await?;
             return Err(ChangeError::Rejected(problem));
         }
         Err(unchecked) => {
@@ -187,7 +186,7 @@ pub async fn change_password(
         return Err(ChangeError::SessionEnded);
     }
     let session_token = sessions::start(&txn, user.id, login_policy.session, now).await?;
-    throttle::clear(&txn, &account_key).await?;
+    throttle::clear(&txn, &check.own().0).await?;
     let mail = NewMail::for_user(
         user,
         MailTemplate::PasswordChanged {
@@ -203,8 +202,8 @@ pub async fn change_password(
     txn.commit()
         .await
         .context("committing the password change")?;
-    if let Some(key) = &client_key {
-        throttle::refund(db, key, login_policy.per_client, now).await?;
+    if let Some((key, limit)) = check.client() {
+        throttle::refund(db, key, *limit, now).await?;
     }
     tracing::info!(user_id = %user.id, "password changed");
     Ok(session_token)

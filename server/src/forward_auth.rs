@@ -89,7 +89,7 @@ fn header_text(text: &str) -> HeaderValue {
 /// 401; a page view passed along by Traefik or Caddy gets a 302 to the login page instead,
 /// coming back to the page afterwards (the login page decides whether it may).
 fn refusal(state: &AppState, headers: &HeaderMap) -> Response {
-    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let text = |name| header_str(headers, name);
     let wants_html =
         text(header::ACCEPT.as_str()).is_some_and(|accept| accept.contains("text/html"));
     let page_view =
@@ -124,7 +124,7 @@ fn refusal(state: &AppState, headers: &HeaderMap) -> Response {
 /// The request the proxy is asking about: `X-Original-URL` (nginx, Authelia's convention),
 /// else `X-Forwarded-Proto` + `X-Forwarded-Host` + `X-Forwarded-Uri` (Traefik, Caddy).
 fn original_url(headers: &HeaderMap) -> Option<String> {
-    let text = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let text = |name| header_str(headers, name);
     if let Some(url) = text("x-original-url") {
         return Some(url.to_owned());
     }
@@ -134,6 +134,10 @@ fn original_url(headers: &HeaderMap) -> Option<String> {
         text("x-forwarded-uri").unwrap_or("/"),
     );
     Some(format!("{proto}://{host}{uri}"))
+}
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|value| value.to_str().ok())
 }
 
 #[cfg(test)]

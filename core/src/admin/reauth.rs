@@ -10,9 +10,10 @@ use latch_domain::{AuditKind, AuditOutcome, CandidatePassword};
 
 use super::{Admin, AdminError};
 use crate::audit::{self, AuditEvent};
+use crate::auth::OwnPasswordCheck;
 use crate::services::Services;
 use crate::sessions;
-use crate::throttle::{self, ThrottleKey};
+use crate::throttle;
 
 /// Checks `password` against the admin's own and, when it matches, marks their session as
 /// freshly confirmed. The check is Account Settings': counted before its hash by the user's
@@ -27,13 +28,9 @@ pub async fn reauthenticate(
 ) -> Result<(), AdminError> {
     let (db, hasher, login_policy) = (&services.db, &services.hasher, &services.login_policy);
     let user = admin.user();
-    // The signed-in user's own password-check counter (the one Account Settings uses), so
-    // strangers failing at the login page cannot block it, and the client's.
-    let account_key = ThrottleKey::existing_password(user.id);
-    let client_key = client_ip.map(ThrottleKey::login_client);
-    let counters: Vec<_> = std::iter::once((account_key.clone(), login_policy.per_identifier))
-        .chain(client_key.clone().map(|key| (key, login_policy.per_client)))
-        .collect();
+    // The counters Account Settings' Existing password uses.
+    let check = OwnPasswordCheck::new(login_policy, user.id, client_ip);
+    let counters = &check.counters;
     let audit = |outcome| AuditEvent {
         company_id: Some(user.company_id),
         actor_user_id: Some(user.id),
@@ -44,7 +41,7 @@ pub async fn reauthenticate(
         details: None,
     };
 
-    let reserved = throttle::reserve_all(db, &counters, now).await?;
+    let reserved = throttle::reserve_all(db, counters, now).await?;
     if let Err(retry_at) = reserved {
         audit::record(db, audit(AuditOutcome::Throttled), now).await?;
         return Err(AdminError::ReauthThrottled { retry_at });
@@ -57,7 +54,7 @@ pub async fn reauthenticate(
             Ok(verification) => verification.matched,
             Err(unchecked) => {
                 // Not a wrong guess: the server could not check it.
-                throttle::refund_all(db, &counters, now).await?;
+                throttle::refund_all(db, counters, now).await?;
                 return Err(unchecked.into());
             }
         },
@@ -73,9 +70,9 @@ pub async fn reauthenticate(
     if !sessions::mark_reauthenticated(db, &admin.1.key, now).await? {
         return Err(AdminError::SessionEnded);
     }
-    throttle::clear(db, &account_key).await?;
-    if let Some(key) = &client_key {
-        throttle::refund(db, key, login_policy.per_client, now).await?;
+    throttle::clear(db, &check.own().0).await?;
+    if let Some((key, limit)) = check.client() {
+        throttle::refund(db, key, *limit, now).await?;
     }
     audit::record(db, audit(AuditOutcome::Succeeded), now).await?;
     Ok(())

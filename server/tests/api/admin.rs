@@ -8,14 +8,14 @@ use latch_core::password_reset::LinkPurpose;
 use latch_domain::Role;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-use crate::helpers::{TestApp, TestUser, reset_link_in, spawn_app, unfolded};
+use crate::helpers::{TestApp, TestUser, link_in, reset_link_in, spawn_app, unfolded};
 
 impl TestApp {
-    async fn user_id(&self, username: &str) -> String {
+    pub(crate) async fn user_id(&self, username: &str) -> String {
         self.user_row(username).await.id.to_string()
     }
 
-    async fn admin_post(
+    pub(crate) async fn admin_post(
         &self,
         cookie: &str,
         endpoint: &str,
@@ -29,7 +29,7 @@ impl TestApp {
         .await
     }
 
-    async fn mails_to(&self, template: &str) -> Vec<outbox_message::Model> {
+    pub(crate) async fn mails_to(&self, template: &str) -> Vec<outbox_message::Model> {
         outbox_message::Entity::find()
             .filter(outbox_message::Column::Template.eq(template))
             .all(&self.db)
@@ -39,7 +39,7 @@ impl TestApp {
 }
 
 /// An admin and a member of PT Maju Jaya, and an admin of another company.
-async fn two_companies(app: &TestApp) -> (TestUser, TestUser, TestUser) {
+pub(crate) async fn two_companies(app: &TestApp) -> (TestUser, TestUser, TestUser) {
     let admin = app.create_user_in("PT Maju Jaya", "adi", Role::Admin).await;
     let member = app.create_user("budi").await;
     let stranger = app.create_user_in("CV Lain", "citra", Role::Admin).await;
@@ -608,20 +608,8 @@ async fn fixing_an_email_kills_old_links_once_confirmed_and_tells_the_old_addres
         .iter()
         .find(|m| m.to == ["budi.new@example.co.id".to_owned()])
         .expect("a confirmation to the new address");
-    let body = unfolded(&confirmation.data);
-    let start = body.find("/confirm-email?token=").unwrap();
-    let path: String = body[start..]
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
-        .collect();
-    let opened = app.get(&path).await;
-    let link_cookie = opened.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let link = link_in(&confirmation.data, "confirm-email");
+    let link_cookie = app.open_link_to(&link, "/confirm-email").await;
     let confirmed = app
         .post_form("/api/confirm_email", &[], &[("cookie", &link_cookie)])
         .await;

@@ -9,30 +9,13 @@ use latch_core::entities::{audit_event, outbox_message, user};
 use latch_domain::Role;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Statement};
 
-use crate::helpers::{PUBLIC_URL, TestApp, TestUser, spawn_app, unfolded};
+use crate::admin::two_companies;
+use crate::helpers::{TestApp, TestUser, link_in, spawn_app};
 
 impl TestApp {
-    async fn id_of(&self, username: &str) -> String {
-        self.user_row(username).await.id.to_string()
-    }
-
-    async fn as_admin(
-        &self,
-        cookie: &str,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> reqwest::Response {
-        self.post_form(
-            &format!("/api/admin/{endpoint}"),
-            form,
-            &[("cookie", cookie)],
-        )
-        .await
-    }
-
     /// "Confirm your password" on a user's page, as the admin behind `cookie`.
     pub(crate) async fn reauthenticate(&self, cookie: &str, password: &str) -> reqwest::Response {
-        self.as_admin(
+        self.admin_post(
             cookie,
             "reauthenticate",
             &[("password", password), ("return_to", "/settings")],
@@ -54,7 +37,7 @@ impl TestApp {
         user_id: &str,
         email: &str,
     ) -> reqwest::Response {
-        self.as_admin(
+        self.admin_post(
             cookie,
             "change_email",
             &[
@@ -67,7 +50,7 @@ impl TestApp {
     }
 
     async fn invite(&self, cookie: &str, username: &str, email: &str) -> reqwest::Response {
-        self.as_admin(
+        self.admin_post(
             cookie,
             "invite",
             &[
@@ -78,14 +61,6 @@ impl TestApp {
             ],
         )
         .await
-    }
-
-    async fn mails_of(&self, template: &str) -> Vec<outbox_message::Model> {
-        outbox_message::Entity::find()
-            .filter(outbox_message::Column::Template.eq(template))
-            .all(&self.db)
-            .await
-            .unwrap()
     }
 
     async fn mails_to_address(&self, address: &str) -> u64 {
@@ -112,25 +87,9 @@ impl TestApp {
     }
 }
 
-/// An admin and a member of PT Maju Jaya, and an admin of another company.
-async fn two_companies(app: &TestApp) -> (TestUser, TestUser, TestUser) {
-    let admin = app.create_user_in("PT Maju Jaya", "adi", Role::Admin).await;
-    let member = app.create_user("budi").await;
-    let stranger = app.create_user_in("CV Lain", "citra", Role::Admin).await;
-    (admin, member, stranger)
-}
-
 /// The email-change confirmation link in a mail's data.
 fn confirm_link_in(data: &str) -> String {
-    let body = unfolded(data);
-    let start = body
-        .find(&format!("{PUBLIC_URL}/confirm-email?token="))
-        .expect("a confirmation link");
-    body[start..]
-        .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
-        .next()
-        .unwrap()
-        .to_owned()
+    link_in(data, "confirm-email")
 }
 
 #[tokio::test]
@@ -138,7 +97,7 @@ async fn an_email_change_without_a_fresh_password_confirmation_is_refused() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;
     let cookie = app.cookie_for(&admin).await;
-    let member_id = app.id_of(&member.username).await;
+    let member_id = app.user_id(&member.username).await;
 
     let refused = app
         .request_email_change(&cookie, &member_id, "attacker@example.com")
@@ -206,7 +165,7 @@ async fn an_email_change_takes_effect_only_when_the_new_address_confirms() {
     let (admin, member, _) = two_companies(&app).await;
     let cookie = app.reauthenticated_cookie(&admin).await;
     let member_cookie = app.cookie_for(&member).await;
-    let member_id = app.id_of(&member.username).await;
+    let member_id = app.user_id(&member.username).await;
 
     let requested = app
         .request_email_change(&cookie, &member_id, "budi.new@example.co.id")
@@ -226,10 +185,10 @@ async fn an_email_change_takes_effect_only_when_the_new_address_confirms() {
         page.contains("Waiting for confirmation at budi.new@example.co.id"),
         "the pending address is shown: {page}"
     );
-    let told = app.mails_of("email_change_requested").await;
+    let told = app.mails_to("email_change_requested").await;
     assert_eq!(told.len(), 1);
     assert_eq!(told[0].recipient, member.email, "the old address is told");
-    let confirm = app.mails_of("email_change_confirm").await;
+    let confirm = app.mails_to("email_change_confirm").await;
     assert_eq!(confirm.len(), 1);
     assert_eq!(confirm[0].recipient, "budi.new@example.co.id");
 
@@ -241,16 +200,7 @@ async fn an_email_change_takes_effect_only_when_the_new_address_confirms() {
     let link = confirm_link_in(&to_new.data);
 
     // Opening the link changes nothing (mail scanners open links).
-    let opened = app.get(link.strip_prefix(PUBLIC_URL).unwrap()).await;
-    assert_eq!(opened.status(), 303);
-    assert_eq!(opened.headers()["location"], "/confirm-email");
-    let link_cookie = opened.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let link_cookie = app.open_link_to(&link, "/confirm-email").await;
     assert_eq!(app.user_row("budi").await.email, member.email);
     let confirm_page = app
         .get_page("/confirm-email", &link_cookie)
@@ -278,7 +228,7 @@ async fn an_email_change_takes_effect_only_when_the_new_address_confirms() {
         !app.still_signed_in(&member_cookie).await,
         "the user's sessions end"
     );
-    let effect = app.mails_of("email_changed").await;
+    let effect = app.mails_to("email_changed").await;
     assert_eq!(effect.len(), 1);
     assert_eq!(
         effect[0].recipient, member.email,
@@ -334,7 +284,7 @@ async fn an_admin_cannot_change_another_admins_email() {
         .create_user_in("PT Maju Jaya", "dewi", Role::Admin)
         .await;
     let cookie = app.reauthenticated_cookie(&admin).await;
-    let other_id = app.id_of(&other.username).await;
+    let other_id = app.user_id(&other.username).await;
 
     let refused = app
         .request_email_change(&cookie, &other_id, "attacker@example.com")
@@ -359,7 +309,7 @@ async fn an_admin_cannot_change_another_admins_email() {
 async fn a_role_change_without_a_fresh_password_confirmation_is_refused() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;
-    let member_id = app.id_of(&member.username).await;
+    let member_id = app.user_id(&member.username).await;
     let promote = [
         ("user_id", member_id.as_str()),
         ("admin", "true"),
@@ -367,7 +317,7 @@ async fn a_role_change_without_a_fresh_password_confirmation_is_refused() {
     ];
 
     let cookie = app.cookie_for(&admin).await;
-    let refused = app.as_admin(&cookie, "set_role", &promote).await;
+    let refused = app.admin_post(&cookie, "set_role", &promote).await;
     assert_eq!(refused.status(), 403);
     assert!(refused.text().await.unwrap().contains("ReauthRequired"));
     assert_eq!(app.user_row("budi").await.role, Role::Member);
@@ -375,7 +325,7 @@ async fn a_role_change_without_a_fresh_password_confirmation_is_refused() {
 
     let confirmed = app.reauthenticate(&cookie, &admin.password).await;
     assert_eq!(confirmed.status(), 200);
-    let promoted = app.as_admin(&cookie, "set_role", &promote).await;
+    let promoted = app.admin_post(&cookie, "set_role", &promote).await;
     assert_eq!(promoted.status(), 200);
     assert_eq!(app.user_row("budi").await.role, Role::Admin);
 }
@@ -404,7 +354,7 @@ async fn an_invitation_naming_another_companys_user_answers_like_success_and_sen
     assert_eq!(app.mails_to_address(&stranger.email).await, 0);
     assert_eq!(app.mails_to_address("fresh@example.co.id").await, 0);
     assert_eq!(
-        app.mails_of("invitation").await.len(),
+        app.mails_to("invitation").await.len(),
         1,
         "only the genuine one"
     );
@@ -449,7 +399,7 @@ async fn an_email_change_to_another_companys_address_answers_like_success_and_se
     let app = spawn_app().await;
     let (admin, member, stranger) = two_companies(&app).await;
     let cookie = app.reauthenticated_cookie(&admin).await;
-    let member_id = app.id_of(&member.username).await;
+    let member_id = app.user_id(&member.username).await;
 
     let answered = app
         .request_email_change(&cookie, &member_id, &stranger.email)
@@ -480,7 +430,7 @@ async fn invitations_and_email_changes_are_throttled_per_admin() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;
     let cookie = app.reauthenticated_cookie(&admin).await;
-    let member_id = app.id_of(&member.username).await;
+    let member_id = app.user_id(&member.username).await;
 
     // 20 an hour per admin, invitations and email changes together.
     for n in 0..19 {
@@ -539,7 +489,7 @@ async fn invitations_and_email_changes_are_throttled_per_admin() {
     for typed in ["Sari Dewi", "sari@example.co.id", r#"value="sari""#] {
         assert!(form.contains(typed), "{typed} is kept: {form}");
     }
-    assert_eq!(app.mails_of("invitation").await.len(), 19);
+    assert_eq!(app.mails_to("invitation").await.len(), 19);
     assert_eq!(app.events("user_invited", "throttled").await.len(), 2);
     assert!(
         user::Entity::find()
@@ -584,5 +534,5 @@ async fn invitations_are_throttled_per_company() {
         .invite(&cookies[2], "staff99", "staff99@example.co.id")
         .await;
     assert_eq!(refused.status(), 429);
-    assert_eq!(app.mails_of("invitation").await.len(), 50);
+    assert_eq!(app.mails_to("invitation").await.len(), 50);
 }

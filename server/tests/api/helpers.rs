@@ -167,6 +167,23 @@ pub async fn create_user_in(
     user
 }
 
+/// The whole `Set-Cookie` value a response sets for the cookie starting `name=` (prefix
+/// included: `__Host-latch_device=`).
+pub fn set_cookie_header<'a>(response: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(name))
+}
+
+/// `name=value` of the known-device cookie a response sets, ready for a `Cookie` header.
+pub fn device_cookie(response: &reqwest::Response) -> Option<String> {
+    set_cookie_header(response, "__Host-latch_device=")
+        .map(|value| value.split(';').next().unwrap().to_owned())
+}
+
 /// `name=value` of the session cookie a response sets, ready for a `Cookie` header.
 pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
     response
@@ -189,10 +206,15 @@ pub fn unfolded(data: &str) -> String {
 
 /// The "Forgot Password" link in a mail's data.
 pub fn reset_link_in(data: &str) -> String {
+    link_in(data, "reset-password")
+}
+
+/// The link to `page` (`reset-password`, `confirm-email`) in a mail's data.
+pub fn link_in(data: &str, page: &str) -> String {
     let body = unfolded(data);
     let start = body
-        .find(&format!("{PUBLIC_URL}/reset-password?token="))
-        .expect("a reset link");
+        .find(&format!("{PUBLIC_URL}/{page}?token="))
+        .unwrap_or_else(|| panic!("a link to {page}"));
     body[start..]
         .split(|c: char| c.is_whitespace() || c == '"' || c == '<')
         .next()

@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 use latch_core::entities::audit_event;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-use crate::helpers::{TestApp, TestUser, session_cookie, spawn_app_with};
+use crate::helpers::{
+    TestApp, TestUser, device_cookie, session_cookie, set_cookie_header, spawn_app_with,
+};
 use crate::operations::metric_value;
 
 const BEHIND_OUR_PROXY: (&str, &str) = ("LATCH_TRUSTED_PROXIES", "127.0.0.1");
@@ -40,29 +42,14 @@ impl TestApp {
     }
 }
 
-/// `name=value` of the known-device cookie a response sets.
-fn device_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with("__Host-latch_device="))
-        .map(|value| value.split(';').next().unwrap().to_owned())
-}
-
 /// The owner signs in once from their own browser and keeps its known-device cookie.
 async fn owners_browser(app: &TestApp, owner: &TestUser, client_ip: &str) -> String {
     let first = app
         .log_in_from(client_ip, &owner.username, &owner.password, None)
         .await;
     assert_eq!(first.status(), 200);
-    let set_cookie: Vec<_> = first.headers().get_all("set-cookie").iter().collect();
-    let device = set_cookie
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with("__Host-latch_device="))
-        .unwrap_or_else(|| panic!("no known-device cookie in {set_cookie:?}"));
+    let device = set_cookie_header(&first, "__Host-latch_device=")
+        .unwrap_or_else(|| panic!("no known-device cookie in {:?}", first.headers()));
     for attribute in [
         "HttpOnly",
         "Secure",

@@ -98,14 +98,20 @@ impl Endpoint {
             .await
     }
 
-    /// Opens the emailed link like a browser; returns the reset cookie it was given.
+    /// Opens the emailed reset link like a browser; returns the reset cookie it was given.
     pub async fn open_link(&self, link: &str) -> String {
+        self.open_link_to(link, "/reset-password").await
+    }
+
+    /// Opens an emailed link like a browser, which must land on `page` with the token moved
+    /// out of the URL into a cookie; returns that cookie.
+    pub async fn open_link_to(&self, link: &str, page: &str) -> String {
         let path = link.strip_prefix(PUBLIC_URL).unwrap();
         let response = self.get(path).await;
         assert_eq!(response.status(), 303);
         assert_eq!(
             response.headers()["location"],
-            "/reset-password",
+            page,
             "the token leaves the URL"
         );
         let cookie = response.headers()["set-cookie"]

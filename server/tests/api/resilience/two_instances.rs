@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 use super::{delivered_ids, outbox_rows, postgres_database, wait_until_all_rows};
 use crate::helpers::{
     LatchConfig, LatchProcess, SmtpServer, TestDatabase, connect_migrated, create_user,
-    reset_link_in, session_cookie,
+    device_cookie, reset_link_in, session_cookie,
 };
 
 /// Instances A and B, and the database and SMTP server they share.
@@ -120,14 +120,7 @@ async fn a_browser_known_to_one_instance_is_known_to_the_other() {
     let latch = two_instances().await;
     let ana = create_user(&latch.db, "ana").await;
     let first = latch.a.log_in(&ana.username, &ana.password).await;
-    let device = first
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .find(|value| value.starts_with("__Host-latch_device="))
-        .map(|value| value.split(';').next().unwrap().to_owned())
-        .expect("a known-device cookie");
+    let device = device_cookie(&first).expect("a known-device cookie");
 
     // Strangers block the account through instance B.
     for _ in 0..5 {
