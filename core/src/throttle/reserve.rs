@@ -3,7 +3,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Set, Statement,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, FromQueryResult, Set, Statement,
     TransactionTrait,
 };
 
@@ -68,36 +68,30 @@ pub async fn refund(
     Ok(())
 }
 
-/// `key`'s counter row, created if need be, and locked until the transaction ends: a write
-/// that changes nothing holds the row on PostgreSQL and the write lock on SQLite, so
-/// reservations of one key take turns and each sees the count the one before it left.
+/// `key`'s counter row, created if need be, and locked until the transaction ends: one
+/// upsert whose update changes nothing holds the row on PostgreSQL and the write lock on
+/// SQLite, so reservations of one key take turns and each sees the count the one before it
+/// left. One statement, not an insert then a lock: a counter deleted in between (a success
+/// clearing it) would leave nothing to lock, where the upsert simply creates it again.
 async fn locked_row(
     txn: &impl ConnectionTrait,
     key: &ThrottleKey,
     now: DateTime<Utc>,
 ) -> anyhow::Result<rate_limit::Model> {
-    let backend = txn.get_database_backend();
-    let create = Statement::from_sql_and_values(
-        backend,
+    let create_or_lock = Statement::from_sql_and_values(
+        txn.get_database_backend(),
         r#"INSERT INTO rate_limits (key, window_started_at, count, blocked_until, updated_at)
            VALUES ($1, $2, 0, NULL, $2)
-           ON CONFLICT (key) DO NOTHING"#,
+           ON CONFLICT (key) DO UPDATE SET count = rate_limits.count
+           RETURNING key, window_started_at, count, blocked_until, updated_at"#,
         [key.as_str().into(), now.into()],
     );
-    txn.execute_raw(create)
+    let row = txn
+        .query_one_raw(create_or_lock)
         .await
-        .context("creating a counter")?;
-    let lock = Statement::from_sql_and_values(
-        backend,
-        "UPDATE rate_limits SET count = count WHERE key = $1",
-        [key.as_str().into()],
-    );
-    txn.execute_raw(lock).await.context("locking a counter")?;
-    rate_limit::Entity::find_by_id(key.as_str())
-        .one(txn)
-        .await
-        .context("reading a counter")?
-        .context("the counter just created is gone")
+        .context("locking a counter")?
+        .context("the counter upsert returned no row")?;
+    rate_limit::Model::from_query_result(&row, "").context("reading a counter")
 }
 
 /// One counter an attempt is reserved on, and its numbers.

@@ -299,3 +299,36 @@ async fn a_flood_of_failures_everywhere_slows_strangers_but_not_known_devices() 
         "the owner's browser was not held back"
     );
 }
+
+#[tokio::test]
+async fn a_counter_cleared_while_attempts_are_reserved_on_it_never_fails_them() {
+    use latch_core::throttle::{self, Limit, ThrottleKey};
+    // A successful password change (or login) deletes its counter while other requests
+    // reserve attempts on the same one: a reservation that found the row gone was a 500.
+    let app = spawn_app_with(&[]).await;
+    let key = ThrottleKey::login_identifier("ana");
+    let limit = Limit {
+        free_failures: 1_000_000,
+        window: chrono::Duration::hours(1),
+        first_block: chrono::Duration::seconds(30),
+        max_block: chrono::Duration::minutes(15),
+    };
+    let tasks: Vec<_> = (0..200)
+        .map(|n| {
+            let (db, key) = (app.db.clone(), key.clone());
+            tokio::spawn(async move {
+                let now = chrono::Utc::now();
+                if n % 2 == 0 {
+                    throttle::clear(&db, &key).await.map(|_| ())
+                } else {
+                    throttle::reserve(&db, &key, limit, now).await.map(|_| ())
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await
+            .unwrap()
+            .expect("no reservation fails for a counter cleared meanwhile");
+    }
+}
