@@ -75,6 +75,8 @@ build-release: ## the release binary and site (target/release/latch + target/sit
 	cargo leptos build --release --precompress
 
 e2e: build-release ## Playwright in Debian's Chromium against the release build, maildev as SMTP server
+	@# The CRM stand-in of crm-behind-nginx.spec.ts (a debug build is plenty for it).
+	cargo build -p latch-example-crm
 	cd end2end && npx playwright test
 
 # `make test`'s browser suite: the release site (the wasm bundle exactly as shipped, optimised
@@ -82,6 +84,7 @@ e2e: build-release ## Playwright in Debian's Chromium against the release build,
 # a second, optimised build of the whole server (about ten minutes on 2 cores).
 e2e-with-test-build:
 	cargo leptos build --release --precompress --frontend-only
+	cargo build -p latch-example-crm
 	cd end2end && E2E_LATCH_BIN=$(CURDIR)/target/debug/latch npx playwright test
 
 bench: setup-bench build-release ## benchmarks of the release build, each against a reference from the same run; writes bench/RESULTS.md

@@ -77,7 +77,7 @@ async fn receive_webhook(State(crm): Shared, headers: HeaderMap, body: Bytes) ->
     let Some(secret) = &crm.config.webhook_secret else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    if crm.inbox.is_down() {
+    if crm.inbox.turns_away() {
         return (StatusCode::SERVICE_UNAVAILABLE, "down for the test").into_response();
     }
     let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
@@ -106,8 +106,11 @@ async fn receive_webhook(State(crm): Shared, headers: HeaderMap, body: Bytes) ->
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn received(State(crm): Shared) -> Json<Vec<Event>> {
-    Json(crm.inbox.events())
+async fn received(State(crm): Shared) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "events": crm.inbox.events(),
+        "refused_while_down": crm.inbox.refused_while_down(),
+    }))
 }
 
 async fn go_down(State(crm): Shared) -> StatusCode {

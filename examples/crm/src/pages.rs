@@ -11,7 +11,7 @@ pub fn hello(claims: &Claims, path: &str) -> impl IntoResponse {
     let body = format!(
         r#"<h1>Example CRM</h1>
 <p id="greeting">Hello, {name} ({company}, {role})</p>
-<p>You are on <code id="path">{path}</code>.</p>
+<p>You are on <code id="path">{path}</code>; your user id is <code id="user-id">{user_id}</code>.</p>
 <nav>
   <a href="/settings">Profile Settings</a>
   <form method="post" action="/api/logout"><button type="submit">Log out</button></form>
@@ -20,6 +20,7 @@ pub fn hello(claims: &Claims, path: &str) -> impl IntoResponse {
         company = escape(&claims.company),
         role = escape(&claims.role),
         path = escape(path),
+        user_id = escape(&claims.sub),
     );
     (
         [(header::CACHE_CONTROL, "no-store")],
@@ -39,7 +40,7 @@ pub fn not_signed_in() -> impl IntoResponse {
 
 fn document(title: &str, body: &str) -> String {
     format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\n<body>\n{body}\n</body></html>\n"
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"/favicon.svg\"><title>{title}</title></head>\n<body>\n{body}\n</body></html>\n"
     )
 }
 

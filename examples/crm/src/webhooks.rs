@@ -5,7 +5,7 @@
 //! acknowledged again and kept once.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
@@ -97,11 +97,13 @@ pub struct Event {
     pub data: serde_json::Value,
 }
 
-/// The events received so far (for `GET /webhooks/received`), and the outage switch.
+/// The events received so far (for `GET /webhooks/received`), and the outage switch with the
+/// number of deliveries it turned away.
 #[derive(Default)]
 pub struct Inbox {
     events: Mutex<Vec<Event>>,
     down: AtomicBool,
+    refused_while_down: AtomicUsize,
 }
 
 impl Inbox {
@@ -125,8 +127,17 @@ impl Inbox {
             .clone()
     }
 
-    pub fn is_down(&self) -> bool {
-        self.down.load(Ordering::SeqCst)
+    /// Whether a delivery arriving now is turned away (and counted).
+    pub fn turns_away(&self) -> bool {
+        let down = self.down.load(Ordering::SeqCst);
+        if down {
+            self.refused_while_down.fetch_add(1, Ordering::SeqCst);
+        }
+        down
+    }
+
+    pub fn refused_while_down(&self) -> usize {
+        self.refused_while_down.load(Ordering::SeqCst)
     }
 
     pub fn set_down(&self, down: bool) {
