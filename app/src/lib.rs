@@ -38,6 +38,7 @@ use i18n::use_messages;
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    pages::remember_loaded_address();
     i18n::provide_locale(page_locale());
     let t = use_messages();
 

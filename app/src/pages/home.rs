@@ -8,6 +8,9 @@ use crate::paths;
 /// The signed-in start page.
 #[component]
 pub(crate) fn Home() -> impl IntoView {
+    // The server sends a signed-in user on to `LATCH_APP_URL` (which may be `/` behind the
+    // same host), which the browser-side router cannot know.
+    super::server_decides::load_from_server_when_navigated();
     let t = use_messages();
     view! {
         <Title text=t.home_title />

@@ -11,6 +11,8 @@ pub(crate) fn NotFound() -> impl IntoView {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
+    // Unknown to Latch may still be the CRM's, under the same host.
+    super::server_decides::load_from_server_when_navigated();
     let t = use_messages();
     view! {
         <Title text=t.not_found_title />
