@@ -71,6 +71,9 @@ async function askCrm(headers: Record<string, string>) {
 
 const loggedOut: string[] = [];
 
+// The tests below are about what reaches the CRM, not about the browser: plain page loads.
+const noScript = { javaScriptEnabled: false };
+
 for (const javaScript of [true, false]) {
   const mode = javaScript ? 'with JavaScript' : 'with JavaScript disabled';
 
@@ -134,8 +137,8 @@ for (const javaScript of [true, false]) {
 test('X-Latch-* headers a client sends never reach the CRM: nginx sets them from Latch', async ({ browser }) => {
   const victim = stack.createUser('victim');
   const attacker = stack.createUser('attacker');
-  const victimContext = await browser.newContext();
-  await signedInOnCrm(await victimContext.newPage(), true, victim);
+  const victimContext = await browser.newContext(noScript);
+  await signedInOnCrm(await victimContext.newPage(), false, victim);
   const stolen = await identityOf(victimContext);
   await victimContext.close();
   const forged = {
@@ -146,13 +149,13 @@ test('X-Latch-* headers a client sends never reach the CRM: nginx sets them from
   };
 
   // Signed out, the headers are not enough: nginx asks Latch, which says no.
-  const signedOut = await browser.newContext({ extraHTTPHeaders: forged });
+  const signedOut = await browser.newContext({ ...noScript, extraHTTPHeaders: forged });
   const page = await signedOut.newPage();
   await page.goto(`${siteUrl}/deals`);
   await expect(page).toHaveURL(`${siteUrl}/login?next=/deals`);
 
   // Signed in as someone else, nginx replaces every one of them with that user's.
-  await logIn(page, true, attacker);
+  await logIn(page, false, attacker);
   await page.goto(`${siteUrl}/deals`);
   await expect(page.locator('#greeting')).toHaveText(greeting(attacker));
   await signedOut.close();
@@ -161,10 +164,10 @@ test('X-Latch-* headers a client sends never reach the CRM: nginx sets them from
 test('a forged or expired X-Latch-Token is refused by the CRM itself', async ({ browser }) => {
   test.setTimeout(120_000);
   const [ana, budi] = [stack.createUser('ana'), stack.createUser('budi')];
-  const anaContext = await browser.newContext();
-  const budiContext = await browser.newContext();
-  await signedInOnCrm(await anaContext.newPage(), true, ana);
-  await signedInOnCrm(await budiContext.newPage(), true, budi);
+  const anaContext = await browser.newContext(noScript);
+  const budiContext = await browser.newContext(noScript);
+  await signedInOnCrm(await anaContext.newPage(), false, ana);
+  await signedInOnCrm(await budiContext.newPage(), false, budi);
   const anas = await identityOf(anaContext);
   const budis = await identityOf(budiContext);
   await anaContext.close();
@@ -211,7 +214,7 @@ test('a forged or expired X-Latch-Token is refused by the CRM itself', async ({ 
   await notSignedIn({ 'x-latch-user-id': anas.userId, 'x-latch-token': anas.token }, 'expired');
 });
 
-test('a webhook arrives for each event, also after the receiver was down for a while', async ({ page }) => {
+test('a webhook arrives for each event, also after the receiver was down for a while', async ({ browser }) => {
   test.setTimeout(120_000);
   const events = async () => (await stack.received()).events;
   const eventsOf = async (type: string, userId: string) =>
@@ -233,7 +236,8 @@ test('a webhook arrives for each event, also after the receiver was down for a w
       timeout: 30_000,
     })
     .toBe(true);
-  const userId = await signedInOnCrm(page, true, user);
+  const context = await browser.newContext(noScript);
+  const userId = await signedInOnCrm(await context.newPage(), false, user);
 
   // The CRM is down: Latch keeps the events and tries again.
   await stack.webhooks('down');
@@ -249,4 +253,5 @@ test('a webhook arrives for each event, also after the receiver was down for a w
 
   stack.cli(['user', 'reactivate', user.username]);
   await expect.poll(async () => (await eventsOf('user.reactivated', userId)).length, { timeout: 30_000 }).toBe(1);
+  await context.close();
 });
