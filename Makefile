@@ -75,7 +75,9 @@ build-release: ## the release binary and site (target/release/latch + target/sit
 	cargo leptos build --release --precompress
 
 e2e: build-release ## Playwright in Debian's Chromium against the release build, maildev as SMTP server
-	@# The CRM stand-in of crm-behind-nginx.spec.ts (a debug build is plenty for it).
+	@# The CRM stand-in of crm-behind-nginx.spec.ts (a debug build is plenty for it), and its
+	@# unit tests (it is not a default member, so plain `cargo test` skips it).
+	cargo test -p latch-example-crm
 	cargo build -p latch-example-crm
 	cd end2end && npx playwright test
 
@@ -84,6 +86,7 @@ e2e: build-release ## Playwright in Debian's Chromium against the release build,
 # a second, optimised build of the whole server (about ten minutes on 2 cores).
 e2e-with-test-build:
 	cargo leptos build --release --precompress --frontend-only
+	cargo test -p latch-example-crm
 	cargo build -p latch-example-crm
 	cd end2end && E2E_LATCH_BIN=$(CURDIR)/target/debug/latch npx playwright test
 
