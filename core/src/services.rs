@@ -2,6 +2,7 @@
 
 use sea_orm::DatabaseConnection;
 
+use crate::identity_token::TokenIssuer;
 use crate::metrics::Metrics;
 use crate::password_hash::Hasher;
 use crate::password_policy::PolicyChecks;
@@ -31,6 +32,8 @@ pub struct Services {
     pub session_cookie_domain: Option<String>,
     /// Where signed-in users go back to (the CRM) and which origins a login's `next` may name.
     pub return_targets: ReturnTargets,
+    /// Signs the identity tokens forward authentication hands the CRM.
+    pub identity_tokens: TokenIssuer,
 }
 
 impl Services {
@@ -44,6 +47,7 @@ impl Services {
 impl Services {
     /// Default policies around `db`, with links to `https://latch.example`.
     pub(crate) fn for_tests(db: DatabaseConnection) -> Self {
+        let server_key = ServerKey::generate().expect("a key");
         Self {
             db,
             hasher: Hasher::new(1, std::time::Duration::from_secs(5)).expect("a hasher"),
@@ -54,9 +58,17 @@ impl Services {
             admin_policy: AdminPolicy::default(),
             public_url: url::Url::parse("https://latch.example").expect("a URL"),
             metrics: Metrics::default(),
-            server_key: ServerKey::generate().expect("a key"),
+            server_key: server_key.clone(),
             session_cookie_domain: None,
             return_targets: ReturnTargets::default(),
+            identity_tokens: TokenIssuer {
+                issuer: "https://latch.example".to_owned(),
+                audience: "https://latch.example".to_owned(),
+                keys: crate::identity_token::SigningKeys::new(
+                    server_key,
+                    std::time::Duration::from_secs(30),
+                ),
+            },
         }
     }
 }

@@ -6,6 +6,7 @@ use anyhow::Context;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::{Router, routing::get};
 use latch_app::{App, shell};
+use latch_core::identity_token::{SigningKeys, TokenIssuer};
 use latch_core::metrics::Metrics;
 use latch_core::outbox::{self, OutboxPolicy};
 use latch_core::password_hash::Hasher;
@@ -47,6 +48,7 @@ impl Application {
         let hasher = tokio::task::spawn_blocking(move || Hasher::new(concurrency, max_wait))
             .await
             .context("starting the password hasher")??;
+        let server_key = settings.server_key.load()?;
         let services = Services {
             db,
             hasher,
@@ -61,10 +63,22 @@ impl Application {
             admin_policy: settings.admin_policy(),
             public_url: settings.public_url.clone(),
             metrics: Metrics::default(),
-            server_key: settings.server_key.load()?,
+            server_key: server_key.clone(),
             session_cookie_domain: settings.cookie_domain.clone(),
             return_targets: settings.return_targets.clone(),
+            identity_tokens: TokenIssuer {
+                issuer: settings.token_issuer(),
+                audience: settings.token_audience.clone(),
+                keys: SigningKeys::new(server_key, settings.token_keys_refresh),
+            },
         };
+        // A server key that cannot open the stored signing keys stops Latch here, with the
+        // fix in the message, rather than at the first sign-in.
+        services
+            .identity_tokens
+            .keys
+            .load(&services.db, chrono::Utc::now())
+            .await?;
         let state = AppState {
             leptos_options,
             services,
@@ -179,6 +193,7 @@ fn router(state: AppState) -> Router {
         .route("/ready", get(operations::ready))
         .route("/metrics", get(operations::metrics))
         .route("/auth/verify", get(forward_auth::verify))
+        .route("/.well-known/jwks.json", get(forward_auth::jwks))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || {
             shell(shell_options.clone())
         })
