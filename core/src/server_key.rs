@@ -28,12 +28,15 @@ pub struct ServerKey {
 #[derive(Debug, Clone, Copy)]
 pub enum Purpose {
     KnownDevice,
+    /// The `sid` claim of identity tokens: names a session without revealing its token.
+    SessionClaim,
 }
 
 impl Purpose {
     fn label(self) -> &'static [u8] {
         match self {
             Purpose::KnownDevice => b"latch known-device cookie v1",
+            Purpose::SessionClaim => b"latch session claim v1",
         }
     }
 }

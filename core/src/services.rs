@@ -8,6 +8,7 @@ use crate::password_policy::PolicyChecks;
 use crate::policies::{AdminPolicy, LoginPolicy, ResetPolicy};
 use crate::return_targets::ReturnTargets;
 use crate::server_key::ServerKey;
+use crate::webhooks::Webhooks;
 
 /// Handles and settings shared by every request (cheap to clone: each field is a handle or a
 /// small value).
@@ -31,6 +32,8 @@ pub struct Services {
     pub session_cookie_domain: Option<String>,
     /// Where signed-in users go back to (the CRM) and which origins a login's `next` may name.
     pub return_targets: ReturnTargets,
+    /// Whether changes to users are recorded as webhook events (`LATCH_WEBHOOK_URL`).
+    pub webhooks: Webhooks,
 }
 
 impl Services {
@@ -57,6 +60,7 @@ impl Services {
             server_key: ServerKey::generate().expect("a key"),
             session_cookie_domain: None,
             return_targets: ReturnTargets::default(),
+            webhooks: Webhooks::off(),
         }
     }
 }

@@ -20,7 +20,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::settings::Settings;
+use crate::settings::{Settings, WebhookSettings};
 use crate::state::AppState;
 use crate::{database, forward_auth, middleware, operations};
 
@@ -47,6 +47,12 @@ impl Application {
         let hasher = tokio::task::spawn_blocking(move || Hasher::new(concurrency, max_wait))
             .await
             .context("starting the password hasher")??;
+        let server_key = settings.server_key.load()?;
+        let webhook_endpoint = settings
+            .webhook
+            .as_ref()
+            .map(WebhookSettings::endpoint)
+            .transpose()?;
         let services = Services {
             db,
             hasher,
@@ -61,7 +67,8 @@ impl Application {
             admin_policy: settings.admin_policy(),
             public_url: settings.public_url.clone(),
             metrics: Metrics::default(),
-            server_key: settings.server_key.load()?,
+            webhooks: settings.webhooks(&server_key),
+            server_key,
             session_cookie_domain: settings.cookie_domain.clone(),
             return_targets: settings.return_targets.clone(),
         };
@@ -69,6 +76,7 @@ impl Application {
             leptos_options,
             services,
             mailer,
+            webhook_endpoint,
             settings: Arc::new(settings),
         };
         Ok(Self {
@@ -153,6 +161,7 @@ pub fn mail_sender(state: &AppState) -> outbox::Sender {
             .unwrap_or("localhost")
             .to_owned(),
         public_url: state.settings.public_url.clone(),
+        webhooks: state.webhook_endpoint.clone(),
     }
 }
 
