@@ -150,3 +150,30 @@ async fn an_ended_session_is_named_by_its_sid_never_by_its_token_or_storage_key(
     assert!(!row.payload.contains(&storage_key), "{}", row.payload);
     assert!(!row.payload.contains(token.expose()), "{}", row.payload);
 }
+
+#[tokio::test]
+async fn an_event_about_a_user_is_no_email_in_the_admins_list() {
+    let (db, ana) = ana().await;
+    let t0 = Utc::now();
+    let mail = crate::outbox::NewMail::for_user(
+        &ana,
+        crate::outbox::MailTemplate::PasswordChanged {
+            username: ana.username.clone(),
+        },
+    );
+    crate::outbox::enqueue(&db, mail, t0).await.unwrap();
+    let later = t0 + chrono::Duration::minutes(1);
+    Webhooks::on(ServerKey::generate().unwrap())
+        .publish(&db, Event::PasswordChanged(&ana), later)
+        .await
+        .unwrap();
+
+    let target = crate::admin::Actor::Operator
+        .find(&db, ana.id)
+        .await
+        .unwrap();
+    let row = crate::admin::user_row(&db, &target).await.unwrap();
+    let last_mail = row.last_mail.expect("the mail is listed");
+    assert_eq!(last_mail.template, "password_changed");
+    assert_eq!(last_mail.queued_at, t0);
+}
