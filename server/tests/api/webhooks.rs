@@ -358,8 +358,14 @@ async fn without_a_webhook_url_nothing_is_recorded() {
     );
 }
 
-#[tokio::test]
-async fn an_event_the_receiver_refused_or_missed_arrives_once_it_is_back_with_the_same_id() {
+/// A migrated database with one user, a receiver, and what the outbox worker posts with.
+async fn outbox_posting() -> (
+    TestDatabase,
+    sea_orm::DatabaseConnection,
+    WebhookReceiver,
+    Sender,
+    latch_core::entities::user::Model,
+) {
     let database = TestDatabase::create().await;
     let db = crate::helpers::connect_migrated(database.url()).await;
     let receiver = WebhookReceiver::start().await;
@@ -383,6 +389,12 @@ async fn an_event_the_receiver_refused_or_missed_arrives_once_it_is_back_with_th
         .await
         .unwrap()
         .unwrap();
+    (database, db, receiver, sender, ana)
+}
+
+#[tokio::test]
+async fn an_event_the_receiver_refused_or_missed_arrives_once_it_is_back_with_the_same_id() {
+    let (_database, db, receiver, sender, ana) = outbox_posting().await;
     let (policy, t0) = (OutboxPolicy::default(), Utc::now());
     let webhooks = Webhooks::on(ServerKey::from_text(TEST_SERVER_KEY, &[]).unwrap());
     let id = webhooks
@@ -486,5 +498,40 @@ async fn webhook_deliveries_show_in_mail_status_and_metrics() {
             .lines()
             .any(|l| l == r#"latch_webhook_events{status="retrying"} 1"#),
         "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn an_event_still_refused_after_a_day_fails_with_the_last_answer() {
+    let (_database, db, receiver, sender, ana) = outbox_posting().await;
+    let (policy, t0) = (OutboxPolicy::default(), Utc::now());
+    let webhooks = Webhooks::on(ServerKey::from_text(TEST_SERVER_KEY, &[]).unwrap());
+    let deactivated = Event::UserDeactivated(&ana);
+    let id = webhooks
+        .publish(&db, deactivated, t0)
+        .await
+        .unwrap()
+        .unwrap();
+    receiver.answer(500);
+
+    let first = outbox::deliver_due(&db, &sender, &policy, t0)
+        .await
+        .unwrap();
+    let a_day_later = t0 + policy.give_up_after;
+    let last = outbox::deliver_due(&db, &sender, &policy, a_day_later)
+        .await
+        .unwrap();
+
+    assert_eq!((first.retrying, last.failed), (1, 1));
+    let row = outbox_message::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.status, "failed");
+    let reason = row.last_error.unwrap();
+    assert!(
+        reason.contains("still failing after 24 hours") && reason.contains("500"),
+        "{reason}"
     );
 }
