@@ -30,6 +30,9 @@ pub struct Identity {
     pub locale: Locale,
     /// The user's time zone, else their company's.
     pub time_zone: TimeZone,
+    /// The session's key in storage (a hash of its token, never the token): what the
+    /// identity token's `sid` is derived from.
+    pub session_key: String,
 }
 
 /// The identity behind a session token, if the session is live and its user active. Like a
@@ -53,6 +56,7 @@ pub async fn verify(
     let Some(session) = sessions::admit(db, session, user, lifetime, now).await? else {
         return Ok(None);
     };
+    let session_key = session.session_key;
     let user = session.user;
     let (locale, time_zone) = preferences::saved(&user);
     let defaults = Preferences::of_company(&company);
@@ -66,5 +70,6 @@ pub async fn verify(
         locale: locale.unwrap_or(defaults.locale),
         time_zone: time_zone.unwrap_or(defaults.time_zone),
         company: company.name,
+        session_key,
     }))
 }

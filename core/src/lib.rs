@@ -8,6 +8,7 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod forward_auth;
+pub mod identity_token;
 pub mod known_device;
 pub mod mail;
 pub mod metrics;

@@ -1,5 +1,6 @@
 //! Latch's own secret, kept outside the database: it signs what Latch hands out and must
-//! recognise later (the known-device cookie), so a database dump alone forges nothing.
+//! recognise later (the known-device cookie), and seals the secrets Latch must keep in the
+//! database (the identity-token signing keys), so a database dump alone forges nothing.
 //!
 //! One key is current (it signs); earlier ones may still be accepted (they verify), which is
 //! how the key is rotated without signing everyone's devices out at once: add the new key as
@@ -8,6 +9,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
+use ring::aead;
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -30,6 +32,8 @@ pub enum Purpose {
     KnownDevice,
     /// The `sid` claim of identity tokens: names a session without revealing its token.
     SessionClaim,
+    /// Sealing an identity-token signing key for storage in the database.
+    SigningKeySeal,
 }
 
 impl Purpose {
@@ -37,9 +41,18 @@ impl Purpose {
         match self {
             Purpose::KnownDevice => b"latch known-device cookie v1",
             Purpose::SessionClaim => b"latch session claim v1",
+            Purpose::SigningKeySeal => b"latch signing key seal v1",
         }
     }
 }
+
+/// A sealed value could not be opened: it was sealed by a server key that is neither the
+/// current one nor a previous one, or it was altered.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error(
+    "sealed with a server key that is not LATCH_SECRET_KEY nor in LATCH_PREVIOUS_SECRET_KEYS, or altered"
+)]
+pub struct SealBroken;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum KeyError {
@@ -96,6 +109,57 @@ impl ServerKey {
             .chain(&self.previous)
             .any(|key| mac(key, purpose, message).verify_slice(&signature).is_ok())
     }
+}
+
+impl ServerKey {
+    /// `secret` encrypted and authenticated (ChaCha20-Poly1305 under the key derived for
+    /// `purpose`, random nonce) with the current key, as URL-safe base64: `nonce ‖ ciphertext ‖
+    /// tag`. What it seals can be stored where others may read it (the database).
+    pub fn seal(&self, purpose: Purpose, secret: &[u8]) -> Result<String, getrandom::Error> {
+        let mut nonce = [0u8; aead::NONCE_LEN];
+        getrandom::fill(&mut nonce)?;
+        let mut sealed = secret.to_vec();
+        aead_key(&self.current, purpose)
+            .seal_in_place_append_tag(
+                aead::Nonce::assume_unique_for_key(nonce),
+                aead::Aad::from(purpose.label()),
+                &mut sealed,
+            )
+            .unwrap_or_else(|_| unreachable!("sealing fails only for gigabytes of input"));
+        Ok(URL_SAFE_NO_PAD.encode([nonce.as_slice(), &sealed].concat()))
+    }
+
+    /// What [`ServerKey::seal`] sealed for `purpose`, by the current key or a previous one.
+    pub fn open(&self, purpose: Purpose, sealed: &str) -> Result<Vec<u8>, SealBroken> {
+        let bytes = URL_SAFE_NO_PAD.decode(sealed).map_err(|_| SealBroken)?;
+        if bytes.len() < aead::NONCE_LEN + aead::CHACHA20_POLY1305.tag_len() {
+            return Err(SealBroken);
+        }
+        let (nonce, ciphertext) = bytes.split_at(aead::NONCE_LEN);
+        std::iter::once(&self.current)
+            .chain(&self.previous)
+            .find_map(|key| {
+                let nonce = aead::Nonce::try_assume_unique_for_key(nonce).ok()?;
+                let mut buffer = ciphertext.to_vec();
+                let opened = aead_key(key, purpose)
+                    .open_in_place(nonce, aead::Aad::from(purpose.label()), &mut buffer)
+                    .ok()?;
+                Some(opened.to_vec())
+            })
+            .ok_or(SealBroken)
+    }
+}
+
+/// The ChaCha20-Poly1305 key derived from `key` for `purpose`.
+fn aead_key(key: &KeyBytes, purpose: Purpose) -> aead::LessSafeKey {
+    let derived = hmac(&key.0)
+        .chain_update(b"seal:")
+        .chain_update(purpose.label())
+        .finalize()
+        .into_bytes();
+    let unbound = aead::UnboundKey::new(&aead::CHACHA20_POLY1305, &derived)
+        .unwrap_or_else(|_| unreachable!("an HMAC-SHA256 output is a 32-byte key"));
+    aead::LessSafeKey::new(unbound)
 }
 
 impl std::fmt::Debug for ServerKey {
@@ -155,6 +219,39 @@ mod tests {
             b"ana",
             &rotated.sign(Purpose::KnownDevice, b"ana")
         ));
+    }
+
+    #[test]
+    fn a_sealed_secret_opens_only_for_its_purpose_under_a_known_key() {
+        let key = ServerKey::generate().unwrap();
+        let sealed = key.seal(Purpose::SigningKeySeal, b"seed bytes").unwrap();
+        assert!(!sealed.contains("seed"));
+        assert_eq!(
+            key.open(Purpose::SigningKeySeal, &sealed).unwrap(),
+            b"seed bytes"
+        );
+        assert_eq!(key.open(Purpose::KnownDevice, &sealed), Err(SealBroken));
+        let other = ServerKey::generate().unwrap();
+        assert_eq!(
+            other.open(Purpose::SigningKeySeal, &sealed),
+            Err(SealBroken)
+        );
+        // Two seals of one secret differ (fresh nonce), and a flipped byte is refused.
+        assert_ne!(
+            key.seal(Purpose::SigningKeySeal, b"seed bytes").unwrap(),
+            sealed
+        );
+        let mut altered = URL_SAFE_NO_PAD.decode(&sealed).unwrap();
+        altered[20] ^= 1;
+        let altered = URL_SAFE_NO_PAD.encode(altered);
+        assert_eq!(key.open(Purpose::SigningKeySeal, &altered), Err(SealBroken));
+        assert_eq!(key.open(Purpose::SigningKeySeal, "AAAA"), Err(SealBroken));
+        // After a rotation the previous key still opens it.
+        let rotated = ServerKey::from_text(&other.to_text(), &[&key.to_text()]).unwrap();
+        assert_eq!(
+            rotated.open(Purpose::SigningKeySeal, &sealed).unwrap(),
+            b"seed bytes"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use sea_orm::DatabaseConnection;
 
+use crate::identity_token::TokenIssuer;
 use crate::metrics::Metrics;
 use crate::password_hash::Hasher;
 use crate::password_policy::PolicyChecks;
@@ -34,6 +35,8 @@ pub struct Services {
     pub return_targets: ReturnTargets,
     /// Whether changes to users are recorded as webhook events (`LATCH_WEBHOOK_URL`).
     pub webhooks: Webhooks,
+    /// Signs the identity tokens forward authentication hands the CRM.
+    pub identity_tokens: TokenIssuer,
 }
 
 impl Services {
@@ -47,6 +50,7 @@ impl Services {
 impl Services {
     /// Default policies around `db`, with links to `https://latch.example`.
     pub(crate) fn for_tests(db: DatabaseConnection) -> Self {
+        let server_key = ServerKey::generate().expect("a key");
         Self {
             db,
             hasher: Hasher::new(1, std::time::Duration::from_secs(5)).expect("a hasher"),
@@ -57,10 +61,18 @@ impl Services {
             admin_policy: AdminPolicy::default(),
             public_url: url::Url::parse("https://latch.example").expect("a URL"),
             metrics: Metrics::default(),
-            server_key: ServerKey::generate().expect("a key"),
+            server_key: server_key.clone(),
             session_cookie_domain: None,
             return_targets: ReturnTargets::default(),
             webhooks: Webhooks::off(),
+            identity_tokens: TokenIssuer {
+                issuer: "https://latch.example".to_owned(),
+                audience: "https://latch.example".to_owned(),
+                keys: crate::identity_token::SigningKeys::new(
+                    server_key,
+                    std::time::Duration::from_secs(30),
+                ),
+            },
         }
     }
 }

@@ -32,6 +32,10 @@ pub enum Command {
     /// Manage the server key (LATCH_SECRET_KEY).
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Manage the keys that sign identity tokens (X-Latch-Token), shared by every instance
+    /// through the database.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Measure argon2id password verifies per second with Latch's parameters (the ceiling
     /// for logins per second) and print them as `verifies_per_sec=N ...`.
     BenchHash {
@@ -50,6 +54,19 @@ pub enum KeyCommand {
     /// rotate: make the new key LATCH_SECRET_KEY and move the old one to
     /// LATCH_PREVIOUS_SECRET_KEYS until the devices it signed have signed in again.
     Generate,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Add a new signing key, used from now on; the previous keys stay published in
+    /// /.well-known/jwks.json for the grace period, so tokens and caches keep verifying.
+    Rotate {
+        /// How long the previous keys stay published.
+        #[arg(long, value_name = "HOURS", default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=8760))]
+        grace_hours: u32,
+    },
+    /// List the signing keys: signing, published until a time, or retired.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

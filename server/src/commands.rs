@@ -1,6 +1,8 @@
 //! What each CLI command does. Expected refusals come back as [`CommandError::Refused`] with a
 //! message for the operator; the process then exits with status 1.
 
+mod keys;
+
 use std::io::BufRead;
 
 use anyhow::Context;
@@ -359,6 +361,8 @@ async fn held_back(db: &sea_orm::DatabaseConnection) -> Result<String, CommandEr
 /// `latch bench-hash`: argon2id verifies per second on `threads` threads (default: as many
 /// as the server hashes at once).
 /// `latch key generate`: a new server key, printed (for the operator to store as a secret).
+pub use keys::{list as list_signing_keys, rotate as rotate_signing_keys};
+
 pub fn generate_key() -> Result<String, CommandError> {
     let key = latch_core::server_key::ServerKey::generate()
         .map_err(|err| CommandError::Unexpected(anyhow::anyhow!("generating a key: {err}")))?;

@@ -4,6 +4,9 @@
 //! Without: 401, which nginx turns into its login redirect; or, when the proxy passed the
 //! original request along (Traefik, Caddy) and it was a page view, a 302 to Latch's login
 //! page that comes back to it afterwards.
+//!
+//! With the headers comes `X-Latch-Token`, the same identity signed (see
+//! `latch_core::identity_token`), whose public keys `GET /.well-known/jwks.json` publishes.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
@@ -21,10 +24,11 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap) -> Respon
     let domain = services.session_cookie_domain.as_deref();
     let token = session_cookie_value(&headers, services.is_https(), domain)
         .and_then(|value| SecretToken::from_presented(&value));
+    let now = chrono::Utc::now();
     let identity = match token {
         Some(token) => {
             let lifetime = services.login_policy.session;
-            match forward_auth::verify(&services.db, &token, lifetime, chrono::Utc::now()).await {
+            match forward_auth::verify(&services.db, &token, lifetime, now).await {
                 Ok(identity) => identity,
                 Err(err) => {
                     tracing::warn!("cannot check the session: {err:#}");
@@ -34,9 +38,48 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap) -> Respon
         }
         None => None,
     };
-    match identity {
-        Some(identity) => (StatusCode::OK, identity_headers(&identity)).into_response(),
-        None => refusal(&state, &headers),
+    let Some(identity) = identity else {
+        return refusal(&state, &headers);
+    };
+    let token = match services
+        .identity_tokens
+        .issue(&services.db, &identity, now)
+        .await
+    {
+        Ok(token) => token,
+        Err(err) => {
+            tracing::error!("cannot sign the identity token: {err:#}");
+            return database_unavailable(&headers);
+        }
+    };
+    let mut answer = identity_headers(&identity);
+    answer.insert(
+        HeaderName::from_static("x-latch-token"),
+        header_text(&token),
+    );
+    (StatusCode::OK, answer).into_response()
+}
+
+/// `GET /.well-known/jwks.json`: the public keys that verify `X-Latch-Token`, the signing key
+/// first. Cacheable for five minutes; a verifier that meets a key id it does not know should
+/// fetch it again (a rotation signs with the new key at once).
+pub async fn jwks(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let services = &state.services;
+    match services
+        .identity_tokens
+        .keys
+        .published(&services.db, chrono::Utc::now())
+        .await
+    {
+        Ok(keys) => (
+            [(header::CACHE_CONTROL, "public, max-age=300")],
+            axum::Json(serde_json::json!({ "keys": &*keys })),
+        )
+            .into_response(),
+        Err(err) => {
+            tracing::error!("cannot read the signing keys: {err:#}");
+            database_unavailable(&headers)
+        }
     }
 }
 

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use latch_core::db;
-use latch_server::cli::{Cli, Command, CompanyCommand, KeyCommand, MailCommand, UserCommand};
+use latch_server::cli::{
+    Cli, Command, CompanyCommand, KeyCommand, KeysCommand, MailCommand, UserCommand,
+};
 use latch_server::commands::{self, CommandError};
 use latch_server::settings::Settings;
 use latch_server::startup::Application;
@@ -56,6 +58,10 @@ async fn run() -> ExitCode {
             commands::mail_status(&settings, failed).await
         }
         Command::Key(KeyCommand::Generate) => commands::generate_key(),
+        Command::Keys(KeysCommand::Rotate { grace_hours }) => {
+            commands::rotate_signing_keys(&settings, grace_hours).await
+        }
+        Command::Keys(KeysCommand::List) => commands::list_signing_keys(&settings).await,
         Command::BenchHash { seconds, threads } => {
             commands::bench_hash(&settings, seconds, threads).await
         }

@@ -6,6 +6,7 @@ use anyhow::Context;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::{Router, routing::get};
 use latch_app::{App, shell};
+use latch_core::identity_token::{SigningKeys, TokenIssuer};
 use latch_core::metrics::Metrics;
 use latch_core::outbox::{self, OutboxPolicy};
 use latch_core::password_hash::Hasher;
@@ -68,10 +69,22 @@ impl Application {
             public_url: settings.public_url.clone(),
             metrics: Metrics::default(),
             webhooks: settings.webhooks(&server_key),
-            server_key,
+            server_key: server_key.clone(),
             session_cookie_domain: settings.cookie_domain.clone(),
             return_targets: settings.return_targets.clone(),
+            identity_tokens: TokenIssuer {
+                issuer: settings.token_issuer(),
+                audience: settings.token_audience.clone(),
+                keys: SigningKeys::new(server_key, settings.token_keys_refresh),
+            },
         };
+        // A server key that cannot open the stored signing keys stops Latch here, with the
+        // fix in the message, rather than at the first sign-in.
+        services
+            .identity_tokens
+            .keys
+            .load(&services.db, chrono::Utc::now())
+            .await?;
         let state = AppState {
             leptos_options,
             services,
@@ -188,6 +201,7 @@ fn router(state: AppState) -> Router {
         .route("/ready", get(operations::ready))
         .route("/metrics", get(operations::metrics))
         .route("/auth/verify", get(forward_auth::verify))
+        .route("/.well-known/jwks.json", get(forward_auth::jwks))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || {
             shell(shell_options.clone())
         })

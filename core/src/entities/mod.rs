@@ -6,4 +6,5 @@ pub mod outbox_message;
 pub mod rate_limit;
 pub mod reset_token;
 pub mod session;
+pub mod signing_key;
 pub mod user;

@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::entities::user;
 use crate::outbox;
-use crate::server_key::{Purpose, ServerKey};
+use crate::server_key::ServerKey;
 
 /// Whether events are recorded, as the code that makes them sees it. Off (no
 /// `LATCH_WEBHOOK_URL`): nothing is written at all.
@@ -97,11 +97,11 @@ impl Webhooks {
     }
 }
 
-/// How an event names a session: the identity token's `sid` claim for it, a keyed hash of the
-/// session's storage key (itself a hash of the cookie's token), so the CRM can match the
-/// two and nobody can work back to a session token from it.
+/// How an event names a session: the identity token's `sid` claim for it (a keyed hash of the
+/// session's storage key, itself a hash of the cookie's token), so the CRM can match the two
+/// and nobody can work back to a session token from it.
 pub fn session_id(server_key: &ServerKey, session_key: &str) -> String {
-    server_key.sign(Purpose::SessionClaim, session_key.as_bytes())
+    crate::identity_token::session_claim(server_key, session_key)
 }
 
 #[cfg(test)]

@@ -28,7 +28,12 @@ fn is_static(path: &str) -> bool {
     path.starts_with("/pkg/")
         || matches!(
             path,
-            "/favicon.svg" | "/health" | "/ready" | "/metrics" | "/auth/verify"
+            "/favicon.svg"
+                | "/health"
+                | "/ready"
+                | "/metrics"
+                | "/auth/verify"
+                | "/.well-known/jwks.json"
         )
 }
 

@@ -72,6 +72,12 @@ pub struct Settings {
     pub login_policy: latch_core::auth::LoginPolicy,
     /// Where webhook events go (`LATCH_WEBHOOK_URL`); `None`: no events are recorded.
     pub webhook: Option<WebhookSettings>,
+    /// The identity token's `aud` (`LATCH_TOKEN_AUDIENCE`; default: the app URL's origin,
+    /// else Latch's own).
+    pub token_audience: String,
+    /// How long each instance trusts the signing keys it read: a `latch keys rotate` reaches
+    /// every instance within this.
+    pub token_keys_refresh: std::time::Duration,
 }
 
 /// How log lines are written (`LATCH_LOG_FORMAT`).
@@ -91,6 +97,11 @@ impl Settings {
             invitation_valid_for: self.invitation_valid_for,
             ..Default::default()
         }
+    }
+
+    /// The identity token's `iss`: the public URL without its trailing slash.
+    pub fn token_issuer(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_owned()
     }
 
     /// `scheme://host[:port]` of the public URL, as browsers send it in `Origin`.
@@ -154,7 +165,19 @@ impl Settings {
                 problem: format!("{domain} does not contain LATCH_PUBLIC_URL's host {host}"),
             });
         }
+        let token_audience = variables.token_audience.clone().unwrap_or_else(|| {
+            let app_origin = variables
+                .app_url
+                .as_ref()
+                .and_then(|app| Url::parse(app.as_str()).ok())
+                .map(|app| app.origin().ascii_serialization());
+            app_origin.unwrap_or_else(|| variables.public_url.origin().ascii_serialization())
+        });
         Ok(Settings {
+            token_audience,
+            token_keys_refresh: std::time::Duration::from_secs(
+                variables.token_keys_refresh_seconds,
+            ),
             database_url: SecretString::from(variables.database_url),
             public_url: variables.public_url,
             return_targets: latch_core::return_targets::ReturnTargets::new(
@@ -412,6 +435,24 @@ mod tests {
             vec!["10.0.0.5".parse::<IpAddr>().unwrap()]
         );
         assert_eq!(settings.outbox_lease, chrono::Duration::seconds(30));
+    }
+
+    #[test]
+    fn the_token_audience_is_the_app_s_origin_unless_given() {
+        let with_app = parse(&[
+            ("LATCH_PUBLIC_URL", "https://login.example.com/"),
+            ("LATCH_APP_URL", "https://crm.example.com/home"),
+        ])
+        .unwrap();
+        assert_eq!(with_app.token_audience, "https://crm.example.com");
+        assert_eq!(with_app.token_issuer(), "https://login.example.com");
+        let alone = parse(&[("LATCH_PUBLIC_URL", "https://login.example.com")]).unwrap();
+        assert_eq!(alone.token_audience, "https://login.example.com");
+        let given = parse(&[("LATCH_TOKEN_AUDIENCE", " urn:example:crm ")]).unwrap();
+        assert_eq!(given.token_audience, "urn:example:crm");
+        let err = parse(&[("LATCH_TOKEN_AUDIENCE", "a\u{7}b")]).unwrap_err();
+        assert_eq!(err.variable, "LATCH_TOKEN_AUDIENCE");
+        assert_eq!(given.token_keys_refresh, std::time::Duration::from_secs(30));
     }
 
     #[test]

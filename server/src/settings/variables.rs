@@ -46,6 +46,15 @@ pub(super) struct Variables {
     pub(super) app_url: Option<AppUrl>,
     #[arg(long, env = "LATCH_ALLOWED_RETURN_ORIGINS", value_parser = return_origins)]
     pub(super) allowed_return_origins: Option<ReturnOrigins>,
+    #[arg(long, env = "LATCH_TOKEN_AUDIENCE", value_parser = token_audience)]
+    pub(super) token_audience: Option<String>,
+    #[arg(
+        long,
+        env = "LATCH_TOKEN_KEYS_REFRESH_SECONDS",
+        default_value = "30",
+        value_parser = number(0, 3600)
+    )]
+    pub(super) token_keys_refresh_seconds: u64,
     #[arg(long, env = "LATCH_SMTP_URL", value_parser = smtp_url)]
     pub(super) smtp_url: Option<String>,
     #[arg(
@@ -216,6 +225,15 @@ pub(super) struct KeyText(pub(super) secrecy::SecretString);
 /// `LATCH_PREVIOUS_SECRET_KEYS`: keys still accepted, each checked.
 #[derive(Clone)]
 pub(super) struct PreviousKeys(pub(super) Vec<secrecy::SecretString>);
+
+/// The identity token's `aud`: any short printable text (an origin, a URN, a name).
+fn token_audience(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() || value.len() > 200 || value.chars().any(char::is_control) {
+        return Err("expected the CRM's name for itself, 1 to 200 printable characters (for example https://crm.example.com)".to_owned());
+    }
+    Ok(value.to_owned())
+}
 
 /// A domain name (`example.com`; a leading dot is dropped), lowercased.
 fn cookie_domain(value: &str) -> Result<String, String> {

@@ -14,6 +14,7 @@ impl Latch<'_> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_latch"))
             .args(args)
             .env("LATCH_DATABASE_URL", self.database.url())
+            .env("LATCH_SECRET_KEY", crate::helpers::TEST_SERVER_KEY)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -463,4 +464,39 @@ async fn the_operator_changes_any_address_at_once_even_an_admins() {
         [("email_changed".to_owned(), "ana@example.co.id".to_owned())],
         "the old address is told"
     );
+}
+
+#[tokio::test]
+async fn operator_rotates_the_token_signing_key_and_lists_the_keys() {
+    let database = TestDatabase::create().await;
+    let latch = Latch {
+        database: &database,
+    };
+    let empty = latch.run(&["keys", "list"], "");
+    assert!(empty.status.success(), "{}", stderr(&empty));
+    assert!(
+        stdout(&empty).contains("No signing key yet"),
+        "{}",
+        stdout(&empty)
+    );
+
+    let first = latch.run(&["keys", "rotate"], "");
+    assert!(first.status.success(), "{}", stderr(&first));
+    let second = latch.run(&["keys", "rotate", "--grace-hours", "2"], "");
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(
+        stdout(&second).contains("New signing key"),
+        "{}",
+        stdout(&second)
+    );
+    assert!(stdout(&second).contains("for 2 h"), "{}", stdout(&second));
+
+    let listed = stdout(&latch.run(&["keys", "list"], ""));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(lines[0].ends_with("signing"), "{listed}");
+    assert!(lines[1].contains("published until"), "{listed}");
+
+    let refused = latch.run(&["keys", "rotate", "--grace-hours", "0"], "");
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
 }

@@ -13,6 +13,7 @@ mod change_password;
 mod cli;
 mod forward_auth;
 mod helpers;
+mod identity_token;
 mod languages;
 mod limits;
 mod links_at_rest;

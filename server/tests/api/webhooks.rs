@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use latch_core::entities::outbox_message;
@@ -201,6 +203,10 @@ async fn logging_out_tells_the_crm_which_session_ended_by_its_sid_never_its_toke
     let app = app_posting_to(&receiver).await;
     let ana = app.create_user("ana").await;
     let cookie = app.cookie_for(&ana).await;
+    let verify = app.get_with_cookie("/auth/verify", Some(&cookie)).await;
+    let token = verify.headers()["x-latch-token"].to_str().unwrap();
+    let claims = token.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(claims).unwrap()).unwrap();
 
     let logout = app
         .post_form("/api/logout", &[], &[("cookie", &cookie)])
@@ -211,6 +217,10 @@ async fn logging_out_tells_the_crm_which_session_ended_by_its_sid_never_its_toke
     let ended = &of_type(&events, "session.ended")[0]["data"];
     assert_eq!(ended["reason"], "logout");
     assert_eq!(ended["username"], "ana");
+    assert_eq!(
+        ended["sid"], claims["sid"],
+        "the sid of the session's identity tokens"
+    );
     let token = cookie.split_once('=').unwrap().1;
     let storage_key = SecretToken::from_presented(token).unwrap().storage_key();
     let server_key = ServerKey::from_text(TEST_SERVER_KEY, &[]).unwrap();
