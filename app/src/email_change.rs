@@ -41,7 +41,8 @@ pub async fn email_change_status() -> Result<EmailLinkStatus, AppError> {
 pub async fn confirm_email() -> Result<(), AppError> {
     let call = Call::begin()?;
     let (db, token) = (&call.services.db, call.reset_token());
-    let result = admin::confirm_email_change(db, token, call.client_ip(), call.now())
+    let webhooks = &call.services.webhooks;
+    let result = admin::confirm_email_change(db, webhooks, token, call.client_ip(), call.now())
         .await
         .map(|address| {
             call.clear_reset_cookie();

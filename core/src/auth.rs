@@ -24,6 +24,7 @@ use crate::secret_token::SecretToken;
 use crate::services::Services;
 use crate::sessions::{self, SessionUser};
 use crate::throttle::{self, Reservation, ThrottleKey};
+use crate::webhooks::{Event, SessionEndReason, Webhooks};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
@@ -192,8 +193,15 @@ async fn check_and_start_session(
     }
     active.last_login_at = Set(Some(now));
     let user = active.update(&txn).await.context("recording the login")?;
-    if let Some(previous) = attempt.replacing {
-        sessions::end(&txn, &previous.session_key).await?;
+    if let Some(previous) = attempt.replacing
+        && sessions::end(&txn, &previous.session_key).await?
+    {
+        let ended = Event::SessionEnded {
+            user: &previous.user,
+            session_key: &previous.session_key,
+            reason: SessionEndReason::SignedInAgain,
+        };
+        services.webhooks.publish(&txn, ended, now).await?;
     }
     let session_token = sessions::start(&txn, user.id, policy.session, now).await?;
     // The account's and identifier's counters are forgotten only by a login that was judged
@@ -360,14 +368,23 @@ fn plausible_identifier(typed: &str) -> Option<String> {
     plausible.then_some(identifier)
 }
 
-/// "Log out": ends the session and records it.
+/// "Log out": ends the session and records it (and, if it was still there, tells the CRM).
 pub async fn log_out(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
+    webhooks: &Webhooks,
     session: &SessionUser,
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    sessions::end(db, &session.session_key).await?;
+    let txn = db.begin().await.context("starting the logout")?;
+    if sessions::end(&txn, &session.session_key).await? {
+        let ended = Event::SessionEnded {
+            user: &session.user,
+            session_key: &session.session_key,
+            reason: SessionEndReason::Logout,
+        };
+        webhooks.publish(&txn, ended, now).await?;
+    }
     let event = AuditEvent {
         company_id: Some(session.user.company_id),
         actor_user_id: Some(session.user.id),
@@ -377,5 +394,6 @@ pub async fn log_out(
         client_ip: client_ip.map(|ip| ip.to_string()),
         details: None,
     };
-    audit::record(db, event, now).await
+    audit::record(&txn, event, now).await?;
+    txn.commit().await.context("committing the logout")
 }

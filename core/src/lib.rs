@@ -31,5 +31,6 @@ pub mod sessions;
 mod testing;
 pub mod throttle;
 pub mod time_zone;
+pub mod webhooks;
 
 pub use services::Services;

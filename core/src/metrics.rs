@@ -104,6 +104,7 @@ struct Inner {
     hashes_waiting: Gauge,
     hashes_running: Gauge,
     outbox_messages: Family<StatusLabels, Gauge>,
+    webhook_events: Family<StatusLabels, Gauge>,
     deliveries: Family<DeliveryLabels, Counter>,
     policy_checks: Counter,
 }
@@ -158,10 +159,16 @@ impl Default for Metrics {
             "Mail in the outbox (all instances), by status",
             outbox_messages.clone(),
         );
+        let webhook_events = Family::<StatusLabels, Gauge>::default();
+        registry.register(
+            "webhook_events",
+            "Webhook events in the outbox (all instances), by status",
+            webhook_events.clone(),
+        );
         let deliveries = Family::<DeliveryLabels, Counter>::default();
         registry.register(
             "outbox_deliveries",
-            "Delivery attempts made by this instance, by outcome",
+            "Delivery attempts (mail and webhook events) made by this instance, by outcome",
             deliveries.clone(),
         );
         let policy_checks = Counter::default();
@@ -188,6 +195,7 @@ impl Default for Metrics {
             hashes_waiting,
             hashes_running,
             outbox_messages,
+            webhook_events,
             deliveries,
             policy_checks,
         }))
@@ -258,15 +266,25 @@ impl Metrics {
         }
     }
 
-    /// The text a Prometheus server scrapes, with the gauges read now.
-    pub fn render(&self, hasher: HasherLoad, outbox: &[(&'static str, u64)]) -> String {
+    /// The text a Prometheus server scrapes, with the gauges read now: the hasher's load and
+    /// the outbox's mail and webhook events by status.
+    pub fn render(
+        &self,
+        hasher: HasherLoad,
+        mail: &[(&'static str, u64)],
+        webhook_events: &[(&'static str, u64)],
+    ) -> String {
         self.0.hashes_waiting.set(hasher.waiting as i64);
         self.0.hashes_running.set(hasher.running as i64);
-        for (status, count) in outbox {
-            self.0
-                .outbox_messages
-                .get_or_create(&StatusLabels { status })
-                .set(*count as i64);
+        for (family, counts) in [
+            (&self.0.outbox_messages, mail),
+            (&self.0.webhook_events, webhook_events),
+        ] {
+            for (status, count) in counts {
+                family
+                    .get_or_create(&StatusLabels { status })
+                    .set(*count as i64);
+            }
         }
         let mut text = String::new();
         // Writing into a String cannot fail.
@@ -295,6 +313,7 @@ mod tests {
                 running: 2,
             },
             &[("queued", 5), ("failed", 1)],
+            &[("retrying", 2)],
         );
 
         for line in [
@@ -306,6 +325,7 @@ mod tests {
             "latch_password_hash_queue_depth 3",
             "latch_password_hashes_running 2",
             r#"latch_outbox_messages{status="queued"} 5"#,
+            r#"latch_webhook_events{status="retrying"} 2"#,
             r#"latch_outbox_deliveries_total{outcome="sent"} 2"#,
         ] {
             assert!(

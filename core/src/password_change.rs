@@ -22,6 +22,7 @@ use crate::secret_token::SecretToken;
 use crate::services::Services;
 use crate::sessions::{self, SessionUser};
 use crate::throttle;
+use crate::webhooks::{Event, SessionEndReason};
 
 /// One submission of the Account Settings form.
 pub struct PasswordChange<'a> {
@@ -170,11 +171,12 @@ pub async fn change_password(
         return Err(ChangeError::WrongExistingPassword);
     }
     revoke_tokens(&txn, user.id, now).await?;
-    let ended_elsewhere = if change.sign_out_other_devices {
+    let mut ended = if change.sign_out_other_devices {
         sessions::end_all_for_user(&txn, user.id, Some(&change.session.session_key)).await?
     } else {
-        0
+        Vec::new()
     };
+    let ended_elsewhere = ended.len();
     // A fresh id for this browser: whoever knew the old session id does not follow along.
     if !sessions::end(&txn, &change.session.session_key).await? {
         // Signed out meanwhile (elsewhere, or by a change that signed out other devices):
@@ -185,8 +187,16 @@ pub async fn change_password(
         give_back().await?;
         return Err(ChangeError::SessionEnded);
     }
+    ended.push(change.session.session_key.clone());
     let session_token = sessions::start(&txn, user.id, login_policy.session, now).await?;
     throttle::clear(&txn, &check.own().0).await?;
+    let webhooks = &services.webhooks;
+    webhooks
+        .publish(&txn, Event::PasswordChanged(user), now)
+        .await?;
+    webhooks
+        .sessions_ended(&txn, user, &ended, SessionEndReason::PasswordChanged, now)
+        .await?;
     let mail = NewMail::for_user(
         user,
         MailTemplate::PasswordChanged {

@@ -9,6 +9,7 @@ use crate::password_policy::PolicyChecks;
 use crate::policies::{AdminPolicy, LoginPolicy, ResetPolicy};
 use crate::return_targets::ReturnTargets;
 use crate::server_key::ServerKey;
+use crate::webhooks::Webhooks;
 
 /// Handles and settings shared by every request (cheap to clone: each field is a handle or a
 /// small value).
@@ -32,6 +33,8 @@ pub struct Services {
     pub session_cookie_domain: Option<String>,
     /// Where signed-in users go back to (the CRM) and which origins a login's `next` may name.
     pub return_targets: ReturnTargets,
+    /// Whether changes to users are recorded as webhook events (`LATCH_WEBHOOK_URL`).
+    pub webhooks: Webhooks,
     /// Signs the identity tokens forward authentication hands the CRM.
     pub identity_tokens: TokenIssuer,
 }
@@ -61,6 +64,7 @@ impl Services {
             server_key: server_key.clone(),
             session_cookie_domain: None,
             return_targets: ReturnTargets::default(),
+            webhooks: Webhooks::off(),
             identity_tokens: TokenIssuer {
                 issuer: "https://latch.example".to_owned(),
                 audience: "https://latch.example".to_owned(),

@@ -144,18 +144,20 @@ pub async fn end(db: &impl ConnectionTrait, session_key: &str) -> anyhow::Result
 }
 
 /// Ends every session of a user (password reset, deactivation), optionally sparing one.
+/// Returns the storage keys of the sessions it ended (for their `session.ended` events).
 pub async fn end_all_for_user(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     except_session_key: Option<&str>,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<Vec<String>> {
     let mut query = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id));
     if let Some(key) = except_session_key {
         query = query.filter(session::Column::Id.ne(key));
     }
-    Ok(query
-        .exec(db)
+    // One statement: a session started meanwhile is either ended and named, or left alone.
+    let ended = query
+        .exec_with_returning(db)
         .await
-        .context("ending the user's sessions")?
-        .rows_affected)
+        .context("ending the user's sessions")?;
+    Ok(ended.into_iter().map(|session| session.id).collect())
 }

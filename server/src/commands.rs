@@ -5,12 +5,15 @@ mod keys;
 
 use std::io::BufRead;
 
+use anyhow::Context;
 use chrono::Utc;
 use latch_core::accounts::{self, AccountError, NewUser};
 use latch_core::admin::{self, Actor, AdminError};
 use latch_core::preferences::Preferences;
 use latch_core::time_zone::TimeZone;
+use latch_core::webhooks::{Event, Webhooks};
 use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
+use sea_orm::TransactionTrait;
 
 use crate::cli::{CompanySet, UserAdd};
 use crate::database;
@@ -47,6 +50,14 @@ impl From<AccountError> for CommandError {
 
 fn refuse(flag: &str, err: impl std::fmt::Display) -> CommandError {
     CommandError::Refused(format!("{flag}: {err}"))
+}
+
+/// The operator's changes are told to the CRM like an admin's (`LATCH_WEBHOOK_URL`).
+fn webhooks(settings: &Settings) -> anyhow::Result<Webhooks> {
+    if settings.webhook.is_none() {
+        return Ok(Webhooks::off());
+    }
+    Ok(settings.webhooks(&settings.server_key.load()?))
 }
 
 pub async fn migrate(settings: &Settings) -> Result<String, CommandError> {
@@ -134,6 +145,7 @@ pub async fn add_user(
             actor: Actor::Operator,
             new_user,
             client_ip: None,
+            webhooks: &webhooks(settings)?,
         };
         let user = admin::invite_user(&db, invitation, Utc::now())
             .await?
@@ -164,7 +176,16 @@ pub async fn add_user(
         })?;
 
     let db = database::open(settings).await?;
-    let user = accounts::add_user(&db, new_user, Some(password), Utc::now()).await?;
+    let webhooks = webhooks(settings)?;
+    let (txn, now) = (
+        db.begin().await.context("starting to add the user")?,
+        Utc::now(),
+    );
+    let user = accounts::add_user(&txn, new_user, Some(password), now).await?;
+    webhooks
+        .publish(&txn, Event::UserCreated(&user), now)
+        .await?;
+    txn.commit().await.context("committing the new user")?;
     Ok(format!(
         "Created {} {:?} ({}) in {:?}.",
         user.role.as_str(),
@@ -208,6 +229,7 @@ pub async fn change_email(
         target: &target,
         new_email: &email,
         client_ip: None,
+        webhooks: &webhooks(settings)?,
     };
     admin::change_email(&db, change, Utc::now()).await?;
     Ok(format!(
@@ -227,7 +249,17 @@ pub async fn set_user_active(
     let username = Username::parse(username).map_err(|err| refuse("USERNAME", err))?;
     let db = database::open(settings).await?;
     let target = Actor::Operator.find_by_username(&db, &username).await?;
-    admin::set_active(&db, Actor::Operator, &target, active, None, Utc::now()).await?;
+    let webhooks = webhooks(settings)?;
+    admin::set_active(
+        &db,
+        &webhooks,
+        Actor::Operator,
+        &target,
+        active,
+        None,
+        Utc::now(),
+    )
+    .await?;
     Ok(if active {
         format!("{:?} can log in again.", target.user().username)
     } else {
@@ -238,7 +270,8 @@ pub async fn set_user_active(
     })
 }
 
-/// `latch mail status [--failed]`: the 50 most recent emails, newest first, with totals; then
+/// `latch mail status [--failed]`: the 50 most recent emails and webhook events (recipient
+/// `webhook`, the event type as template), newest first, with totals; then
 /// the invitations and email changes held back because they named another company's
 /// username or address (the admin was answered as if they had worked).
 pub async fn mail_status(settings: &Settings, only_failed: bool) -> Result<String, CommandError> {
@@ -249,13 +282,13 @@ pub async fn mail_status(settings: &Settings, only_failed: bool) -> Result<Strin
         let none = if only_failed {
             "No failed emails."
         } else {
-            "No emails yet."
+            "No emails or webhook events yet."
         };
         return Ok(format!("{none}{held_back}"));
     }
     let mut out = format!(
         "{:<20} {:<9} {:>3}  {:<32} {:<16} {}\n",
-        "CREATED (UTC)", "STATUS", "TRY", "RECIPIENT", "TEMPLATE", "LAST ERROR / SENT"
+        "CREATED (UTC)", "STATUS", "TRY", "RECIPIENT", "TEMPLATE/EVENT", "LAST ERROR / SENT"
     );
     for row in &rows {
         let detail = match (&row.last_error, row.sent_at) {

@@ -65,18 +65,22 @@ pub async fn metrics(
     if !may_read_metrics(&state, peer, &headers) {
         return (StatusCode::FORBIDDEN, "forbidden").into_response();
     }
-    let outbox = match outbox::count_by_status(&state.services.db).await {
-        Ok(counts) => counts,
-        Err(err) => {
-            // The process's own figures are still worth scraping while the database is away.
-            tracing::warn!("metrics: {err:#}");
-            Vec::new()
-        }
+    let db = &state.services.db;
+    let count = |channel| async move {
+        outbox::count_by_status(db, channel)
+            .await
+            .unwrap_or_else(|err| {
+                // The process's own figures are still worth scraping while the database is away.
+                tracing::warn!("metrics: {err:#}");
+                Vec::new()
+            })
     };
+    let mail = count(outbox::Channel::Mail).await;
+    let webhooks = count(outbox::Channel::Webhook).await;
     let text = state
         .services
         .metrics
-        .render(state.services.hasher.load(), &outbox);
+        .render(state.services.hasher.load(), &mail, &webhooks);
     ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response()
 }
 

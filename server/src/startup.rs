@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::settings::Settings;
+use crate::settings::{Settings, WebhookSettings};
 use crate::state::AppState;
 use crate::{database, forward_auth, middleware, operations};
 
@@ -49,6 +49,11 @@ impl Application {
             .await
             .context("starting the password hasher")??;
         let server_key = settings.server_key.load()?;
+        let webhook_endpoint = settings
+            .webhook
+            .as_ref()
+            .map(WebhookSettings::endpoint)
+            .transpose()?;
         let services = Services {
             db,
             hasher,
@@ -63,6 +68,7 @@ impl Application {
             admin_policy: settings.admin_policy(),
             public_url: settings.public_url.clone(),
             metrics: Metrics::default(),
+            webhooks: settings.webhooks(&server_key),
             server_key: server_key.clone(),
             session_cookie_domain: settings.cookie_domain.clone(),
             return_targets: settings.return_targets.clone(),
@@ -83,6 +89,7 @@ impl Application {
             leptos_options,
             services,
             mailer,
+            webhook_endpoint,
             settings: Arc::new(settings),
         };
         Ok(Self {
@@ -167,6 +174,7 @@ pub fn mail_sender(state: &AppState) -> outbox::Sender {
             .unwrap_or("localhost")
             .to_owned(),
         public_url: state.settings.public_url.clone(),
+        webhooks: state.webhook_endpoint.clone(),
     }
 }
 

@@ -15,5 +15,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
     pub mailer: Mailer,
+    /// Where the outbox posts webhook events (`LATCH_WEBHOOK_URL`), if anywhere.
+    pub webhook_endpoint: Option<latch_core::webhooks::Endpoint>,
     pub settings: Arc<Settings>,
 }

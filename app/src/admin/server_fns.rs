@@ -88,7 +88,8 @@ pub async fn set_active(user_id: String, active: bool, return_to: String) -> Res
     let result = async {
         let (admin, target) = admin_and_target(&call, "set_active", &user_id).await?;
         let (db, by, ip) = (&call.services.db, Actor::Admin(&admin), call.client_ip());
-        admin::set_active(db, by, &target, active, ip, call.now()).await?;
+        let webhooks = &call.services.webhooks;
+        admin::set_active(db, webhooks, by, &target, active, ip, call.now()).await?;
         let notice = if active { "reactivated" } else { "deactivated" };
         Ok::<_, AppError>(paths::with_notice(local(&return_to), notice))
     };
@@ -102,9 +103,15 @@ pub async fn set_role(user_id: String, admin: bool, return_to: String) -> Result
     let role = if admin { Role::Admin } else { Role::Member };
     let result = async {
         let (caller, target) = admin_and_target(&call, "set_role", &user_id).await?;
-        let (db, by, ip) = (&call.services.db, Actor::Admin(&caller), call.client_ip());
-        let policy = &call.services.admin_policy;
-        admin::set_role(db, policy, by, &target, role, ip, call.now()).await?;
+        let change = admin::RoleChange {
+            policy: &call.services.admin_policy,
+            actor: Actor::Admin(&caller),
+            target: &target,
+            role,
+            client_ip: call.client_ip(),
+            webhooks: &call.services.webhooks,
+        };
+        admin::set_role(&call.services.db, change, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(local(&return_to), "role-changed"))
     };
     call.finish(result.await)
@@ -130,6 +137,7 @@ pub async fn change_email(
             target: &target,
             new_email: &address,
             client_ip: call.client_ip(),
+            webhooks: &call.services.webhooks,
         };
         let changed = admin::change_email(&call.services.db, change, call.now()).await;
         changed.map_err(|err| AppError::from(err).keeping(&[("email", &email)]))?;
@@ -158,6 +166,7 @@ pub async fn invite_user(
             actor: Actor::Admin(&admin),
             new_user: parse_new_user(company, &name, &username, email, &role)?,
             client_ip: call.client_ip(),
+            webhooks: &call.services.webhooks,
         };
         // `None` (held back: another company's name or address) answers like success.
         admin::invite_user(&call.services.db, invitation, call.now()).await?;

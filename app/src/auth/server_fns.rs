@@ -53,7 +53,8 @@ pub async fn log_in(
 pub async fn log_out() -> Result<(), AppError> {
     let call = Call::begin()?;
     if let Ok(session) = call.user() {
-        let ended = auth::log_out(&call.services.db, session, call.client_ip(), call.now()).await;
+        let (db, webhooks) = (&call.services.db, &call.services.webhooks);
+        let ended = auth::log_out(db, webhooks, session, call.client_ip(), call.now()).await;
         call.reply(ended)?;
     }
     call.clear_session_cookie();

@@ -22,6 +22,7 @@ use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_reset::{LinkPurpose, NewLink, issue_link, revoke_tokens};
 use crate::sessions;
 use crate::throttle::{self, ThrottleKey};
+use crate::webhooks::{Event, SessionEndReason, Webhooks};
 
 pub(super) fn event(
     actor: Actor<'_>,
@@ -125,6 +126,8 @@ pub struct Invitation<'a> {
     pub actor: Actor<'a>,
     pub new_user: NewUser,
     pub client_ip: Option<IpAddr>,
+    /// Told of the new user (`user.created`).
+    pub webhooks: &'a Webhooks,
 }
 
 /// "Add user": creates the user without a password and emails them an invitation to choose
@@ -145,6 +148,7 @@ pub async fn invite_user(
         actor,
         new_user,
         client_ip,
+        webhooks,
     } = invitation;
     if let Actor::Admin(admin) = actor {
         let company = company::Entity::find_by_id(admin.company_id())
@@ -229,6 +233,9 @@ pub async fn invite_user(
         },
     );
     outbox::enqueue(&txn, mail, now).await?;
+    webhooks
+        .publish(&txn, Event::UserCreated(&user), now)
+        .await?;
     let details = serde_json::json!({ "role": user.role.as_str() });
     let invited = event(
         actor,
@@ -290,6 +297,7 @@ async fn check_free<'a>(
 /// Deactivates (sessions end, links die, no more mail) or reactivates a user.
 pub async fn set_active(
     db: &DatabaseConnection,
+    webhooks: &Webhooks,
     actor: Actor<'_>,
     target: &Target,
     active: bool,
@@ -304,10 +312,22 @@ pub async fn set_active(
     let mut row: user::ActiveModel = user.clone().into();
     row.active = Set(active);
     row.updated_at = Set(now);
-    row.update(&txn).await.context("updating the user")?;
+    let after = row.update(&txn).await.context("updating the user")?;
     if !active {
-        sessions::end_all_for_user(&txn, user.id, None).await?;
+        let ended = sessions::end_all_for_user(&txn, user.id, None).await?;
         revoke_tokens(&txn, user.id, now).await?;
+        webhooks
+            .sessions_ended(&txn, &after, &ended, SessionEndReason::Deactivated, now)
+            .await?;
+    }
+    // Only a change is news: deactivating a deactivated user tells the CRM nothing.
+    if user.active != active {
+        let changed = if active {
+            Event::UserReactivated(&after)
+        } else {
+            Event::UserDeactivated(&after)
+        };
+        webhooks.publish(&txn, changed, now).await?;
     }
     let kind = if active {
         AuditKind::UserReactivated
@@ -324,18 +344,33 @@ pub async fn set_active(
     Ok(())
 }
 
+/// Everything a role change needs besides the database and the time.
+pub struct RoleChange<'a> {
+    pub policy: &'a AdminPolicy,
+    pub actor: Actor<'a>,
+    pub target: &'a Target,
+    pub role: Role,
+    pub client_ip: Option<IpAddr>,
+    /// Told of the change (`user.updated`).
+    pub webhooks: &'a Webhooks,
+}
+
 /// Makes a user an admin or a member. An admin must have confirmed their password in the
 /// last minutes ([`AdminPolicy::reauth_valid_for`]): an admin can do everything to the
 /// company's accounts, so making one is as sensitive as changing an address.
 pub async fn set_role(
     db: &DatabaseConnection,
-    policy: &AdminPolicy,
-    actor: Actor<'_>,
-    target: &Target,
-    role: Role,
-    client_ip: Option<IpAddr>,
+    change: RoleChange<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
+    let RoleChange {
+        policy,
+        actor,
+        target,
+        role,
+        client_ip,
+        webhooks,
+    } = change;
     let user = target.user();
     if let Err(refused) = actor.require_reauth(policy, now) {
         let details = serde_json::json!({ "from": user.role.as_str(), "to": role.as_str() });
@@ -357,7 +392,12 @@ pub async fn set_role(
     let mut row: user::ActiveModel = user.clone().into();
     row.role = Set(role);
     row.updated_at = Set(now);
-    row.update(&txn).await.context("updating the role")?;
+    let after = row.update(&txn).await.context("updating the role")?;
+    let updated = Event::UserUpdated {
+        before: user,
+        after: &after,
+    };
+    webhooks.publish(&txn, updated, now).await?;
     let details = serde_json::json!({ "from": user.role.as_str(), "to": role.as_str() });
     let changed = event(
         actor,

@@ -26,6 +26,7 @@ use crate::password_reset::{LinkPurpose, NewLink, issue_link, link_row, revoke_t
 use crate::secret_token::SecretToken;
 use crate::sessions;
 use crate::throttle::{self, ThrottleKey};
+use crate::webhooks::{Event, SessionEndReason, Webhooks};
 
 /// Everything an email change needs besides the database and the time.
 pub struct EmailChange<'a> {
@@ -34,6 +35,8 @@ pub struct EmailChange<'a> {
     pub target: &'a Target,
     pub new_email: &'a Email,
     pub client_ip: Option<IpAddr>,
+    /// Told when the address changes (`user.updated`, `session.ended`).
+    pub webhooks: &'a Webhooks,
 }
 
 /// An admin's change of `change.target`'s address becomes a pending change confirmed from the
@@ -158,7 +161,7 @@ async fn change_now(
         return Ok(());
     }
     let txn = db.begin().await.context("starting the email change")?;
-    set_address(&txn, user, new_email.as_str(), now).await?;
+    set_address(&txn, change.webhooks, user, new_email.as_str(), now).await?;
     let details = serde_json::json!({ "from": user.email, "to": new_email.as_str() });
     let changed = event(
         change.actor,
@@ -178,6 +181,7 @@ async fn change_now(
 /// changes racing for one address cannot both win).
 async fn set_address(
     db: &impl ConnectionTrait,
+    webhooks: &Webhooks,
     user: &user::Model,
     address: &str,
     now: DateTime<Utc>,
@@ -192,14 +196,22 @@ async fn set_address(
         &email.key(),
     ));
     row.updated_at = Set(now);
-    row.update(db).await.map_err(|err| match err.sql_err() {
+    let after = row.update(db).await.map_err(|err| match err.sql_err() {
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
             AdminError::EmailTaken(email.as_str().to_owned())
         }
         _ => AdminError::Unexpected(anyhow::Error::new(err).context("changing the email")),
     })?;
     revoke_tokens(db, user.id, now).await?;
-    sessions::end_all_for_user(db, user.id, None).await?;
+    let ended = sessions::end_all_for_user(db, user.id, None).await?;
+    let updated = Event::UserUpdated {
+        before: user,
+        after: &after,
+    };
+    webhooks.publish(db, updated, now).await?;
+    webhooks
+        .sessions_ended(db, &after, &ended, SessionEndReason::EmailChanged, now)
+        .await?;
     let mail = NewMail::for_user(
         user,
         MailTemplate::EmailChanged {
@@ -262,6 +274,7 @@ pub async fn email_change_status(
 /// user's; their sessions end and their other links die. Returns the new address.
 pub async fn confirm_email_change(
     db: &DatabaseConnection,
+    webhooks: &Webhooks,
     token: Option<&SecretToken>,
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
@@ -298,7 +311,7 @@ pub async fn confirm_email_change(
     let address = link
         .new_email
         .context("an email-change link without its address")?;
-    match set_address(&txn, &user, &address, now).await {
+    match set_address(&txn, webhooks, &user, &address, now).await {
         Ok(()) => {}
         Err(AdminError::EmailTaken(taken)) => {
             txn.rollback()

@@ -8,6 +8,7 @@ use super::*;
 use crate::entities::outbox_message;
 use crate::secret_token::SecretToken;
 use crate::testing;
+use crate::webhooks::Webhooks;
 
 /// An admin of PT Maju whose session confirmed the password at `confirmed_at`.
 fn admin_confirmed_at(user: &user::Model, confirmed_at: Option<DateTime<Utc>>) -> Admin {
@@ -93,6 +94,7 @@ async fn an_email_change_link_works_once_within_a_day_and_is_no_reset_link() {
                 target,
                 new_email: &new_email,
                 client_ip: None,
+                webhooks: &Webhooks::off(),
             };
             change_email(db, change, at).await
         }
@@ -112,7 +114,7 @@ async fn an_email_change_link_works_once_within_a_day_and_is_no_reset_link() {
         "an email-change link sets no password"
     );
     let a_day_later = t0 + Duration::hours(24);
-    let expired = confirm_email_change(&db, Some(&late), None, a_day_later).await;
+    let expired = confirm_email_change(&db, &Webhooks::off(), Some(&late), None, a_day_later).await;
     assert!(
         matches!(expired, Err(ConfirmError::LinkUnusable(LinkState::Expired))),
         "{expired:?}"
@@ -127,9 +129,23 @@ async fn an_email_change_link_works_once_within_a_day_and_is_no_reset_link() {
     let token = last_link_token(&db, t1).await;
     let (state, _) = email_change_status(&db, Some(&token), t1).await.unwrap();
     assert_eq!(state, LinkState::Valid);
-    let confirmed = confirm_email_change(&db, Some(&token), None, t1 + Duration::hours(1)).await;
+    let confirmed = confirm_email_change(
+        &db,
+        &Webhooks::off(),
+        Some(&token),
+        None,
+        t1 + Duration::hours(1),
+    )
+    .await;
     assert_eq!(confirmed.unwrap(), "budi.new@example.com");
-    let again = confirm_email_change(&db, Some(&token), None, t1 + Duration::hours(1)).await;
+    let again = confirm_email_change(
+        &db,
+        &Webhooks::off(),
+        Some(&token),
+        None,
+        t1 + Duration::hours(1),
+    )
+    .await;
     assert!(
         matches!(again, Err(ConfirmError::LinkUnusable(LinkState::Used))),
         "{again:?}"

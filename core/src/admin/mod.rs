@@ -16,7 +16,9 @@ mod reauth;
 #[cfg(test)]
 mod tests;
 
-pub use actions::{AdminReset, Invitation, admin_reset, invite_user, set_active, set_role};
+pub use actions::{
+    AdminReset, Invitation, RoleChange, admin_reset, invite_user, set_active, set_role,
+};
 pub use activity::{ActivityQuery, ActivityRow, list_activity};
 pub use email_change::{
     ConfirmError, ConflictRow, EmailChange, PendingEmail, change_email, confirm_email_change,

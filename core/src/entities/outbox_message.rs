@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// An email waiting to be sent, being sent, or done; written in the same transaction as the
-/// change that caused it, so no mail is lost.
+/// An email or a webhook event waiting to be sent, being sent, or done; written in the same
+/// transaction as the change that caused it, so none is lost.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "email_outbox")]
 pub struct Model {
@@ -20,6 +20,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// `mail` or `webhook` (`outbox::Channel`).
+    pub channel: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -35,7 +35,7 @@ impl MigrationTrait for Migration {
 #[cfg(test)]
 mod tests {
     use chrono::Utc;
-    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    use sea_orm::{EntityTrait, NotSet, Set};
     use sea_orm_migration::MigratorTrait;
     use uuid::Uuid;
 
@@ -65,24 +65,29 @@ mod tests {
                 created_at: Set(now),
                 updated_at: Set(now),
                 sent_at: Set(None),
+                // Not in the schema of then (`m20261202_000008_webhook_events`).
+                channel: NotSet,
             }
         };
-        let waiting = queue("password_reset", "retrying")
-            .insert(&db)
-            .await
-            .unwrap();
-        let notice = queue("password_changed", "queued")
-            .insert(&db)
-            .await
-            .unwrap();
+        let db_ref = &db;
+        let insert = |row: outbox_message::ActiveModel| async move {
+            let id = row.id.clone().unwrap();
+            outbox_message::Entity::insert(row)
+                .exec_without_returning(db_ref)
+                .await
+                .unwrap();
+            id
+        };
+        let waiting = insert(queue("password_reset", "retrying")).await;
+        let notice = insert(queue("password_changed", "queued")).await;
 
         Migrator::up(&db, None).await.unwrap();
 
         let find = |id| outbox_message::Entity::find_by_id(id).one(&db);
-        let waiting = find(waiting.id).await.unwrap().unwrap();
+        let waiting = find(waiting).await.unwrap().unwrap();
         assert_eq!(waiting.status, "discarded");
         assert_eq!(waiting.payload, "{}", "the live link is gone");
-        let notice = find(notice.id).await.unwrap().unwrap();
+        let notice = find(notice).await.unwrap().unwrap();
         assert_eq!(notice.status, "queued", "mail without a link still goes");
     }
 }

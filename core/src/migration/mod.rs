@@ -10,6 +10,7 @@ mod m20261201_000004_drop_session_data;
 mod m20261201_000005_admin_reauth_and_email_change;
 mod m20261202_000006_outbox_mints_links;
 mod m20261202_000007_signing_keys;
+mod m20261202_000008_webhook_events;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_admin_reauth_and_email_change::Migration),
             Box::new(m20261202_000006_outbox_mints_links::Migration),
             Box::new(m20261202_000007_signing_keys::Migration),
+            Box::new(m20261202_000008_webhook_events::Migration),
         ]
     }
 }

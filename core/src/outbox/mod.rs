@@ -1,7 +1,8 @@
-//! The email outbox: every email is first a row here, written in the same transaction as the
-//! change that caused it, then sent by a background worker in every `latch` process. Nothing
-//! is lost when SMTP is down or a process dies; a crash between sending and recording may send
-//! one duplicate (same `Message-ID`), never zero.
+//! The outbox: every email, and every webhook event, is first a row here, written in the same
+//! transaction as the change that caused it, then sent by a background worker in every
+//! `latch` process. Nothing is lost when SMTP or the webhook receiver is down or a process
+//! dies; a crash between sending and recording may send one duplicate (same `Message-ID`,
+//! same event id), never zero.
 
 mod claim;
 mod link_token;
@@ -24,6 +25,23 @@ pub use worker::{DeliveryReport, OutboxPolicy, Sender, deliver_due, run_worker};
 use crate::entities::outbox_message;
 use crate::preferences;
 use crate::time_zone::TimeZone;
+
+/// What a row of the outbox is: both kinds share the queue, its leases, retries and counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Mail,
+    /// A webhook event (`crate::webhooks`).
+    Webhook,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Mail => "mail",
+            Channel::Webhook => "webhook",
+        }
+    }
+}
 
 /// Where a message is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,12 +138,55 @@ pub async fn enqueue(
         created_at: Set(now),
         updated_at: Set(now),
         sent_at: Set(None),
+        channel: Set(Channel::Mail.as_str().to_owned()),
     }
     .insert(db)
     .await
     .context("queueing a mail")?;
     tracing::info!(mail_id = %id, "mail queued");
     Ok(id)
+}
+
+/// One webhook event to deliver (made by `crate::webhooks`).
+#[derive(Debug, Clone)]
+pub(crate) struct NewEvent {
+    /// The event's id, also in its body: the receiver's de-duplication key.
+    pub id: Uuid,
+    pub user_id: Option<Uuid>,
+    /// `user.created`...
+    pub kind: &'static str,
+    /// The JSON sent, exactly as signed.
+    pub body: String,
+}
+
+/// Queues a webhook event, in the caller's transaction like [`enqueue`].
+pub(crate) async fn enqueue_event(
+    db: &impl ConnectionTrait,
+    event: NewEvent,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    outbox_message::ActiveModel {
+        id: Set(event.id),
+        user_id: Set(event.user_id),
+        // The receiver is whatever LATCH_WEBHOOK_URL says when the event is sent.
+        recipient: Set("webhook".to_owned()),
+        template: Set(event.kind.to_owned()),
+        locale: Set(String::new()),
+        payload: Set(event.body),
+        status: Set(Status::Queued.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        sent_at: Set(None),
+        channel: Set(Channel::Webhook.as_str().to_owned()),
+    }
+    .insert(db)
+    .await
+    .context("queueing a webhook event")?;
+    Ok(())
 }
 
 /// What is rendered when the message is sent. It holds no working link (the link's token is
@@ -141,12 +202,13 @@ struct Payload {
     template: MailTemplate,
 }
 
-/// How many messages are in each status (for `/metrics`), every status listed.
+/// How many messages of `channel` are in each status (for `/metrics`), every status listed.
 pub async fn count_by_status(
     db: &impl ConnectionTrait,
+    channel: Channel,
 ) -> anyhow::Result<Vec<(&'static str, u64)>> {
-    use sea_orm::FromQueryResult;
     use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{ColumnTrait, FromQueryResult, QueryFilter};
     #[derive(FromQueryResult)]
     struct Count {
         status: String,
@@ -156,11 +218,12 @@ pub async fn count_by_status(
         .select_only()
         .column(outbox_message::Column::Status)
         .column_as(Expr::col(outbox_message::Column::Id).count(), "count")
+        .filter(outbox_message::Column::Channel.eq(channel.as_str()))
         .group_by(outbox_message::Column::Status)
         .into_model::<Count>()
         .all(db)
         .await
-        .context("counting mail by status")?;
+        .context("counting the outbox by status")?;
     let statuses = [
         Status::Queued,
         Status::Sending,
@@ -181,7 +244,7 @@ pub async fn count_by_status(
         .collect())
 }
 
-/// The most recent messages, newest first (for `latch mail status` and the admin view).
+/// The most recent messages, mail and webhook events, newest first (for `latch mail status`).
 pub async fn recent(
     db: &impl ConnectionTrait,
     only_failed: bool,

@@ -1,5 +1,5 @@
-//! The background sender: claims due messages, sends them, records the outcome, and retries
-//! temporary failures with exponential back-off and jitter.
+//! The background sender: claims due messages (mail and webhook events alike), sends them,
+//! records the outcome, and retries temporary failures with exponential back-off and jitter.
 
 use std::time::Duration as StdDuration;
 
@@ -17,7 +17,7 @@ use tokio::sync::watch;
 use uuid::Uuid;
 
 use super::claim::{claim_due, mark_discarded, mark_failed, mark_retrying, mark_sent, release};
-use super::{Payload, link_token, render};
+use super::{Channel, Payload, link_token, render};
 use crate::entities::outbox_message;
 use crate::mail::{MailError, Mailer, Message};
 use crate::metrics::{DeliveryOutcomes, Metrics};
@@ -76,6 +76,8 @@ pub struct Sender {
     pub message_id_domain: String,
     /// Latch's address as users reach it: the base of every emailed link.
     pub public_url: url::Url,
+    /// Where webhook events go (`LATCH_WEBHOOK_URL`); `None`: not configured.
+    pub webhooks: Option<crate::webhooks::Endpoint>,
 }
 
 /// Outcomes of one round.
@@ -176,6 +178,15 @@ enum Outcome {
     Discarded,
 }
 
+/// How one attempt at a row ended, before it is recorded.
+enum Attempt {
+    Sent,
+    /// Its link died first: nothing worth sending.
+    Discarded,
+    Permanent(String),
+    Temporary(String),
+}
+
 async fn deliver_one(
     db: &DatabaseConnection,
     sender: &Sender,
@@ -183,12 +194,53 @@ async fn deliver_one(
     row: outbox_message::Model,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Outcome> {
+    let attempt = if row.channel == Channel::Webhook.as_str() {
+        post_event(sender, &row, now).await
+    } else {
+        send_mail(db, sender, &row, now).await?
+    };
+    let (id, channel, kind) = (row.id, &row.channel, &row.template);
+    match attempt {
+        Attempt::Sent => {
+            mark_sent(db, id, now).await?;
+            tracing::info!(outbox_id = %id, %channel, %kind, "outbox: delivered");
+            Ok(Outcome::Sent)
+        }
+        Attempt::Discarded => {
+            mark_discarded(db, id, now).await?;
+            tracing::info!(outbox_id = %id, %channel, %kind, "outbox: not sent, its link died first");
+            Ok(Outcome::Discarded)
+        }
+        Attempt::Permanent(reason) => {
+            mark_failed(db, id, now, &reason).await?;
+            tracing::warn!(outbox_id = %id, %channel, %kind, %reason, "outbox: failed permanently");
+            Ok(Outcome::Failed)
+        }
+        Attempt::Temporary(reason) if now - row.created_at >= policy.give_up_after => {
+            let hours = policy.give_up_after.num_hours();
+            let reason = format!("still failing after {hours} hours: {reason}");
+            mark_failed(db, id, now, &reason).await?;
+            tracing::warn!(outbox_id = %id, %channel, %kind, %reason, "outbox: failed, gave up retrying");
+            Ok(Outcome::Failed)
+        }
+        Attempt::Temporary(reason) => {
+            let next = now + policy.retry_delay(row.attempts, random_u32());
+            mark_retrying(db, id, now, next, &reason).await?;
+            tracing::warn!(outbox_id = %id, %channel, %kind, %reason, %next, "outbox: will retry");
+            Ok(Outcome::Retrying)
+        }
+    }
+}
+
+async fn send_mail(
+    db: &DatabaseConnection,
+    sender: &Sender,
+    row: &outbox_message::Model,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Attempt> {
     let payload: Payload = match serde_json::from_str(&row.payload) {
         Ok(payload) => payload,
-        Err(err) => {
-            mark_failed(db, row.id, now, &format!("could not be read: {err}")).await?;
-            return Ok(Outcome::Failed);
-        }
+        Err(err) => return Ok(Attempt::Permanent(format!("could not be read: {err}"))),
     };
     // Every attempt mints the link afresh (a retry too). Safe: a failed attempt delivered
     // nothing, and after a send whose receipt was lost (or a crash mid-send) the earlier
@@ -197,44 +249,33 @@ async fn deliver_one(
         None => None,
         Some(link_id) => match link_token::mint(db, link_id, &sender.public_url, now).await? {
             Some(url) => Some(url),
-            None => {
-                mark_discarded(db, row.id, now).await?;
-                tracing::info!(mail_id = %row.id, template = %row.template, "mail not sent: its link died first");
-                return Ok(Outcome::Discarded);
-            }
+            None => return Ok(Attempt::Discarded),
         },
     };
-    let message = match build_message(&row, &payload, link.as_deref(), sender) {
+    let message = match build_message(row, &payload, link.as_deref(), sender) {
         Ok(message) => message,
-        Err(err) => {
-            mark_failed(db, row.id, now, &format!("could not be written: {err:#}")).await?;
-            return Ok(Outcome::Failed);
-        }
+        Err(err) => return Ok(Attempt::Permanent(format!("could not be written: {err:#}"))),
     };
-    match sender.mailer.send(message).await {
-        Ok(()) => {
-            mark_sent(db, row.id, now).await?;
-            tracing::info!(mail_id = %row.id, template = %row.template, "mail sent");
-            Ok(Outcome::Sent)
-        }
-        Err(MailError::Permanent(reason)) => {
-            mark_failed(db, row.id, now, &reason).await?;
-            tracing::warn!(mail_id = %row.id, %reason, "mail failed permanently");
-            Ok(Outcome::Failed)
-        }
-        Err(MailError::Temporary(reason)) if now - row.created_at >= policy.give_up_after => {
-            let hours = policy.give_up_after.num_hours();
-            let reason = format!("still failing after {hours} hours: {reason}");
-            mark_failed(db, row.id, now, &reason).await?;
-            tracing::warn!(mail_id = %row.id, %reason, "mail failed: gave up retrying");
-            Ok(Outcome::Failed)
-        }
-        Err(MailError::Temporary(reason)) => {
-            let next = now + policy.retry_delay(row.attempts, random_u32());
-            mark_retrying(db, row.id, now, next, &reason).await?;
-            tracing::warn!(mail_id = %row.id, %reason, %next, "mail will be retried");
-            Ok(Outcome::Retrying)
-        }
+    Ok(match sender.mailer.send(message).await {
+        Ok(()) => Attempt::Sent,
+        Err(MailError::Permanent(reason)) => Attempt::Permanent(reason),
+        Err(MailError::Temporary(reason)) => Attempt::Temporary(reason),
+    })
+}
+
+/// One signed POST of a webhook event. Every failure is temporary (see
+/// `webhooks::Endpoint::deliver`); so is a missing `LATCH_WEBHOOK_URL` (events queued before
+/// it was removed wait for it to come back, until the retry period is over).
+async fn post_event(sender: &Sender, row: &outbox_message::Model, now: DateTime<Utc>) -> Attempt {
+    let Some(endpoint) = &sender.webhooks else {
+        return Attempt::Temporary("LATCH_WEBHOOK_URL is not set".to_owned());
+    };
+    match endpoint
+        .deliver(row.id, &row.template, &row.payload, now)
+        .await
+    {
+        Ok(()) => Attempt::Sent,
+        Err(reason) => Attempt::Temporary(reason),
     }
 }
 

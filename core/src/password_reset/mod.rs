@@ -32,6 +32,7 @@ use crate::secret_token::SecretToken;
 use crate::services::Services;
 use crate::sessions;
 use crate::throttle::{self, ThrottleKey};
+use crate::webhooks::{Event, SessionEndReason};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ResetError {
@@ -228,7 +229,14 @@ pub async fn complete_reset(
     // Whoever completes a reset has proved to own the mailbox: failures strangers piled up
     // on the account must not keep its owner out of the new password.
     crate::auth::clear_password_counters(&txn, &user).await?;
-    sessions::end_all_for_user(&txn, user.id, None).await?;
+    let ended = sessions::end_all_for_user(&txn, user.id, None).await?;
+    let webhooks = &services.webhooks;
+    webhooks
+        .publish(&txn, Event::PasswordChanged(&user), now)
+        .await?;
+    webhooks
+        .sessions_ended(&txn, &user, &ended, SessionEndReason::PasswordReset, now)
+        .await?;
     let mail = NewMail::for_user(
         &user,
         MailTemplate::PasswordChanged {

@@ -16,6 +16,9 @@ use variables::{KeyText, PreviousKeys, ReturnOrigins, TrustedProxies, Variables}
 mod server_key;
 mod serving;
 mod variables;
+mod webhooks;
+
+pub use webhooks::WebhookSettings;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://latch.db?mode=rwc";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:3000";
@@ -67,6 +70,8 @@ pub struct Settings {
     pub server_key: KeySource,
     /// Login throttling and the known-device lifetime.
     pub login_policy: latch_core::auth::LoginPolicy,
+    /// Where webhook events go (`LATCH_WEBHOOK_URL`); `None`: no events are recorded.
+    pub webhook: Option<WebhookSettings>,
     /// The identity token's `aud` (`LATCH_TOKEN_AUDIENCE`; default: the app URL's origin,
     /// else Latch's own).
     pub token_audience: String,
@@ -145,6 +150,11 @@ impl Settings {
         })?;
 
         let login_policy = login_policy(&variables);
+        let webhook = webhooks::from_variables(
+            variables.webhook_url.clone(),
+            variables.webhook_secret.clone(),
+            variables.webhook_secret_file.as_deref(),
+        )?;
         // The browser would drop a cookie for a domain the page is not on.
         if let (Some(domain), Some(host)) =
             (&variables.cookie_domain, variables.public_url.host_str())
@@ -210,6 +220,7 @@ impl Settings {
             )?,
             login_policy,
             cookie_domain: variables.cookie_domain,
+            webhook,
         })
     }
 }
@@ -339,11 +350,41 @@ mod tests {
             ("LATCH_APP_URL", "https://crm.example.com/?x=1"),
             ("LATCH_ALLOWED_RETURN_ORIGINS", "https://a.example, reports"),
             ("LATCH_ALLOWED_RETURN_ORIGINS", "https://a.example/path"),
+            ("LATCH_WEBHOOK_URL", "ftp://crm.example.com/events"),
+            ("LATCH_WEBHOOK_SECRET", "too short to sign anything"),
         ];
         for (variable, value) in cases {
             let err = parse(&[(variable, value)]).unwrap_err();
             assert_eq!(err.variable, variable, "{value}: {err}");
         }
+    }
+
+    #[test]
+    fn a_webhook_url_needs_a_secret_of_32_characters_which_never_prints() {
+        let url = ("LATCH_WEBHOOK_URL", "https://crm.example.com/latch-events");
+        let secret = "0123456789abcdef0123456789abcdef";
+        let missing = parse(&[url]).unwrap_err();
+        assert_eq!(missing.variable, "LATCH_WEBHOOK_SECRET");
+
+        let settings = parse(&[url, ("LATCH_WEBHOOK_SECRET", secret)]).unwrap();
+        let webhook = settings.webhook.as_ref().unwrap();
+        assert_eq!(webhook.url.as_str(), url.1);
+        assert!(!format!("{settings:?}").contains(secret));
+        assert!(parse(&[]).unwrap().webhook.is_none());
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("webhook-secret");
+        std::fs::write(&file, format!("{secret}\n")).unwrap();
+        let file = file.display().to_string();
+        let from_file = parse(&[url, ("LATCH_WEBHOOK_SECRET_FILE", &file)]).unwrap();
+        assert!(from_file.webhook.is_some());
+        let both = parse(&[
+            url,
+            ("LATCH_WEBHOOK_SECRET", secret),
+            ("LATCH_WEBHOOK_SECRET_FILE", &file),
+        ])
+        .unwrap_err();
+        assert_eq!(both.variable, "LATCH_WEBHOOK_SECRET_FILE");
     }
 
     #[test]

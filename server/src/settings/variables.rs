@@ -9,6 +9,7 @@ use latch_core::auth::LoginPolicy;
 use latch_core::mail::{self, Mailbox};
 use latch_core::return_targets::{AppUrl, ReturnOrigin};
 use latch_core::server_key::ServerKey;
+use latch_core::webhooks::WebhookSecret;
 use latch_domain::PasswordPolicy;
 use url::Url;
 
@@ -201,6 +202,12 @@ pub(super) struct Variables {
     pub(super) log_format: LogFormat,
     #[arg(long, env = "LATCH_METRICS_TOKEN", value_parser = metrics_token)]
     pub(super) metrics_token: Option<String>,
+    #[arg(long, env = "LATCH_WEBHOOK_URL", value_parser = webhook_url)]
+    pub(super) webhook_url: Option<Url>,
+    #[arg(long, env = "LATCH_WEBHOOK_SECRET", value_parser = webhook_secret)]
+    pub(super) webhook_secret: Option<WebhookSecret>,
+    #[arg(long, env = "LATCH_WEBHOOK_SECRET_FILE")]
+    pub(super) webhook_secret_file: Option<PathBuf>,
     #[arg(
         long,
         env = "LATCH_INSECURE_DEV",
@@ -438,6 +445,21 @@ fn log_format(value: &str) -> Result<LogFormat, String> {
         "json" => Ok(LogFormat::Json),
         other => Err(format!("{other:?} is neither \"text\" nor \"json\"")),
     }
+}
+
+fn webhook_url(value: &str) -> Result<Url, String> {
+    let url = Url::parse(value.trim()).map_err(|err| format!("not a URL ({err})"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(
+            "expected an http:// or https:// URL such as https://crm.example.com/latch-events"
+                .to_owned(),
+        );
+    }
+    Ok(url)
+}
+
+pub(super) fn webhook_secret(value: &str) -> Result<WebhookSecret, String> {
+    WebhookSecret::parse(value).map_err(|err| err.to_string())
 }
 
 fn metrics_token(value: &str) -> Result<String, String> {

@@ -5,6 +5,7 @@ mod http;
 mod postgres_cluster;
 mod process;
 mod smtp;
+mod webhook_receiver;
 
 use latch_core::entities::{company, user};
 use latch_server::settings::Settings;
@@ -20,6 +21,7 @@ pub use http::Endpoint;
 pub use postgres_cluster::PostgresCluster;
 pub use process::{LatchConfig, LatchProcess};
 pub use smtp::{SmtpServer, UNKNOWN_MAILBOX};
+pub use webhook_receiver::{Delivery, WebhookReceiver};
 
 /// A running Latch and handles to what it talks to. Its HTTP requests (`app.get(…)`,
 /// `app.log_in(…)`, `app.address`…) are those of its [`Endpoint`].

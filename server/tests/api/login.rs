@@ -446,7 +446,7 @@ async fn all_sessions_of_a_user_can_be_revoked_at_once() {
         .await
         .unwrap();
 
-    assert_eq!(ended, 2);
+    assert_eq!(ended.len(), 2);
     for cookie in [laptop, phone] {
         assert_eq!(app.get_with_cookie("/", Some(&cookie)).await.status(), 303);
     }

@@ -28,3 +28,4 @@ mod resilience;
 mod return_to_app;
 mod schema;
 mod time_zones;
+mod webhooks;

@@ -139,6 +139,7 @@ async fn on_shutdown_mail_still_being_sent_is_handed_back_to_the_queue() {
         from: "Latch Test <latch@example.test>".parse().unwrap(),
         message_id_domain: "latch.example.test".to_owned(),
         public_url: crate::helpers::PUBLIC_URL.parse().unwrap(),
+        webhooks: None,
     };
     let id = outbox::enqueue(&db, notice_mail("ana@example.co.id"), Utc::now())
         .await

@@ -21,6 +21,7 @@ async fn outbox_parts() -> (TestDatabase, DatabaseConnection, SmtpServer, Sender
         from: "Latch Test <latch@example.test>".parse().unwrap(),
         message_id_domain: "latch.example.test".to_owned(),
         public_url: crate::helpers::PUBLIC_URL.parse().unwrap(),
+        webhooks: None,
     };
     (database, db, smtp, sender)
 }

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use super::Admin;
 use crate::entities::{outbox_message, user};
+use crate::outbox::Channel;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserQuery {
@@ -163,8 +164,9 @@ fn page_select(
         .limit(per_page)
 }
 
-/// The newest outbox row of each of `user_ids`, in one query: rows with no newer row for the
-/// same user (the `(user_id, created_at)` index answers the inner lookup).
+/// The newest email of each of `user_ids`, in one query: mail rows with no newer mail row for
+/// the same user (the `(user_id, created_at)` index answers the inner lookup). Webhook events
+/// share the outbox but are no mail to the user.
 async fn latest_mail_per_user(
     db: &impl ConnectionTrait,
     user_ids: Vec<Uuid>,
@@ -182,16 +184,20 @@ async fn latest_mail_per_user(
                     .equals((outbox_message::Entity, outbox_message::Column::UserId)),
             )
             .and_where(
-                Expr::col((newer, outbox_message::Column::CreatedAt)).gt(Expr::col((
+                Expr::col((newer.clone(), outbox_message::Column::CreatedAt)).gt(Expr::col((
                     outbox_message::Entity,
                     outbox_message::Column::CreatedAt,
                 ))),
+            )
+            .and_where(
+                Expr::col((newer, outbox_message::Column::Channel)).eq(Channel::Mail.as_str()),
             )
             .to_owned(),
     )
     .not();
     let rows = outbox_message::Entity::find()
         .filter(outbox_message::Column::UserId.is_in(user_ids))
+        .filter(outbox_message::Column::Channel.eq(Channel::Mail.as_str()))
         .filter(no_newer_row)
         .all(db)
         .await
