@@ -8,7 +8,7 @@
 //! With the headers comes `X-Latch-Token`, the same identity signed (see
 //! `latch_core::identity_token`), whose public keys `GET /.well-known/jwks.json` publishes.
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use latch_app::server::session_cookie_value;
@@ -19,7 +19,20 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::middleware::database_unavailable;
 use crate::state::AppState;
 
-pub async fn verify(State(state): State<AppState>, headers: HeaderMap) -> Response {
+/// `?login=header`: for nginx, whose `auth_request` cannot pass a 302 on. A refusal is then
+/// always 401, carrying the login address (with the original page as a percent-encoded
+/// `next`) in `X-Latch-Login` for the proxy's own redirect.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct VerifyOptions {
+    login: Option<String>,
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    Query(options): Query<VerifyOptions>,
+    headers: HeaderMap,
+) -> Response {
+    let login_in_header = options.login.as_deref() == Some("header");
     let services = &state.services;
     let domain = services.session_cookie_domain.as_deref();
     let token = session_cookie_value(&headers, services.is_https(), domain)
@@ -39,7 +52,7 @@ pub async fn verify(State(state): State<AppState>, headers: HeaderMap) -> Respon
         None => None,
     };
     let Some(identity) = identity else {
-        return refusal(&state, &headers);
+        return refusal(&state, &headers, login_in_header);
     };
     let token = match services
         .identity_tokens
@@ -130,17 +143,35 @@ fn header_text(text: &str) -> HeaderValue {
 }
 
 /// 401; a page view passed along by Traefik or Caddy gets a 302 to the login page instead,
-/// coming back to the page afterwards (the login page decides whether it may).
-fn refusal(state: &AppState, headers: &HeaderMap) -> Response {
+/// coming back to the page afterwards (the login page decides whether it may). With
+/// `login_in_header` (nginx), always 401, the login address in `X-Latch-Login`.
+fn refusal(state: &AppState, headers: &HeaderMap, login_in_header: bool) -> Response {
     let text = |name| header_str(headers, name);
     let wants_html =
         text(header::ACCEPT.as_str()).is_some_and(|accept| accept.contains("text/html"));
     let page_view =
         text("x-forwarded-method").is_none_or(|method| method.eq_ignore_ascii_case("GET"));
     let original = original_url(headers);
+    if login_in_header {
+        let mut refused = StatusCode::UNAUTHORIZED.into_response();
+        if let Some(login) = original.and_then(|original| login_url(state, original)) {
+            refused
+                .headers_mut()
+                .insert(HeaderName::from_static("x-latch-login"), login);
+        }
+        return refused;
+    }
     let (true, true, Some(original)) = (wants_html, page_view, original) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
+    match login_url(state, original) {
+        Some(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
+        None => StatusCode::UNAUTHORIZED.into_response(),
+    }
+}
+
+/// Latch's login page, coming back to `original` afterwards.
+fn login_url(state: &AppState, original: String) -> Option<HeaderValue> {
     let public = &state.services.public_url;
     // Latch's own pages come back as a local path, anything else as the whole address.
     let next = match url::Url::parse(&original) {
@@ -158,10 +189,7 @@ fn refusal(state: &AppState, headers: &HeaderMap) -> Response {
         public.as_str(),
         latch_app::paths::encode(&next)
     );
-    match HeaderValue::from_str(&login) {
-        Ok(location) => (StatusCode::FOUND, [(header::LOCATION, location)]).into_response(),
-        Err(_) => StatusCode::UNAUTHORIZED.into_response(),
-    }
+    HeaderValue::from_str(&login).ok()
 }
 
 /// The request the proxy is asking about: `X-Original-URL` (nginx, Authelia's convention),

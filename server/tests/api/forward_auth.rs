@@ -184,3 +184,33 @@ async fn a_crm_on_a_sibling_subdomain_gets_the_session_cookie_through_its_parent
     );
     assert_eq!(app.verify(&[("cookie", &cookie)]).await.status(), 401);
 }
+
+#[tokio::test]
+async fn for_nginx_a_refusal_is_401_with_the_login_address_and_the_whole_page_to_come_back_to() {
+    let app = spawn_app().await;
+    let original = format!("{PUBLIC_URL}/deals/7?tab=notes&page=2");
+    let answer = app
+        .client
+        .get(format!("{}/auth/verify?login=header", app.address))
+        .header("accept", "text/html")
+        .header("x-original-url", &original)
+        .send()
+        .await
+        .unwrap();
+
+    // auth_request cannot pass a 302 on: 401, and nginx redirects to what Latch names.
+    assert_eq!(answer.status(), 401);
+    assert_eq!(
+        header(&answer, "x-latch-login"),
+        format!("{PUBLIC_URL}/login?next=/deals/7%3Ftab%3Dnotes%26page%3D2")
+    );
+    // Without the original request there is nothing to come back to.
+    let bare = app
+        .client
+        .get(format!("{}/auth/verify?login=header", app.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), 401);
+    assert!(bare.headers().get("x-latch-login").is_none());
+}
