@@ -9,6 +9,7 @@ mod m20261129_000003_time_zones;
 mod m20261201_000004_drop_session_data;
 mod m20261201_000005_admin_reauth_and_email_change;
 mod m20261202_000006_outbox_mints_links;
+mod m20261202_000009_session_devices;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_drop_session_data::Migration),
             Box::new(m20261201_000005_admin_reauth_and_email_change::Migration),
             Box::new(m20261202_000006_outbox_mints_links::Migration),
+            Box::new(m20261202_000009_session_devices::Migration),
         ]
     }
 }
