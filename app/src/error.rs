@@ -35,6 +35,9 @@ pub enum AppError {
     NotAdmin,
     #[error("no such user")]
     UnknownUser,
+    /// "Sign out" of a device that is not (or no longer) signed in to the account.
+    #[error("no such device")]
+    UnknownDevice,
     #[error("too many links sent to this user; retry in {retry_after_secs} s")]
     UserMailThrottled { retry_after_secs: u64 },
     #[error("the user is deactivated")]
@@ -137,6 +140,7 @@ impl AppError {
             AppError::SameAsExisting => t.password_same_as_existing.to_owned(),
             AppError::NotAdmin => t.not_admin.to_owned(),
             AppError::UnknownUser => t.unknown_user.to_owned(),
+            AppError::UnknownDevice => t.device_unknown.to_owned(),
             AppError::UserMailThrottled { retry_after_secs } => {
                 (t.user_mail_throttled)(minutes_rounded_up(*retry_after_secs))
             }
@@ -174,7 +178,7 @@ impl AppError {
             | AppError::NotAdmin
             | AppError::ReauthRequired { .. }
             | AppError::TargetIsAdmin => StatusCode::FORBIDDEN,
-            AppError::UnknownUser => StatusCode::NOT_FOUND,
+            AppError::UnknownUser | AppError::UnknownDevice => StatusCode::NOT_FOUND,
             AppError::Throttled { .. }
             | AppError::UserMailThrottled { .. }
             | AppError::NewAddressesThrottled { .. } => StatusCode::TOO_MANY_REQUESTS,

@@ -64,6 +64,11 @@ pub fn password_changed(signed_out_others: bool) -> String {
     format!("{ACCOUNT_SETTINGS}?changed={changed}")
 }
 
+/// Account Settings after a sign-out in "Your devices" (`what`: `one` or `others`).
+pub fn devices_signed_out(what: &str) -> String {
+    format!("{ACCOUNT_SETTINGS}?devices={what}")
+}
+
 /// `page` confirming that its `section` (`language`, `time_zone`) was saved.
 pub fn saved(page: &str, section: &str) -> String {
     format!("{page}?{section}=saved")

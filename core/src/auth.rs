@@ -16,9 +16,10 @@ use sea_orm::{
 pub use crate::policies::LoginPolicy;
 
 use crate::audit::{self, AuditEvent};
-use crate::entities::user;
+use crate::entities::{company, user};
 use crate::known_device::{self, DeviceId};
 use crate::metrics::LoginOutcome;
+use crate::outbox::{self, MailTemplate, NewMail};
 use crate::password_hash::HashError;
 use crate::secret_token::SecretToken;
 use crate::services::Services;
@@ -68,6 +69,8 @@ pub struct LoginAttempt<'a> {
     pub replacing: Option<&'a SessionUser>,
     /// The known-device cookie this browser presented, if any (see [`known_device`]).
     pub device_cookie: Option<&'a str>,
+    /// The browser's `User-Agent`, for "Your devices" and the new sign-in alert.
+    pub user_agent: Option<&'a str>,
 }
 
 /// Checks one login attempt and, when it succeeds, starts a session. Every outcome is counted
@@ -187,6 +190,7 @@ async fn check_and_start_session(
     };
 
     let txn = db.begin().await.context("starting the login transaction")?;
+    let first_login = user.last_login_at.is_none();
     let mut active: user::ActiveModel = user.clone().into();
     if let Some(upgraded) = &verification.upgraded {
         active.password_hash = Set(Some(upgraded.as_phc().to_owned()));
@@ -203,7 +207,15 @@ async fn check_and_start_session(
         };
         services.webhooks.publish(&txn, ended, now).await?;
     }
-    let session_token = sessions::start(&txn, user.id, policy.session, now).await?;
+    let origin = sessions::Origin {
+        user_agent: attempt.user_agent,
+        client_ip: attempt.client_ip,
+    };
+    let session_token = sessions::start(&txn, user.id, policy.session, origin, now).await?;
+    let alert = match device {
+        Some(_) => None,
+        None => Some(alert_new_sign_in(&txn, &user, first_login, origin, now).await?),
+    };
     // The account's and identifier's counters are forgotten only by a login that was judged
     // by them: the owner's known device signing in must not hand strangers a fresh allowance.
     let (client_counter, own_counters) = match counters.split_last() {
@@ -213,7 +225,8 @@ async fn check_and_start_session(
     for (key, _) in own_counters {
         throttle::clear(&txn, key).await?;
     }
-    audit::record(&txn, audit(AuditOutcome::Succeeded, None), now).await?;
+    let details = alert.map(|alert| serde_json::json!({ "new_device": true, "alert": alert }));
+    audit::record(&txn, audit(AuditOutcome::Succeeded, details), now).await?;
     txn.commit().await.context("committing the login")?;
     // A success is no failure: an office behind one address is not held to its colleagues'.
     if let Some((key, limit)) = client_counter {
@@ -233,6 +246,40 @@ async fn check_and_start_session(
         session_token,
         device_cookie,
     })
+}
+
+/// Emails "New sign-in to your account" for a login from a browser that is no known device of
+/// `user`, in the login's transaction, unless their company turned the alert off. Not for the
+/// account's very first login (just after accepting an invitation, say): every browser is
+/// new then, and the mail would only alarm. Returns what was done, for the audit trail.
+async fn alert_new_sign_in(
+    txn: &impl ConnectionTrait,
+    user: &user::Model,
+    first_login: bool,
+    origin: sessions::Origin<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<&'static str> {
+    if first_login {
+        return Ok("first_login");
+    }
+    let alerts_on = company::Entity::find_by_id(user.company_id)
+        .one(txn)
+        .await
+        .context("loading the user's company")?
+        .is_none_or(|company| company.new_sign_in_alerts);
+    if !alerts_on {
+        return Ok("off");
+    }
+    let kind = latch_domain::DeviceKind::from_user_agent(origin.user_agent);
+    let template = MailTemplate::NewSignIn {
+        username: user.username.clone(),
+        signed_in_at: now,
+        browser: kind.browser,
+        os: kind.os,
+        client_ip: origin.client_ip.map(|ip| ip.to_string()),
+    };
+    outbox::enqueue(txn, NewMail::for_user(user, template), now).await?;
+    Ok("mail_queued")
 }
 
 /// The counters one password check is reserved on: the device's alone for a known device;

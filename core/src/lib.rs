@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod db;
+pub mod devices;
 pub mod entities;
 pub mod forward_auth;
 pub mod identity_token;

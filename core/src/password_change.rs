@@ -178,6 +178,8 @@ pub async fn change_password(
     };
     let ended_elsewhere = ended.len();
     // A fresh id for this browser: whoever knew the old session id does not follow along.
+    // "Your devices" still describes it as the browser it is.
+    let user_agent = sessions::user_agent_of(&txn, &change.session.session_key).await?;
     if !sessions::end(&txn, &change.session.session_key).await? {
         // Signed out meanwhile (elsewhere, or by a change that signed out other devices):
         // a session that is gone is never replaced by a fresh one.
@@ -188,7 +190,11 @@ pub async fn change_password(
         return Err(ChangeError::SessionEnded);
     }
     ended.push(change.session.session_key.clone());
-    let session_token = sessions::start(&txn, user.id, login_policy.session, now).await?;
+    let origin = sessions::Origin {
+        user_agent: user_agent.as_deref(),
+        client_ip: change.client_ip,
+    };
+    let session_token = sessions::start(&txn, user.id, login_policy.session, origin, now).await?;
     throttle::clear(&txn, &check.own().0).await?;
     let webhooks = &services.webhooks;
     webhooks
@@ -232,9 +238,15 @@ mod tests {
     async fn signed_in_user() -> (Services, SessionUser) {
         let (db, now) = (testing::fresh_db().await, Utc::now());
         let user = testing::user_in(&db, "PT Maju", "ana", Role::Member, Some(OLD), now).await;
-        let token = sessions::start(&db, user.id, SessionLifetime::default(), now)
-            .await
-            .unwrap();
+        let token = sessions::start(
+            &db,
+            user.id,
+            SessionLifetime::default(),
+            Default::default(),
+            now,
+        )
+        .await
+        .unwrap();
         let session = SessionUser {
             user,
             session_key: token.storage_key(),
@@ -301,6 +313,7 @@ mod tests {
             &services.db,
             session.user.id,
             SessionLifetime::default(),
+            Default::default(),
             Utc::now(),
         )
         .await

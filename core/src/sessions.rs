@@ -1,6 +1,8 @@
 //! Sessions stored in the database, so any instance behind a load balancer can serve any
 //! request. The cookie holds a 256-bit random token; the row is keyed by its SHA-256.
 
+use std::net::IpAddr;
+
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -41,12 +43,39 @@ pub struct SessionUser {
     pub reauthenticated_at: Option<DateTime<Utc>>,
 }
 
+/// Longest `User-Agent` a session keeps (the column's length).
+pub const USER_AGENT_MAX_CHARS: usize = 512;
+
+/// The browser a session is started in, as "Your devices" shows it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    /// The request's `User-Agent`, as sent.
+    pub user_agent: Option<&'a str>,
+    pub client_ip: Option<IpAddr>,
+}
+
+impl Origin<'_> {
+    /// The `User-Agent` as stored: bounded, without control characters (PostgreSQL refuses
+    /// some in text), `None` when nothing is left.
+    fn stored_user_agent(&self) -> Option<String> {
+        let kept: String = self
+            .user_agent?
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(USER_AGENT_MAX_CHARS)
+            .collect();
+        let kept = kept.trim();
+        (!kept.is_empty()).then(|| kept.to_owned())
+    }
+}
+
 /// Starts a new session for `user_id` and returns the token for the cookie. Always a fresh
 /// token: a session id known before login is never promoted (no fixation).
 pub async fn start(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     lifetime: SessionLifetime,
+    origin: Origin<'_>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<SecretToken> {
     let token = SecretToken::generate().context("generating a session token")?;
@@ -58,6 +87,11 @@ pub async fn start(
         expires_at: Set(now + lifetime.idle),
         absolute_expires_at: Set(now + lifetime.absolute),
         reauthenticated_at: Set(None),
+        user_agent: Set(origin.stored_user_agent()),
+        client_ip: Set(origin.client_ip.map(|ip| ip.to_string())),
+        // Random and unrelated to the token: showing it in a page reveals nothing of the
+        // cookie, and it cannot be guessed to sign someone else's device out.
+        handle: Set(Some(Uuid::new_v4().simple().to_string())),
     }
     .insert(db)
     .await
@@ -141,6 +175,38 @@ pub async fn end(db: &impl ConnectionTrait, session_key: &str) -> anyhow::Result
         .await
         .context("deleting the session")?;
     Ok(deleted.rows_affected > 0)
+}
+
+/// Ends the session of `user_id` named by `handle` ("Your devices"), unless it is
+/// `except_session_key` (the asking browser's own). Another user's handle ends nothing.
+/// Returns the storage key of the session it ended, if one did.
+pub async fn end_by_handle(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    handle: &str,
+    except_session_key: &str,
+) -> anyhow::Result<Option<String>> {
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::Handle.eq(handle))
+        .filter(session::Column::Id.ne(except_session_key))
+        .exec_with_returning(db)
+        .await
+        .context("ending the device's session")?;
+    Ok(deleted.into_iter().next().map(|session| session.id))
+}
+
+/// The `User-Agent` session `session_key` was started with, if it is still there (a
+/// password change gives the same browser a fresh session and keeps its description).
+pub async fn user_agent_of(
+    db: &impl ConnectionTrait,
+    session_key: &str,
+) -> anyhow::Result<Option<String>> {
+    Ok(session::Entity::find_by_id(session_key.to_owned())
+        .one(db)
+        .await
+        .context("looking up the session's browser")?
+        .and_then(|session| session.user_agent))
 }
 
 /// Ends every session of a user (password reset, deactivation), optionally sparing one.

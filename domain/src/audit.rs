@@ -70,6 +70,13 @@ stored_enum! {
         /// company. Recorded for the operator only (no company's trail): the admin was
         /// answered as if it had worked, and nothing was sent.
         AccountConflict = "account_conflict",
+        /// "Sign out" of one of the user's own devices in "Your devices" (failed: the handle
+        /// named no other live session of theirs).
+        DeviceSignedOut = "device_signed_out",
+        /// "Sign out of all other devices" in "Your devices".
+        OtherDevicesSignedOut = "other_devices_signed_out",
+        /// An admin's "Sign out everywhere" on a user, who stays active.
+        SignedOutEverywhere = "signed_out_everywhere",
     }
 }
 
@@ -141,6 +148,9 @@ mod tests {
                 "admin_reauthenticated",
                 "email_change_requested",
                 "account_conflict",
+                "device_signed_out",
+                "other_devices_signed_out",
+                "signed_out_everywhere",
             ]
         );
         let outcomes: Vec<_> = AuditOutcome::ALL.iter().map(|o| o.as_str()).collect();

@@ -10,6 +10,7 @@ mod password;
 mod password_policy;
 mod reset_link;
 mod role;
+mod user_agent;
 mod username;
 
 pub use audit::{AuditKind, AuditOutcome};
@@ -24,4 +25,5 @@ pub use password_policy::{
 };
 pub use reset_link::LinkState;
 pub use role::{Role, UnknownRole};
+pub use user_agent::DeviceKind;
 pub use username::{Username, UsernameError};

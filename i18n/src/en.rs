@@ -173,6 +173,23 @@ pub(crate) static MESSAGES: Messages = Messages {
     existing_password_wrong: "The existing password is not right. Check it and try again.",
     password_same_as_existing: "The new password is the same as the existing one. Choose a different password.",
     password_changed_signed_out_others: "Your password was changed. Your other devices were signed out; you stay signed in here.",
+    devices_heading: "Your devices",
+    devices_intro: "Where your account is signed in right now. If you do not recognise a device, sign it out and change your password.",
+    column_device: "Device",
+    column_signed_in: "Signed in",
+    column_last_active: "Last active",
+    device_words: |browser, os| format!("{browser} on {os}"),
+    unknown_browser: "Unknown browser",
+    unknown_system: "an unknown system",
+    unknown_address: "unknown address",
+    this_device: "This device",
+    sign_out_button: "Sign out",
+    sign_out_all_others_button: "Sign out of all other devices",
+    sign_out_all_others_hint: "Every device but this one is signed out and must log in again.",
+    device_signed_out_notice: "The device was signed out.",
+    other_devices_signed_out_notice: "All other devices were signed out.",
+    no_other_devices: "No other device is signed in.",
+    device_unknown: "That device is no longer signed in to your account.",
     password_changed_kept_others: "Your password was changed. You stay signed in here and on your other devices.",
 
     users_heading: "Users",
@@ -209,6 +226,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         "email_changed" => "Email changed notice",
         "email_change_confirm" => "Email change confirmation link",
         "email_change_requested" => "Email change requested notice",
+        "new_sign_in" => "New sign-in alert",
         _ => "Email",
     },
     mail_status: |status| match status {
@@ -256,6 +274,9 @@ pub(crate) static MESSAGES: Messages = Messages {
     make_admin_button: "Make admin",
     make_member_button: "Make member",
     role_changed_notice: "The role was changed.",
+    sign_out_everywhere_button: "Sign out everywhere",
+    sign_out_everywhere_hint: "Ends the user's sessions on every device. They stay active and can log in again.",
+    signed_out_everywhere_notice: "The user was signed out everywhere.",
     back_to_users: "Back to the users",
     activity: "Activity",
     activity_intro: "What happened in your company's accounts, newest first: who did what, to whom, when, and from which address.",
@@ -285,6 +306,9 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::AdminReauthenticated => "Password confirmation by an admin",
         AuditKind::EmailChangeRequested => "Email address change requested",
         AuditKind::AccountConflict => "Name or address of another company",
+        AuditKind::DeviceSignedOut => "Sign out of a device",
+        AuditKind::OtherDevicesSignedOut => "Sign out of all other devices",
+        AuditKind::SignedOutEverywhere => "Sign out everywhere by an admin",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Succeeded",
@@ -413,4 +437,14 @@ pub(crate) static MESSAGES: Messages = Messages {
         )
     },
     email_change_requested_mail_not_you: "If you did not expect this, tell your company's Admin or support right away.",
+    new_sign_in_mail_subject: "New sign-in to your account",
+    new_sign_in_mail_intro: |username, when| {
+        format!(
+            "Your account (username {username}) was signed in to on {when} from a browser it had not been used on before."
+        )
+    },
+    new_sign_in_mail_device: |device, address| {
+        format!("Device: {device}, from the address {address}.")
+    },
+    new_sign_in_mail_not_you: "If this was you, there is nothing to do. If it was not, change your password in Account Settings right away, sign out of all other devices there (under Your devices), and tell your company's Admin.",
 };

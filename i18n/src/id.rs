@@ -182,6 +182,23 @@ pub(crate) static MESSAGES: Messages = Messages {
     existing_password_wrong: "Kata sandi saat ini salah. Periksa kembali, lalu coba lagi.",
     password_same_as_existing: "Kata sandi baru sama dengan kata sandi saat ini. Pilih kata sandi yang berbeda.",
     password_changed_signed_out_others: "Kata sandi Anda telah diubah. Sesi di perangkat Anda yang lain telah diakhiri; Anda tetap masuk di sini.",
+    devices_heading: "Perangkat Anda",
+    devices_intro: "Tempat akun Anda sedang masuk saat ini. Jika ada perangkat yang tidak Anda kenali, keluarkan perangkat itu dan ubah kata sandi Anda.",
+    column_device: "Perangkat",
+    column_signed_in: "Masuk pada",
+    column_last_active: "Terakhir aktif",
+    device_words: |browser, os| format!("{browser} di {os}"),
+    unknown_browser: "Peramban tidak dikenal",
+    unknown_system: "sistem tidak dikenal",
+    unknown_address: "alamat tidak dikenal",
+    this_device: "Perangkat ini",
+    sign_out_button: "Keluarkan",
+    sign_out_all_others_button: "Keluar dari semua perangkat lain",
+    sign_out_all_others_hint: "Semua perangkat kecuali yang ini dikeluarkan dan harus masuk lagi.",
+    device_signed_out_notice: "Perangkat itu telah dikeluarkan.",
+    other_devices_signed_out_notice: "Semua perangkat lain telah dikeluarkan.",
+    no_other_devices: "Tidak ada perangkat lain yang sedang masuk.",
+    device_unknown: "Perangkat itu sudah tidak masuk ke akun Anda.",
     password_changed_kept_others: "Kata sandi Anda telah diubah. Anda tetap masuk di sini dan di perangkat Anda yang lain.",
 
     users_heading: "Pengguna",
@@ -215,6 +232,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         "email_changed" => "Pemberitahuan email diubah",
         "email_change_confirm" => "Tautan konfirmasi perubahan email",
         "email_change_requested" => "Pemberitahuan permintaan perubahan email",
+        "new_sign_in" => "Peringatan masuk dari perangkat baru",
         _ => "Email",
     },
     mail_status: |status| match status {
@@ -262,6 +280,9 @@ pub(crate) static MESSAGES: Messages = Messages {
     make_admin_button: "Jadikan admin",
     make_member_button: "Jadikan anggota",
     role_changed_notice: "Peran telah diubah.",
+    sign_out_everywhere_button: "Keluarkan dari semua perangkat",
+    sign_out_everywhere_hint: "Mengakhiri sesi pengguna di semua perangkat. Pengguna tetap aktif dan dapat masuk lagi.",
+    signed_out_everywhere_notice: "Pengguna telah dikeluarkan dari semua perangkat.",
     back_to_users: "Kembali ke daftar pengguna",
     activity: "Aktivitas",
     activity_intro: "Apa yang terjadi pada akun-akun perusahaan Anda, dari yang terbaru: siapa melakukan apa, terhadap siapa, kapan, dan dari alamat mana.",
@@ -291,6 +312,9 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::AdminReauthenticated => "Konfirmasi kata sandi oleh admin",
         AuditKind::EmailChangeRequested => "Permintaan perubahan alamat email",
         AuditKind::AccountConflict => "Nama atau alamat milik perusahaan lain",
+        AuditKind::DeviceSignedOut => "Keluar dari satu perangkat",
+        AuditKind::OtherDevicesSignedOut => "Keluar dari semua perangkat lain",
+        AuditKind::SignedOutEverywhere => "Dikeluarkan dari semua perangkat oleh admin",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Berhasil",
@@ -420,4 +444,14 @@ pub(crate) static MESSAGES: Messages = Messages {
         )
     },
     email_change_requested_mail_not_you: "Jika Anda tidak mengharapkan ini, segera beri tahu Admin perusahaan Anda atau tim dukungan.",
+    new_sign_in_mail_subject: "Ada yang masuk ke akun Anda dari perangkat baru",
+    new_sign_in_mail_intro: |username, when| {
+        format!(
+            "Akun Anda (nama pengguna {username}) dimasuki pada {when} dari peramban yang belum pernah dipakai untuk akun ini."
+        )
+    },
+    new_sign_in_mail_device: |device, address| {
+        format!("Perangkat: {device}, dari alamat {address}.")
+    },
+    new_sign_in_mail_not_you: "Jika itu Anda, tidak ada yang perlu dilakukan. Jika bukan, segera ubah kata sandi Anda di Pengaturan Akun, keluarkan semua perangkat lain di sana (di bagian Perangkat Anda), dan beri tahu Admin perusahaan Anda.",
 };

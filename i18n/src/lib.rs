@@ -297,6 +297,24 @@ messages! {
     pub password_same_as_existing: &'static str,
     pub password_changed_signed_out_others: &'static str,
     pub password_changed_kept_others: &'static str,
+    pub devices_heading: &'static str,
+    pub devices_intro: &'static str,
+    pub column_device: &'static str,
+    pub column_signed_in: &'static str,
+    pub column_last_active: &'static str,
+    /// A device, e.g. "Chrome on Windows" (`browser`, `os`: names, or the unknown ones).
+    pub device_words: fn(browser: &str, os: &str) -> String,
+    pub unknown_browser: &'static str,
+    pub unknown_system: &'static str,
+    pub unknown_address: &'static str,
+    pub this_device: &'static str,
+    pub sign_out_button: &'static str,
+    pub sign_out_all_others_button: &'static str,
+    pub sign_out_all_others_hint: &'static str,
+    pub device_signed_out_notice: &'static str,
+    pub other_devices_signed_out_notice: &'static str,
+    pub no_other_devices: &'static str,
+    pub device_unknown: &'static str,
 
     // Company admins
     pub users_heading: &'static str,
@@ -345,6 +363,9 @@ messages! {
     pub make_admin_button: &'static str,
     pub make_member_button: &'static str,
     pub role_changed_notice: &'static str,
+    pub sign_out_everywhere_button: &'static str,
+    pub sign_out_everywhere_hint: &'static str,
+    pub signed_out_everywhere_notice: &'static str,
     pub back_to_users: &'static str,
     pub activity: &'static str,
     pub activity_intro: &'static str,
@@ -419,4 +440,10 @@ messages! {
     pub email_change_requested_mail_subject: &'static str,
     pub email_change_requested_mail_intro: fn(username: &str, new_address: &str) -> String,
     pub email_change_requested_mail_not_you: &'static str,
+    pub new_sign_in_mail_subject: &'static str,
+    /// `when`: a [`Messages::date_time`] in the recipient's time zone.
+    pub new_sign_in_mail_intro: fn(username: &str, when: &str) -> String,
+    /// `device`: a [`Messages::device_words`]; `address`: the client's IP address.
+    pub new_sign_in_mail_device: fn(device: &str, address: &str) -> String,
+    pub new_sign_in_mail_not_you: &'static str,
 }

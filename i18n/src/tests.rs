@@ -162,6 +162,7 @@ const KEYS: [(&str, &[&str]); 2] = [
             "email_changed",
             "email_change_confirm",
             "email_change_requested",
+            "new_sign_in",
         ],
     ),
     (

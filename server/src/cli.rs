@@ -94,8 +94,9 @@ pub enum CompanyCommand {
         #[arg(long, value_name = "IANA", default_value = "UTC")]
         time_zone: String,
     },
-    /// Change a company's default language or time zone (for its users who chose none).
-    #[command(group(ArgGroup::new("change").required(true).multiple(true).args(["language", "time_zone"])))]
+    /// Change a company's default language or time zone (for its users who chose none), or
+    /// its new sign-in alert.
+    #[command(group(ArgGroup::new("change").required(true).multiple(true).args(["language", "time_zone", "new_sign_in_alerts"])))]
     Set(CompanySet),
 }
 
@@ -109,6 +110,19 @@ pub struct CompanySet {
     /// New default time zone: an IANA name such as Asia/Jakarta.
     #[arg(long, value_name = "IANA")]
     pub time_zone: Option<String>,
+    /// Whether a login from a browser not known for the account emails its user "New
+    /// sign-in to your account" (on by default).
+    #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
+    pub new_sign_in_alerts: Option<bool>,
+}
+
+/// `on` or `off`, as a switch on the command line reads.
+fn parse_on_off(value: &str) -> Result<bool, String> {
+    match value {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        other => Err(format!("{other:?}: use on or off")),
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -249,5 +263,25 @@ mod tests {
         };
         assert_eq!(set.time_zone.as_deref(), Some("Asia/Makassar"));
         assert_eq!(set.language, None);
+        assert_eq!(set.new_sign_in_alerts, None);
+    }
+
+    #[test]
+    fn the_new_sign_in_alert_is_switched_with_on_or_off() {
+        let parse = |value| {
+            Cli::try_parse_from([
+                "latch",
+                "company",
+                "set",
+                "PT Maju",
+                "--new-sign-in-alerts",
+                value,
+            ])
+        };
+        let Some(Command::Company(CompanyCommand::Set(set))) = parse("off").unwrap().command else {
+            panic!("not a company set");
+        };
+        assert_eq!(set.new_sign_in_alerts, Some(false));
+        assert!(parse("no").is_err());
     }
 }

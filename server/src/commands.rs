@@ -84,7 +84,7 @@ pub async fn add_company(
     ))
 }
 
-/// `latch company set NAME [--language L] [--time-zone Z]`.
+/// `latch company set NAME [--language L] [--time-zone Z] [--new-sign-in-alerts on|off]`.
 pub async fn set_company_defaults(
     settings: &Settings,
     args: &CompanySet,
@@ -98,9 +98,21 @@ pub async fn set_company_defaults(
         .transpose()
         .map_err(|err| refuse("--time-zone", err))?;
     let db = database::open(settings).await?;
-    let company = accounts::set_company_defaults(&db, &name, locale, time_zone).await?;
+    let mut company = None;
+    if locale.is_some() || time_zone.is_some() {
+        company = Some(accounts::set_company_defaults(&db, &name, locale, time_zone).await?);
+    }
+    if let Some(on) = args.new_sign_in_alerts {
+        company = Some(accounts::set_new_sign_in_alerts(&db, &name, on).await?);
+    }
+    let company = company.ok_or_else(|| refuse("--language", "nothing to change"))?;
+    let alerts = if company.new_sign_in_alerts {
+        "on"
+    } else {
+        "off"
+    };
     Ok(format!(
-        "Company {:?}: default language {}, time zone {}.",
+        "Company {:?}: default language {}, time zone {}, new sign-in alerts {alerts}.",
         company.name, company.default_locale, company.default_time_zone
     ))
 }

@@ -96,6 +96,21 @@ pub async fn set_active(user_id: String, active: bool, return_to: String) -> Res
     call.finish(result.await)
 }
 
+/// "Sign out everywhere": every session of the user ends; they stay active.
+#[server(name = SignOutEverywhere, prefix = "/api", endpoint = "admin/sign_out_everywhere")]
+pub async fn sign_out_everywhere(user_id: String, return_to: String) -> Result<(), AppError> {
+    let call = Call::begin()?;
+    let result = async {
+        let (admin, target) = admin_and_target(&call, "sign_out_everywhere", &user_id).await?;
+        let (db, by, ip) = (&call.services.db, Actor::Admin(&admin), call.client_ip());
+        let webhooks = &call.services.webhooks;
+        admin::sign_out_everywhere(db, webhooks, by, &target, ip, call.now()).await?;
+        let notice = "signed-out-everywhere";
+        Ok::<_, AppError>(paths::with_notice(local(&return_to), notice))
+    };
+    call.finish(result.await)
+}
+
 /// "Make admin" / "Make member".
 #[server(name = SetRole, prefix = "/api", endpoint = "admin/set_role")]
 pub async fn set_role(user_id: String, admin: bool, return_to: String) -> Result<(), AppError> {

@@ -9,7 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::reset_confirm::ResetDialog;
-use super::server_fns::{ChangeEmail, Reauthenticate, SetActive, SetRole, get_user};
+use super::server_fns::{
+    ChangeEmail, Reauthenticate, SetActive, SetRole, SignOutEverywhere, get_user,
+};
 use super::types::UserRow;
 use super::user_list::MailState;
 use crate::forms::Field;
@@ -78,6 +80,7 @@ fn ManageUser(user: UserRow) -> impl IntoView {
                 "deactivated" => t.user_deactivated_notice.to_owned(),
                 "reactivated" => t.user_reactivated_notice.to_owned(),
                 "role-changed" => t.role_changed_notice.to_owned(),
+                "signed-out-everywhere" => t.signed_out_everywhere_notice.to_owned(),
                 n if n.starts_with("reset-sent:") => (t.reset_queued)(&name, &email),
                 _ => return None,
             })
@@ -121,17 +124,24 @@ fn ManageUser(user: UserRow) -> impl IntoView {
     });
     let access_action = form_action::<SetActive>();
     let role_action = form_action::<SetRole>();
+    let sign_out_action = form_action::<SignOutEverywhere>();
     let access_error = move || {
         access_action
             .value()
             .get()
             .and_then(Result::err)
             .or_else(|| role_action.value().get().and_then(Result::err))
+            .or_else(|| sign_out_action.value().get().and_then(Result::err))
             .map(|err| err.message(t))
     };
-    let (email_form_id, access_form_id, role_form_id) =
-        (user.id.clone(), user.id.clone(), user.id.clone());
-    let (email_return, access_return, role_return) = (here.clone(), here.clone(), here.clone());
+    let (email_form_id, access_form_id, role_form_id, sign_out_form_id) = (
+        user.id.clone(),
+        user.id.clone(),
+        user.id.clone(),
+        user.id.clone(),
+    );
+    let (email_return, access_return, role_return, sign_out_return) =
+        (here.clone(), here.clone(), here.clone(), here.clone());
     let reauth_return = here;
     view! {
         <section class="card">
@@ -208,8 +218,16 @@ fn ManageUser(user: UserRow) -> impl IntoView {
                         {if user.is_admin { t.make_member_button } else { t.make_admin_button }}
                     </button>
                 </PostForm>
+                <PostForm action=sign_out_action>
+                    <input type="hidden" name="user_id" value=sign_out_form_id />
+                    <input type="hidden" name="return_to" value=sign_out_return />
+                    <button type="submit" class="button" aria-describedby="sign-out-everywhere-hint">
+                        {t.sign_out_everywhere_button}
+                    </button>
+                </PostForm>
             </div>
             <p class="hint" id="deactivate-hint">{t.deactivate_hint}</p>
+            <p class="hint" id="sign-out-everywhere-hint">{t.sign_out_everywhere_hint}</p>
         </section>
     }
 }

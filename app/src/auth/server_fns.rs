@@ -35,6 +35,7 @@ pub async fn log_in(
         client_ip: call.client_ip(),
         replacing: call.user().ok(),
         device_cookie: call.device_cookie(),
+        user_agent: call.user_agent(),
     };
     let result = auth::log_in(&call.services, attempt, call.now()).await;
     let result = match result {

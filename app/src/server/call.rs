@@ -24,6 +24,7 @@ pub struct Call {
     pub browser_locale: Option<latch_i18n::Locale>,
     reset_token: Option<SecretToken>,
     device_cookie: Option<String>,
+    user_agent: Option<String>,
     response: Option<ResponseOptions>,
     /// A plain HTML form post (JavaScript off): success is a real redirect to the next page.
     plain_form_post: bool,
@@ -51,6 +52,7 @@ impl Call {
             .is_some_and(|parts| parts.uri.path().starts_with("/api/"));
         Ok(Self {
             device_cookie,
+            user_agent: header(http::header::USER_AGENT).map(str::to_owned),
             browser_locale: header(http::header::ACCEPT_LANGUAGE)
                 .and_then(latch_i18n::from_accept_language),
             plain_form_post: accepts_html,
@@ -87,6 +89,11 @@ impl Call {
     /// The known-device cookie this browser presented, if any.
     pub fn device_cookie(&self) -> Option<&str> {
         self.device_cookie.as_deref()
+    }
+
+    /// The browser's `User-Agent`, if it sent one.
+    pub fn user_agent(&self) -> Option<&str> {
+        self.user_agent.as_deref()
     }
 
     /// Keeps this browser known (its new known-device cookie value) for the policy's lifetime.

@@ -87,6 +87,15 @@ impl From<ChangeError> for AppError {
     }
 }
 
+impl From<latch_core::devices::DeviceError> for AppError {
+    fn from(err: latch_core::devices::DeviceError) -> Self {
+        match err {
+            latch_core::devices::DeviceError::UnknownDevice => AppError::UnknownDevice,
+            latch_core::devices::DeviceError::Unexpected(err) => unexpected(err),
+        }
+    }
+}
+
 impl From<AdminError> for AppError {
     fn from(err: AdminError) -> Self {
         match err {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::devices::DevicesSection;
 use super::language::LanguageForm;
 use super::server_fns::{ChangePassword, my_password_rules};
 use super::time_zone::TimeZoneForm;
@@ -45,6 +46,9 @@ pub fn AccountSettingsPage() -> impl IntoView {
                     </section>
                     <section class="card">
                         <TimeZoneForm />
+                    </section>
+                    <section class="card" id="devices" aria-labelledby="devices-heading">
+                        <DevicesSection />
                     </section>
                 </SettingsFrame>
             }

@@ -12,6 +12,9 @@ pub struct Model {
     pub default_locale: String,
     /// IANA name of the time zone its users read times in unless they chose their own.
     pub default_time_zone: String,
+    /// Whether a login from a browser not known for the account emails its user "New
+    /// sign-in to your account" (`latch company set --new-sign-in-alerts`).
+    pub new_sign_in_alerts: bool,
     pub created_at: DateTimeUtc,
 }
 

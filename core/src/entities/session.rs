@@ -14,6 +14,14 @@ pub struct Model {
     /// When this session last confirmed its user's password ("Confirm your password"), for
     /// the admin acts that need it; `None`: never.
     pub reauthenticated_at: Option<DateTimeUtc>,
+    /// The browser's `User-Agent` at login, cut to a bounded length ("Your devices").
+    pub user_agent: Option<String>,
+    /// The client's address at login, as Latch resolved it (`LATCH_TRUSTED_PROXIES`).
+    pub client_ip: Option<String>,
+    /// A random name for this session that pages may show and forms may send back ("Sign
+    /// out" one device); `None` for sessions started before Latch had them.
+    #[sea_orm(unique)]
+    pub handle: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ mod m20261201_000005_admin_reauth_and_email_change;
 mod m20261202_000006_outbox_mints_links;
 mod m20261202_000007_signing_keys;
 mod m20261202_000008_webhook_events;
+mod m20261202_000009_session_devices;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_outbox_mints_links::Migration),
             Box::new(m20261202_000007_signing_keys::Migration),
             Box::new(m20261202_000008_webhook_events::Migration),
+            Box::new(m20261202_000009_session_devices::Migration),
         ]
     }
 }

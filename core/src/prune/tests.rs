@@ -54,10 +54,18 @@ async fn only_what_is_dead_by_the_given_clock_goes() {
     let (db, ana) = fresh_db_with_user(long_ago).await;
     let lifetime = SessionLifetime::default();
     // An ended session and a live one.
-    sessions::start(&db, ana, lifetime, now - Duration::days(1))
+    sessions::start(
+        &db,
+        ana,
+        lifetime,
+        Default::default(),
+        now - Duration::days(1),
+    )
+    .await
+    .unwrap();
+    sessions::start(&db, ana, lifetime, Default::default(), now)
         .await
         .unwrap();
-    sessions::start(&db, ana, lifetime, now).await.unwrap();
     // A link used a month ago, one expired a month ago, one still valid.
     link(&db, ana, now - Duration::days(30), true).await;
     link(&db, ana, now - Duration::days(30), false).await;

@@ -47,6 +47,10 @@ pub enum SessionEndReason {
     EmailChanged,
     /// An admin or the operator deactivated the user.
     Deactivated,
+    /// The user signed this device out from "Your devices" (one, or all their others).
+    SignedOutByUser,
+    /// An admin's "Sign out everywhere".
+    AdminSignOut,
 }
 
 impl SessionEndReason {
@@ -58,6 +62,8 @@ impl SessionEndReason {
             SessionEndReason::PasswordReset => "password_reset",
             SessionEndReason::EmailChanged => "email_changed",
             SessionEndReason::Deactivated => "deactivated",
+            SessionEndReason::SignedOutByUser => "signed_out_by_user",
+            SessionEndReason::AdminSignOut => "admin_sign_out",
         }
     }
 }

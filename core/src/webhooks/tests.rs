@@ -123,9 +123,15 @@ async fn an_update_says_what_changed_and_an_update_of_nothing_visible_is_no_even
 async fn an_ended_session_is_named_by_its_sid_never_by_its_token_or_storage_key() {
     let (db, ana) = ana().await;
     let key = ServerKey::generate().unwrap();
-    let token = crate::sessions::start(&db, ana.id, Default::default(), Utc::now())
-        .await
-        .unwrap();
+    let token = crate::sessions::start(
+        &db,
+        ana.id,
+        Default::default(),
+        Default::default(),
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     let storage_key = token.storage_key();
     let ended = Event::SessionEnded {
         user: &ana,

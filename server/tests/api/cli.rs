@@ -379,6 +379,57 @@ async fn operators_set_a_companys_default_language_and_time_zone() {
 }
 
 #[tokio::test]
+async fn operators_switch_a_companys_new_sign_in_alert_off_and_on() {
+    use latch_core::entities::company;
+    use sea_orm::{Database, EntityTrait};
+
+    let database = TestDatabase::create().await;
+    let latch = Latch {
+        database: &database,
+    };
+    let alerts_on = || async {
+        let db = Database::connect(database.url()).await.unwrap();
+        company::Entity::find()
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .new_sign_in_alerts
+    };
+
+    assert!(
+        latch
+            .run(&["company", "add", "PT Maju"], "")
+            .status
+            .success()
+    );
+    assert!(alerts_on().await, "on by default");
+    let off = latch.run(
+        &["company", "set", "PT Maju", "--new-sign-in-alerts", "off"],
+        "",
+    );
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert!(
+        stdout(&off).contains("new sign-in alerts off"),
+        "{}",
+        stdout(&off)
+    );
+    assert!(!alerts_on().await);
+    let garbled = latch.run(
+        &["company", "set", "PT Maju", "--new-sign-in-alerts", "nope"],
+        "",
+    );
+    assert_ne!(garbled.status.code(), Some(0));
+    assert!(!alerts_on().await, "a refused value changes nothing");
+    let on = latch.run(
+        &["company", "set", "PT Maju", "--new-sign-in-alerts", "on"],
+        "",
+    );
+    assert!(on.status.success(), "{}", stderr(&on));
+    assert!(alerts_on().await);
+}
+
+#[tokio::test]
 async fn serve_refuses_plain_http_or_the_dev_mailbox_on_an_address_others_reach() {
     let database = TestDatabase::create().await;
     let serve = |public_url: &str| {

@@ -11,6 +11,7 @@ mod admin_takeover;
 mod binary;
 mod change_password;
 mod cli;
+mod devices;
 mod forward_auth;
 mod helpers;
 mod identity_token;

@@ -545,3 +545,27 @@ async fn an_event_still_refused_after_a_day_fails_with_the_last_answer() {
         "{reason}"
     );
 }
+
+#[tokio::test]
+async fn signing_out_other_devices_tells_the_crm_which_sessions_ended() {
+    let receiver = WebhookReceiver::start().await;
+    let app = app_posting_to(&receiver).await;
+    let ana = app.create_user("ana").await;
+    let here = app.cookie_for(&ana).await;
+    let elsewhere = app.cookie_for(&ana).await;
+    let verify = app.get_with_cookie("/auth/verify", Some(&elsewhere)).await;
+    let token = verify.headers()["x-latch-token"].to_str().unwrap();
+    let claims = token.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(claims).unwrap()).unwrap();
+
+    let signed_out = app
+        .post_form("/api/devices/sign_out_others", &[], &[("cookie", &here)])
+        .await;
+    assert!(signed_out.status().is_success() || signed_out.status().is_redirection());
+
+    let events = wait_for_events(&receiver, &["session.ended"]).await;
+    let ended = of_type(&events, "session.ended");
+    assert_eq!(ended.len(), 1, "{ended:?}");
+    assert_eq!(ended[0]["data"]["reason"], "signed_out_by_user");
+    assert_eq!(ended[0]["data"]["sid"], claims["sid"]);
+}

@@ -14,6 +14,7 @@ async fn company_of(members: usize) -> (DatabaseConnection, Admin) {
         name_key: Set("pt besar".to_owned()),
         default_locale: Set("en".to_owned()),
         default_time_zone: Set("UTC".to_owned()),
+        new_sign_in_alerts: Set(true),
         created_at: Set(Utc::now()),
     }
     .insert(&db)

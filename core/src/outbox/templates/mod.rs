@@ -63,6 +63,15 @@ pub enum MailTemplate {
         username: String,
         new_address: String,
     },
+    /// After a login from a browser that was no known device of the account.
+    NewSignIn {
+        username: String,
+        signed_in_at: DateTime<Utc>,
+        /// The browser and system as the User-Agent named them (see `DeviceKind`).
+        browser: Option<String>,
+        os: Option<String>,
+        client_ip: Option<String>,
+    },
 }
 
 impl MailTemplate {
@@ -75,6 +84,7 @@ impl MailTemplate {
             MailTemplate::EmailChanged { .. } => "email_changed",
             MailTemplate::EmailChangeConfirm { .. } => "email_change_confirm",
             MailTemplate::EmailChangeRequested { .. } => "email_change_requested",
+            MailTemplate::NewSignIn { .. } => "new_sign_in",
         }
     }
 
@@ -87,7 +97,8 @@ impl MailTemplate {
             | MailTemplate::EmailChangeConfirm { link_id, .. } => Some(*link_id),
             MailTemplate::PasswordChanged { .. }
             | MailTemplate::EmailChanged { .. }
-            | MailTemplate::EmailChangeRequested { .. } => None,
+            | MailTemplate::EmailChangeRequested { .. }
+            | MailTemplate::NewSignIn { .. } => None,
         }
     }
 
@@ -118,7 +129,8 @@ impl MailTemplate {
             } => (expires_at, Duration::hours(*valid_hours)),
             MailTemplate::PasswordChanged { .. }
             | MailTemplate::EmailChanged { .. }
-            | MailTemplate::EmailChangeRequested { .. } => {
+            | MailTemplate::EmailChangeRequested { .. }
+            | MailTemplate::NewSignIn { .. } => {
                 return None;
             }
         };
@@ -266,6 +278,32 @@ pub fn render(
             String::new(),
             t.email_change_requested_mail_not_you,
         ),
+        MailTemplate::NewSignIn {
+            username,
+            signed_in_at,
+            browser,
+            os,
+            client_ip,
+        } => {
+            let device = (t.device_words)(
+                browser.as_deref().unwrap_or(t.unknown_browser),
+                os.as_deref().unwrap_or(t.unknown_system),
+            );
+            let address = client_ip.as_deref().unwrap_or(t.unknown_address);
+            let intro = format!(
+                "{} {}",
+                (t.new_sign_in_mail_intro)(username, &reader.format(*signed_in_at)),
+                (t.new_sign_in_mail_device)(&device, address)
+            );
+            (
+                t.new_sign_in_mail_subject,
+                intro,
+                "",
+                None,
+                String::new(),
+                t.new_sign_in_mail_not_you,
+            )
+        }
     };
     let values = context! {
         lang => locale.tag(),

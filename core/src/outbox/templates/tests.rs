@@ -176,3 +176,32 @@ fn mail_queued_before_expiries_were_recorded_counts_from_when_it_was_queued() {
         mail.text
     );
 }
+
+#[test]
+fn the_new_sign_in_alert_says_when_what_and_where_in_the_readers_zone() {
+    let template = MailTemplate::NewSignIn {
+        username: "ana.putri".to_owned(),
+        signed_in_at: queued_at(),
+        browser: Some("Firefox".to_owned()),
+        os: None,
+        client_ip: Some("203.0.113.9".to_owned()),
+    };
+    let jakarta = || Preferences {
+        locale: Locale::Id,
+        time_zone: TimeZone::parse("Asia/Jakarta").unwrap(),
+    };
+    let mail = render(&template, "Ana Putri", jakarta(), queued_at(), None).unwrap();
+    let local = jakarta().format(queued_at());
+    assert!(local.contains("WIB"), "{local}");
+    for part in [&mail.text, &mail.html] {
+        for expected in [
+            "ana.putri",
+            &local,
+            "Firefox di sistem tidak dikenal",
+            "203.0.113.9",
+        ] {
+            assert!(part.contains(expected), "{expected} in {part}");
+        }
+        assert!(part.contains("Pengaturan Akun"), "what to do: {part}");
+    }
+}
