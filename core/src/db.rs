@@ -1,6 +1,9 @@
 //! Connecting to the database (SQLite file or PostgreSQL) and bringing its schema up to date.
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 
 use crate::migration::Migrator;
@@ -24,6 +27,22 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
         db.execute_unprepared("PRAGMA journal_mode = WAL").await?;
     }
     Ok(db)
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once (`BEGIN
+/// IMMEDIATE`), so it waits for another writer (up to the busy timeout) instead of failing:
+/// a deferred transaction that reads first and writes later fails at once with "database is
+/// locked" (SQLITE_BUSY_SNAPSHOT) when another connection wrote in between, as the server's
+/// outbox worker may while the CLI adds a user. PostgreSQL: an ordinary transaction.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    if db.get_database_backend() != DbBackend::Sqlite {
+        return db.begin().await;
+    }
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    db.begin_with_options(options).await
 }
 
 /// Applies every migration not yet applied. Safe to run on every start and from several
@@ -125,5 +144,55 @@ mod tests {
         migrate(&db).await.unwrap();
 
         assert_eq!(pending_migrations(&db).await.unwrap(), 0);
+    }
+
+    /// Two processes on one SQLite file (the CLI beside `latch serve`): a transaction that
+    /// reads, then writes after the other wrote, must wait for the lock, not fail.
+    #[tokio::test]
+    async fn a_write_transaction_on_sqlite_waits_for_another_writer_instead_of_failing() {
+        let dir = std::env::temp_dir().join(format!("latch-db-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("latch.db").display());
+        let cli = connect(&url).await.unwrap();
+        let server = connect(&url).await.unwrap();
+        cli.execute_unprepared("CREATE TABLE t (n INTEGER)")
+            .await
+            .unwrap();
+        // Deferred (sea-orm's `begin`): the other connection's write in between breaks it.
+        let deferred = cli.begin().await.unwrap();
+        deferred
+            .execute_unprepared("SELECT count(*) FROM t")
+            .await
+            .unwrap();
+        server
+            .execute_unprepared("INSERT INTO t VALUES (0)")
+            .await
+            .unwrap();
+        let broken = deferred
+            .execute_unprepared("INSERT INTO t VALUES (1)")
+            .await;
+        assert!(broken.is_err(), "expected SQLITE_BUSY_SNAPSHOT");
+        drop(deferred);
+
+        // `begin_write`: the other writer waits for the lock and both succeed.
+        let immediate = begin_write(&cli).await.unwrap();
+        immediate
+            .execute_unprepared("SELECT count(*) FROM t")
+            .await
+            .unwrap();
+        let waiting = tokio::spawn(async move {
+            server
+                .execute_unprepared("INSERT INTO t VALUES (2)")
+                .await
+                .map(drop)
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        immediate
+            .execute_unprepared("INSERT INTO t VALUES (1)")
+            .await
+            .unwrap();
+        immediate.commit().await.unwrap();
+        waiting.await.unwrap().unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

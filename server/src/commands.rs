@@ -13,7 +13,6 @@ use latch_core::preferences::Preferences;
 use latch_core::time_zone::TimeZone;
 use latch_core::webhooks::{Event, Webhooks};
 use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
-use sea_orm::TransactionTrait;
 
 use crate::cli::{CompanySet, UserAdd};
 use crate::database;
@@ -190,7 +189,9 @@ pub async fn add_user(
     let db = database::open(settings).await?;
     let webhooks = webhooks(settings)?;
     let (txn, now) = (
-        db.begin().await.context("starting to add the user")?,
+        latch_core::db::begin_write(&db)
+            .await
+            .context("starting to add the user")?,
         Utc::now(),
     );
     let user = accounts::add_user(&txn, new_user, Some(password), now).await?;
