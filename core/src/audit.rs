@@ -21,6 +21,27 @@ pub struct AuditEvent {
     pub details: Option<serde_json::Value>,
 }
 
+impl AuditEvent {
+    /// `user` acting on their own account (logging out, changing their password, signing
+    /// their devices out...), from `client_ip`; no details.
+    pub fn own(
+        user: &crate::entities::user::Model,
+        kind: AuditKind,
+        outcome: AuditOutcome,
+        client_ip: Option<std::net::IpAddr>,
+    ) -> Self {
+        Self {
+            company_id: Some(user.company_id),
+            actor_user_id: Some(user.id),
+            target_user_id: Some(user.id),
+            kind,
+            outcome,
+            client_ip: client_ip.map(|ip| ip.to_string()),
+            details: None,
+        }
+    }
+}
+
 pub async fn record(
     db: &impl ConnectionTrait,
     event: AuditEvent,

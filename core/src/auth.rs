@@ -432,15 +432,12 @@ pub async fn log_out(
         };
         webhooks.publish(&txn, ended, now).await?;
     }
-    let event = AuditEvent {
-        company_id: Some(session.user.company_id),
-        actor_user_id: Some(session.user.id),
-        target_user_id: Some(session.user.id),
-        kind: AuditKind::Logout,
-        outcome: AuditOutcome::Succeeded,
-        client_ip: client_ip.map(|ip| ip.to_string()),
-        details: None,
-    };
+    let event = AuditEvent::own(
+        &session.user,
+        AuditKind::Logout,
+        AuditOutcome::Succeeded,
+        client_ip,
+    );
     audit::record(&txn, event, now).await?;
     txn.commit().await.context("committing the logout")
 }

@@ -93,7 +93,7 @@ pub async fn sign_out_device(
     } else {
         AuditOutcome::Failed
     };
-    let event = own_event(me, AuditKind::DeviceSignedOut, outcome, client_ip, None);
+    let event = AuditEvent::own(&me.user, AuditKind::DeviceSignedOut, outcome, client_ip);
     audit::record(&txn, event, now).await?;
     let ended: Vec<String> = ended.into_iter().collect();
     webhooks
@@ -127,13 +127,15 @@ pub async fn sign_out_other_devices(
     let ended_keys = sessions::end_all_for_user(&txn, me.user.id, Some(&me.session_key)).await?;
     let ended = ended_keys.len() as u64;
     let details = serde_json::json!({ "sessions_ended": ended });
-    let event = own_event(
-        me,
-        AuditKind::OtherDevicesSignedOut,
-        AuditOutcome::Succeeded,
-        client_ip,
-        Some(details),
-    );
+    let event = AuditEvent {
+        details: Some(details),
+        ..AuditEvent::own(
+            &me.user,
+            AuditKind::OtherDevicesSignedOut,
+            AuditOutcome::Succeeded,
+            client_ip,
+        )
+    };
     audit::record(&txn, event, now).await?;
     webhooks
         .sessions_ended(
@@ -147,22 +149,4 @@ pub async fn sign_out_other_devices(
     txn.commit().await.context("committing the sign-out")?;
     tracing::info!(user_id = %me.user.id, sessions_ended = ended, "other devices signed out");
     Ok(ended)
-}
-
-fn own_event(
-    me: &SessionUser,
-    kind: AuditKind,
-    outcome: AuditOutcome,
-    client_ip: Option<IpAddr>,
-    details: Option<serde_json::Value>,
-) -> AuditEvent {
-    AuditEvent {
-        company_id: Some(me.user.company_id),
-        actor_user_id: Some(me.user.id),
-        target_user_id: Some(me.user.id),
-        kind,
-        outcome,
-        client_ip: client_ip.map(|ip| ip.to_string()),
-        details,
-    }
 }

@@ -77,17 +77,11 @@ pub async fn change_password(
     let (db, hasher) = (&services.db, &services.hasher);
     let login_policy = &services.login_policy;
     let user = &change.session.user;
-    let client_ip = change.client_ip.map(|ip| ip.to_string());
     let check = OwnPasswordCheck::new(login_policy, user.id, change.client_ip);
     let counters = &check.counters;
     let audit = |outcome: AuditOutcome, details: Option<serde_json::Value>| AuditEvent {
-        company_id: Some(user.company_id),
-        actor_user_id: Some(user.id),
-        target_user_id: Some(user.id),
-        kind: AuditKind::PasswordChanged,
-        outcome,
-        client_ip: client_ip.clone(),
         details,
+        ..AuditEvent::own(user, AuditKind::PasswordChanged, outcome, change.client_ip)
     };
 
     // The existing password is checked like a login: counted before its hash, so a burst of

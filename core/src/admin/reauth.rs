@@ -31,15 +31,8 @@ pub async fn reauthenticate(
     // The counters Account Settings' Existing password uses.
     let check = OwnPasswordCheck::new(login_policy, user.id, client_ip);
     let counters = &check.counters;
-    let audit = |outcome| AuditEvent {
-        company_id: Some(user.company_id),
-        actor_user_id: Some(user.id),
-        target_user_id: Some(user.id),
-        kind: AuditKind::AdminReauthenticated,
-        outcome,
-        client_ip: client_ip.map(|ip| ip.to_string()),
-        details: None,
-    };
+    let audit =
+        |outcome| AuditEvent::own(user, AuditKind::AdminReauthenticated, outcome, client_ip);
 
     let reserved = throttle::reserve_all(db, counters, now).await?;
     if let Err(retry_at) = reserved {

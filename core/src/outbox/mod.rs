@@ -123,23 +123,16 @@ pub async fn enqueue(
         time_zone: Some(reader.time_zone.name().to_owned()),
         template: mail.template,
     };
-    outbox_message::ActiveModel {
-        id: Set(id),
-        user_id: Set(mail.user_id),
-        recipient: Set(mail.to_address),
-        template: Set(payload.template.name().to_owned()),
-        locale: Set(locale.tag().to_owned()),
-        payload: Set(serde_json::to_string(&payload).context("encoding the mail")?),
-        status: Set(Status::Queued.as_str().to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        claimed_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        sent_at: Set(None),
-        channel: Set(Channel::Mail.as_str().to_owned()),
-    }
+    queued_row(QueuedRow {
+        id,
+        user_id: mail.user_id,
+        recipient: mail.to_address,
+        template: payload.template.name().to_owned(),
+        locale: locale.tag().to_owned(),
+        payload: serde_json::to_string(&payload).context("encoding the mail")?,
+        channel: Channel::Mail,
+        now,
+    })
     .insert(db)
     .await
     .context("queueing a mail")?;
@@ -165,28 +158,54 @@ pub(crate) async fn enqueue_event(
     event: NewEvent,
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    outbox_message::ActiveModel {
-        id: Set(event.id),
-        user_id: Set(event.user_id),
+    queued_row(QueuedRow {
+        id: event.id,
+        user_id: event.user_id,
         // The receiver is whatever LATCH_WEBHOOK_URL says when the event is sent.
-        recipient: Set("webhook".to_owned()),
-        template: Set(event.kind.to_owned()),
-        locale: Set(String::new()),
-        payload: Set(event.body),
-        status: Set(Status::Queued.as_str().to_owned()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        claimed_until: Set(None),
-        last_error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        sent_at: Set(None),
-        channel: Set(Channel::Webhook.as_str().to_owned()),
-    }
+        recipient: "webhook".to_owned(),
+        template: event.kind.to_owned(),
+        locale: String::new(),
+        payload: event.body,
+        channel: Channel::Webhook,
+        now,
+    })
     .insert(db)
     .await
     .context("queueing a webhook event")?;
     Ok(())
+}
+
+/// What differs between a queued mail and a queued webhook event; the rest of a new row is
+/// the same for both (queued, due now, never tried).
+struct QueuedRow {
+    id: Uuid,
+    user_id: Option<Uuid>,
+    recipient: String,
+    template: String,
+    locale: String,
+    payload: String,
+    channel: Channel,
+    now: DateTime<Utc>,
+}
+
+fn queued_row(row: QueuedRow) -> outbox_message::ActiveModel {
+    outbox_message::ActiveModel {
+        id: Set(row.id),
+        user_id: Set(row.user_id),
+        recipient: Set(row.recipient),
+        template: Set(row.template),
+        locale: Set(row.locale),
+        payload: Set(row.payload),
+        status: Set(Status::Queued.as_str().to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(row.now),
+        claimed_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(row.now),
+        updated_at: Set(row.now),
+        sent_at: Set(None),
+        channel: Set(row.channel.as_str().to_owned()),
+    }
 }
 
 /// What is rendered when the message is sent. It holds no working link (the link's token is

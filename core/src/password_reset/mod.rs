@@ -244,15 +244,12 @@ pub async fn complete_reset(
         },
     );
     outbox::enqueue(&txn, mail, now).await?;
-    let event = AuditEvent {
-        company_id: Some(user.company_id),
-        actor_user_id: Some(user.id),
-        target_user_id: Some(user.id),
-        kind: AuditKind::PasswordResetCompleted,
-        outcome: AuditOutcome::Succeeded,
-        client_ip: client_ip.map(|ip| ip.to_string()),
-        details: None,
-    };
+    let event = AuditEvent::own(
+        &user,
+        AuditKind::PasswordResetCompleted,
+        AuditOutcome::Succeeded,
+        client_ip,
+    );
     audit::record(&txn, event, now).await?;
     txn.commit().await.context("committing the reset")?;
     tracing::info!(user_id = %user.id, "password reset completed");

@@ -131,7 +131,7 @@ impl<'a> Event<'a> {
                 reason,
                 ..
             } => {
-                let sid = super::session_id(server_key, session_key);
+                let sid = crate::identity_token::session_claim(server_key, session_key);
                 data.insert("sid".to_owned(), json!(sid));
                 data.insert("reason".to_owned(), json!(reason.as_str()));
             }

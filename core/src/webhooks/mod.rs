@@ -97,12 +97,5 @@ impl Webhooks {
     }
 }
 
-/// How an event names a session: the identity token's `sid` claim for it (a keyed hash of the
-/// session's storage key, itself a hash of the cookie's token), so the CRM can match the two
-/// and nobody can work back to a session token from it.
-pub fn session_id(server_key: &ServerKey, session_key: &str) -> String {
-    crate::identity_token::session_claim(server_key, session_key)
-}
-
 #[cfg(test)]
 mod tests;

@@ -152,7 +152,10 @@ async fn an_ended_session_is_named_by_its_sid_never_by_its_token_or_storage_key(
     let body: serde_json::Value = serde_json::from_str(&row.payload).unwrap();
     assert_eq!(body["type"], "session.ended");
     assert_eq!(body["data"]["reason"], "logout");
-    assert_eq!(body["data"]["sid"], session_id(&key, &storage_key));
+    assert_eq!(
+        body["data"]["sid"],
+        crate::identity_token::session_claim(&key, &storage_key)
+    );
     assert!(!row.payload.contains(&storage_key), "{}", row.payload);
     assert!(!row.payload.contains(token.expose()), "{}", row.payload);
 }

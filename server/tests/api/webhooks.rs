@@ -226,7 +226,7 @@ async fn logging_out_tells_the_crm_which_session_ended_by_its_sid_never_its_toke
     let server_key = ServerKey::from_text(TEST_SERVER_KEY, &[]).unwrap();
     assert_eq!(
         ended["sid"],
-        latch_core::webhooks::session_id(&server_key, &storage_key),
+        latch_core::identity_token::session_claim(&server_key, &storage_key),
         "the same sid as the identity token's"
     );
     for delivery in receiver.received() {
