@@ -25,6 +25,7 @@ use crate::secret_token::SecretToken;
 use crate::services::Services;
 use crate::sessions::{self, SessionUser};
 use crate::throttle::{self, Reservation, ThrottleKey};
+use crate::two_factor::{StepPurpose, login_step};
 use crate::webhooks::{Event, SessionEndReason, Webhooks};
 
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +59,20 @@ pub struct LoggedIn {
     pub device_cookie: String,
 }
 
+/// What a right password leads to: a session, or the second step first.
+#[derive(Debug)]
+pub enum LoginResult {
+    SignedIn(LoggedIn),
+    SecondStep(PendingLogin),
+}
+
+/// A login waiting for its second step: the token for the step's cookie.
+#[derive(Debug)]
+pub struct PendingLogin {
+    pub token: SecretToken,
+    pub purpose: StepPurpose,
+}
+
 pub struct LoginAttempt<'a> {
     /// Username or email, as typed.
     pub identifier: &'a str,
@@ -71,6 +86,8 @@ pub struct LoginAttempt<'a> {
     pub device_cookie: Option<&'a str>,
     /// The browser's `User-Agent`, for "Your devices" and the new sign-in alert.
     pub user_agent: Option<&'a str>,
+    /// Where the login goes afterwards (already checked), kept for a second step.
+    pub next: Option<&'a str>,
 }
 
 /// Checks one login attempt and, when it succeeds, starts a session. Every outcome is counted
@@ -79,7 +96,7 @@ pub async fn log_in(
     services: &Services,
     attempt: LoginAttempt<'_>,
     now: DateTime<Utc>,
-) -> Result<LoggedIn, LoginError> {
+) -> Result<LoginResult, LoginError> {
     let outcome = check_and_start_session(services, attempt, now).await;
     services.metrics.record_login(match &outcome {
         Ok(_) => LoginOutcome::Ok,
@@ -95,7 +112,7 @@ async fn check_and_start_session(
     services: &Services,
     attempt: LoginAttempt<'_>,
     now: DateTime<Utc>,
-) -> Result<LoggedIn, LoginError> {
+) -> Result<LoginResult, LoginError> {
     let (db, hasher, policy) = (&services.db, &services.hasher, &services.login_policy);
     // Bounded before any work: junk costs neither a query, a counter nor a hash.
     let Some(identifier) = plausible_identifier(attempt.identifier) else {
@@ -189,32 +206,24 @@ async fn check_and_start_session(
         return Err(LoginError::InvalidCredentials);
     };
 
-    let txn = db.begin().await.context("starting the login transaction")?;
-    let first_login = user.last_login_at.is_none();
-    let mut active: user::ActiveModel = user.clone().into();
-    if let Some(upgraded) = &verification.upgraded {
-        active.password_hash = Set(Some(upgraded.as_phc().to_owned()));
-    }
-    active.last_login_at = Set(Some(now));
-    let user = active.update(&txn).await.context("recording the login")?;
-    if let Some(previous) = attempt.replacing
-        && sessions::end(&txn, &previous.session_key).await?
-    {
-        let ended = Event::SessionEnded {
-            user: &previous.user,
-            session_key: &previous.session_key,
-            reason: SessionEndReason::SignedInAgain,
-        };
-        services.webhooks.publish(&txn, ended, now).await?;
-    }
-    let origin = sessions::Origin {
-        user_agent: attempt.user_agent,
+    let start = SessionStart {
         client_ip: attempt.client_ip,
+        user_agent: attempt.user_agent,
+        replacing: attempt.replacing,
+        device_cookie: attempt.device_cookie,
     };
-    let session_token = sessions::start(&txn, user.id, policy.session, origin, now).await?;
-    let alert = match device {
-        Some(_) => None,
-        None => Some(alert_new_sign_in(&txn, &user, first_login, origin, now).await?),
+    let second_step = login_step::needed(db, &user).await?;
+    let txn = db.begin().await.context("starting the login transaction")?;
+    let user = match &verification.upgraded {
+        Some(upgraded) => {
+            let mut active: user::ActiveModel = user.into();
+            active.password_hash = Set(Some(upgraded.as_phc().to_owned()));
+            active
+                .update(&txn)
+                .await
+                .context("upgrading the password hash")?
+        }
+        None => user,
     };
     // The account's and identifier's counters are forgotten only by a login that was judged
     // by them: the owner's known device signing in must not hand strangers a fresh allowance.
@@ -225,27 +234,128 @@ async fn check_and_start_session(
     for (key, _) in own_counters {
         throttle::clear(&txn, key).await?;
     }
-    let details = alert.map(|alert| serde_json::json!({ "new_device": true, "alert": alert }));
-    audit::record(&txn, audit(AuditOutcome::Succeeded, details), now).await?;
+    let result = match second_step {
+        // The password was right; no session until the second step passes.
+        Some(purpose) => {
+            let token = login_step::begin(&txn, &user, purpose, attempt.next, now).await?;
+            let details = serde_json::json!({ "second_step": purpose.as_str() });
+            audit::record(
+                &txn,
+                audit(AuditOutcome::SecondStepRequired, Some(details)),
+                now,
+            )
+            .await?;
+            LoginResult::SecondStep(PendingLogin { token, purpose })
+        }
+        None => {
+            let details = serde_json::json!({});
+            let (user, session_token) =
+                start_session(services, &txn, user, &start, device, details, now).await?;
+            LoginResult::SignedIn(logged_in(
+                services,
+                user,
+                session_token,
+                attempt.device_cookie,
+                now,
+            ))
+        }
+    };
     txn.commit().await.context("committing the login")?;
     // A success is no failure: an office behind one address is not held to its colleagues'.
     if let Some((key, limit)) = client_counter {
         throttle::refund(db, key, *limit, now).await?;
     }
+    tracing::info!(client_ip = ?client_ip, known_device = device.is_some(), second_step = second_step.is_some(), "login: password right");
+    Ok(result)
+}
+
+/// The browser a login finishes in: what a new session records and replaces.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SessionStart<'a> {
+    pub client_ip: Option<IpAddr>,
+    pub user_agent: Option<&'a str>,
+    /// The session this browser already had (see [`LoginAttempt::replacing`]).
+    pub replacing: Option<&'a SessionUser>,
+    pub device_cookie: Option<&'a str>,
+}
+
+/// Starts `user`'s session in `txn` once every step of the login passed: records the login,
+/// ends the session this browser had, alerts a new device and audits the success (with
+/// `details`, to which the new-device facts are added). Returns the user as updated and the
+/// session's token.
+pub(crate) async fn start_session(
+    services: &Services,
+    txn: &impl ConnectionTrait,
+    user: user::Model,
+    start: &SessionStart<'_>,
+    device: Option<DeviceId>,
+    mut details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(user::Model, SecretToken)> {
+    let first_login = user.last_login_at.is_none();
+    let mut active: user::ActiveModel = user.into();
+    active.last_login_at = Set(Some(now));
+    let user = active.update(txn).await.context("recording the login")?;
+    if let Some(previous) = start.replacing
+        && sessions::end(txn, &previous.session_key).await?
+    {
+        let ended = Event::SessionEnded {
+            user: &previous.user,
+            session_key: &previous.session_key,
+            reason: SessionEndReason::SignedInAgain,
+        };
+        services.webhooks.publish(txn, ended, now).await?;
+    }
+    let origin = sessions::Origin {
+        user_agent: start.user_agent,
+        client_ip: start.client_ip,
+    };
+    let policy = &services.login_policy;
+    let session_token = sessions::start(txn, user.id, policy.session, origin, now).await?;
+    if device.is_none() {
+        let alert = alert_new_sign_in(txn, &user, first_login, origin, now).await?;
+        if let Some(map) = details.as_object_mut() {
+            map.insert("new_device".into(), true.into());
+            map.insert("alert".into(), alert.into());
+        }
+    }
+    let details = details
+        .as_object()
+        .is_some_and(|m| !m.is_empty())
+        .then_some(details);
+    let mut event = AuditEvent::own(
+        &user,
+        AuditKind::Login,
+        AuditOutcome::Succeeded,
+        start.client_ip,
+    );
+    event.details = details;
+    audit::record(txn, event, now).await?;
+    tracing::info!(user_id = %user.id, known_device = device.is_some(), "login succeeded");
+    Ok((user, session_token))
+}
+
+/// The finished login: `user`, the session's token and this browser's known-device cookie,
+/// which now knows the account.
+pub(crate) fn logged_in(
+    services: &Services,
+    user: user::Model,
+    session_token: SecretToken,
+    device_cookie: Option<&str>,
+    now: DateTime<Utc>,
+) -> LoggedIn {
     let device_cookie = known_device::remember(
-        attempt.device_cookie,
+        device_cookie,
         user.id,
         &services.server_key,
         now,
-        policy.known_device_for,
+        services.login_policy.known_device_for,
     );
-    tracing::info!(user_id = %user.id, client_ip = ?client_ip, known_device = device.is_some(), "login succeeded");
-
-    Ok(LoggedIn {
+    LoggedIn {
         user,
         session_token,
         device_cookie,
-    })
+    }
 }
 
 /// Emails "New sign-in to your account" for a login from a browser that is no known device of

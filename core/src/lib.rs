@@ -23,6 +23,7 @@ pub mod policies;
 pub mod preferences;
 pub mod profile;
 pub mod prune;
+pub mod reauth;
 pub mod return_targets;
 pub mod secret_token;
 pub mod server_key;
@@ -32,6 +33,7 @@ pub mod sessions;
 mod testing;
 pub mod throttle;
 pub mod time_zone;
+pub mod two_factor;
 pub mod webhooks;
 
 pub use services::Services;

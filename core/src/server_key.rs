@@ -34,6 +34,10 @@ pub enum Purpose {
     SessionClaim,
     /// Sealing an identity-token signing key for storage in the database.
     SigningKeySeal,
+    /// Sealing an authenticator app's seed for storage in the database.
+    TotpSeedSeal,
+    /// Sealing a fresh batch of recovery codes until its user has read it.
+    RecoveryCodesSeal,
 }
 
 impl Purpose {
@@ -42,6 +46,8 @@ impl Purpose {
             Purpose::KnownDevice => b"latch known-device cookie v1",
             Purpose::SessionClaim => b"latch session claim v1",
             Purpose::SigningKeySeal => b"latch signing key seal v1",
+            Purpose::TotpSeedSeal => b"latch totp seed seal v1",
+            Purpose::RecoveryCodesSeal => b"latch recovery codes seal v1",
         }
     }
 }

@@ -77,6 +77,18 @@ stored_enum! {
         OtherDevicesSignedOut = "other_devices_signed_out",
         /// An admin's "Sign out everywhere" on a user, who stays active.
         SignedOutEverywhere = "signed_out_everywhere",
+        /// A user's own "Confirm your password" before adding or removing a sign-in method.
+        PasswordConfirmed = "password_confirmed",
+        /// A second sign-in method (an authenticator app) turned on.
+        SecondFactorAdded = "second_factor_added",
+        /// A second sign-in method removed, by its user or by a company admin.
+        SecondFactorRemoved = "second_factor_removed",
+        /// The second step of a login (a code from the app or a recovery code).
+        SecondStep = "second_step",
+        /// A new set of recovery codes (the old ones stop working).
+        RecoveryCodesRenewed = "recovery_codes_renewed",
+        /// The company's "Require two-step verification" setting changed.
+        TwoStepPolicyChanged = "two_step_policy_changed",
     }
 }
 
@@ -99,6 +111,8 @@ stored_enum! {
         ReauthRequired = "reauth_required",
         /// The target is another admin, whose email only the operator may change.
         TargetIsAdmin = "target_is_admin",
+        /// The password was right; the login waits for its second step.
+        SecondStepRequired = "second_step_required",
     }
 }
 

@@ -227,6 +227,8 @@ pub(crate) static MESSAGES: Messages = Messages {
         "email_change_confirm" => "Email change confirmation link",
         "email_change_requested" => "Email change requested notice",
         "new_sign_in" => "New sign-in alert",
+        "sign_in_method_added" => "Sign-in method added",
+        "sign_in_method_removed" => "Sign-in method removed",
         _ => "Email",
     },
     mail_status: |status| match status {
@@ -309,6 +311,12 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::DeviceSignedOut => "Sign out of a device",
         AuditKind::OtherDevicesSignedOut => "Sign out of all other devices",
         AuditKind::SignedOutEverywhere => "Sign out everywhere by an admin",
+        AuditKind::PasswordConfirmed => "Password confirmation",
+        AuditKind::SecondFactorAdded => "Sign-in method added",
+        AuditKind::SecondFactorRemoved => "Sign-in method removed",
+        AuditKind::SecondStep => "Two-step verification at log in",
+        AuditKind::RecoveryCodesRenewed => "New recovery codes",
+        AuditKind::TwoStepPolicyChanged => "Two-step verification policy change",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Succeeded",
@@ -320,6 +328,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditOutcome::UnknownUser => "Refused: no such user in the company",
         AuditOutcome::ReauthRequired => "Refused: password not confirmed",
         AuditOutcome::TargetIsAdmin => "Refused: the user is an Admin",
+        AuditOutcome::SecondStepRequired => "Password right, second step asked",
     },
     event_unknown: "Other",
     operator: "Operator (command line)",
@@ -447,4 +456,109 @@ pub(crate) static MESSAGES: Messages = Messages {
         format!("Device: {device}, from the address {address}.")
     },
     new_sign_in_mail_not_you: "If this was you, there is nothing to do. If it was not, change your password in Account Settings right away, sign out of all other devices there (under Your devices), and tell your company's Admin.",
+    sign_in_method_name: |method| match method {
+        "totp" => "an authenticator app",
+        "all" => "every two-step verification method",
+        _ => "a sign-in method",
+    },
+    method_added_mail_subject: "A sign-in method was added to your account",
+    method_added_mail_intro: |username, method| {
+        format!(
+            "Two-step verification with {method} was turned on for your account (username {username}). From now on, logging in asks for a code from it after your password."
+        )
+    },
+    method_removed_mail_subject: "A sign-in method was removed from your account",
+    method_removed_mail_intro: |username, method, by_admin| {
+        let who = if by_admin {
+            "by your company's Admin"
+        } else {
+            "in Account Settings"
+        };
+        format!(
+            "{method} was removed from your account (username {username}) {who}.",
+            method = capitalise(method)
+        )
+    },
+    method_mail_not_you: "If this wasn't you, change your password in Account Settings right away, check Two-step verification there, and tell your company's Admin.",
+    two_step_heading: "Two-step verification",
+    two_step_intro: "After your password, Latch asks for a code from an app on your phone, so a password someone else learned is not enough to get in.",
+    two_step_is_off: "Two-step verification is off.",
+    two_step_is_on: "Two-step verification is on.",
+    two_step_required: "Your company requires two-step verification.",
+    authenticator_app: "Authenticator app",
+    set_up_app_button: "Set up an authenticator app",
+    current_password_label: "Current password",
+    current_password_hint: "Adding or removing a sign-in method needs your password again (then not for 5 minutes).",
+    setup_scan: "Scan this QR code with your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password…), or type the secret below into it. Then type the 6-digit code it shows.",
+    qr_code_alt: "QR code for your authenticator app",
+    setup_secret_label: "Secret",
+    app_code_label: "6-digit code from the app",
+    turn_on_button: "Turn on",
+    factor_added_at: |when| format!("Added {when}"),
+    factor_last_used: |when| format!("last used {when}"),
+    remove_method_button: "Remove",
+    remove_method_label: |name| format!("Remove {name}"),
+    recovery_codes_heading: "Recovery codes",
+    recovery_codes_left: |left| match left {
+        0 => "You have no unused recovery codes left: make new ones.".to_owned(),
+        1 => "You have 1 unused recovery code.".to_owned(),
+        n => format!("You have {n} unused recovery codes."),
+    },
+    renew_codes_button: "Make new recovery codes",
+    renew_codes_hint: "The old codes stop working.",
+    new_codes_heading: "Your recovery codes",
+    new_codes_intro: "Save these codes somewhere safe (a password manager, or printed on paper). If you lose your phone, each one lets you log in once in place of a code from the app. They are shown only this once.",
+    codes_saved_button: "I have saved these codes",
+    two_step_on_notice: "Two-step verification is on. Save your recovery codes below.",
+    method_removed_notice: "The sign-in method was removed.",
+    password_needed: "Type your current password to confirm it is you.",
+    wrong_app_code: "That code is not right, or it was used already. Type the code the app shows now.",
+    wrong_recovery_code: "That recovery code is not right, or it was used already.",
+    setup_expired: "The setup expired. Start again with Set up an authenticator app.",
+    required_by_company: "Your company requires two-step verification, so your only method cannot be removed. Ask your company's Admin if you lost it.",
+    no_factor_yet: "Set up an authenticator app first.",
+    unknown_method: "This sign-in method no longer exists. Reload the page.",
+    step_expired: "This sign-in took longer than 5 minutes, or was finished in another tab. Log in again with your password.",
+    second_step_title: "Two-step verification",
+    enter_app_code: "Enter the 6-digit code from your authenticator app",
+    verify_button: "Verify",
+    verifying: "Verifying…",
+    use_recovery_code: "Use a recovery code",
+    use_app_code: "Use the code from your app",
+    recovery_code_label: "Recovery code",
+    recovery_code_hint: "One of the codes you saved when you turned on two-step verification. Each works once.",
+    lost_everything_hint: "Lost your phone and your recovery codes? Ask your company's Admin to remove two-step verification from your account.",
+    enrol_heading: "Set up two-step verification",
+    enrol_intro: "Your company requires two-step verification. Set up an authenticator app to continue.",
+    recovery_code_used_notice: |left| match left {
+        0 => {
+            "You logged in with your last recovery code. Make new ones under Two-step verification."
+                .to_owned()
+        }
+        1 => "You logged in with a recovery code. You have 1 left.".to_owned(),
+        n => format!("You logged in with a recovery code. You have {n} left."),
+    },
+    admin_two_step_on: "Two-step verification: on (authenticator app).",
+    admin_two_step_off: "Two-step verification: off.",
+    remove_two_step_button: "Remove two-step verification",
+    remove_two_step_hint: "For a user who lost their phone and their recovery codes. They are emailed, and next log in with their password alone (or set up a new app, if your company requires one). You never see their codes.",
+    two_step_removed_notice: "Two-step verification was removed. The user was emailed.",
+    security_nav: "Security",
+    security_title: "Security",
+    require_two_step_legend: "Require two-step verification",
+    require_two_step_off: "Not required",
+    require_two_step_admins: "Require two-step verification for admins",
+    require_two_step_everyone: "Require two-step verification for everyone",
+    require_two_step_hint: "Someone covered who has no method yet is asked to set up an authenticator app right after their password, at their next log in.",
+    save_policy_button: "Save",
+    policy_saved_notice: "The security policy was saved.",
 };
+
+/// `text` with its first letter in capitals (a method's name starting a sentence).
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

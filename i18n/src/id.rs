@@ -233,6 +233,8 @@ pub(crate) static MESSAGES: Messages = Messages {
         "email_change_confirm" => "Tautan konfirmasi perubahan email",
         "email_change_requested" => "Pemberitahuan permintaan perubahan email",
         "new_sign_in" => "Peringatan masuk dari perangkat baru",
+        "sign_in_method_added" => "Metode masuk ditambahkan",
+        "sign_in_method_removed" => "Metode masuk dihapus",
         _ => "Email",
     },
     mail_status: |status| match status {
@@ -315,6 +317,12 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::DeviceSignedOut => "Keluar dari satu perangkat",
         AuditKind::OtherDevicesSignedOut => "Keluar dari semua perangkat lain",
         AuditKind::SignedOutEverywhere => "Dikeluarkan dari semua perangkat oleh admin",
+        AuditKind::PasswordConfirmed => "Konfirmasi kata sandi",
+        AuditKind::SecondFactorAdded => "Metode masuk ditambahkan",
+        AuditKind::SecondFactorRemoved => "Metode masuk dihapus",
+        AuditKind::SecondStep => "Verifikasi dua langkah saat masuk",
+        AuditKind::RecoveryCodesRenewed => "Kode pemulihan baru",
+        AuditKind::TwoStepPolicyChanged => "Perubahan kebijakan verifikasi dua langkah",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Berhasil",
@@ -326,6 +334,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditOutcome::UnknownUser => "Ditolak: pengguna tidak ada di perusahaan",
         AuditOutcome::ReauthRequired => "Ditolak: kata sandi belum dikonfirmasi",
         AuditOutcome::TargetIsAdmin => "Ditolak: pengguna adalah Admin",
+        AuditOutcome::SecondStepRequired => "Kata sandi benar, langkah kedua diminta",
     },
     event_unknown: "Lainnya",
     operator: "Operator (baris perintah)",
@@ -454,4 +463,105 @@ pub(crate) static MESSAGES: Messages = Messages {
         format!("Perangkat: {device}, dari alamat {address}.")
     },
     new_sign_in_mail_not_you: "Jika itu Anda, tidak ada yang perlu dilakukan. Jika bukan, segera ubah kata sandi Anda di Pengaturan Akun, keluarkan semua perangkat lain di sana (di bagian Perangkat Anda), dan beri tahu Admin perusahaan Anda.",
+    sign_in_method_name: |method| match method {
+        "totp" => "aplikasi autentikator",
+        "all" => "semua metode verifikasi dua langkah",
+        _ => "metode masuk",
+    },
+    method_added_mail_subject: "Metode masuk baru ditambahkan ke akun Anda",
+    method_added_mail_intro: |username, method| {
+        format!(
+            "Verifikasi dua langkah dengan {method} telah diaktifkan untuk akun Anda (nama pengguna {username}). Mulai sekarang, saat masuk Anda akan diminta kode darinya setelah kata sandi."
+        )
+    },
+    method_removed_mail_subject: "Metode masuk dihapus dari akun Anda",
+    method_removed_mail_intro: |username, method, by_admin| {
+        let who = if by_admin {
+            "oleh Admin perusahaan Anda"
+        } else {
+            "di Pengaturan Akun"
+        };
+        format!(
+            "{method} telah dihapus dari akun Anda (nama pengguna {username}) {who}.",
+            method = capitalise(method)
+        )
+    },
+    method_mail_not_you: "Jika ini bukan Anda, segera ubah kata sandi di Pengaturan Akun, periksa Verifikasi dua langkah di sana, dan beri tahu Admin perusahaan Anda.",
+    two_step_heading: "Verifikasi dua langkah",
+    two_step_intro: "Setelah kata sandi, Latch meminta kode dari aplikasi di ponsel Anda, sehingga kata sandi yang diketahui orang lain tidak cukup untuk masuk.",
+    two_step_is_off: "Verifikasi dua langkah tidak aktif.",
+    two_step_is_on: "Verifikasi dua langkah aktif.",
+    two_step_required: "Perusahaan Anda mewajibkan verifikasi dua langkah.",
+    authenticator_app: "Aplikasi autentikator",
+    set_up_app_button: "Siapkan aplikasi autentikator",
+    current_password_label: "Kata sandi saat ini",
+    current_password_hint: "Menambah atau menghapus metode masuk memerlukan kata sandi Anda lagi (lalu tidak selama 5 menit).",
+    setup_scan: "Pindai kode QR ini dengan aplikasi autentikator Anda (Google Authenticator, Microsoft Authenticator, 1Password…), atau ketik kunci rahasia di bawah ke dalamnya. Lalu ketik kode 6 digit yang ditampilkannya.",
+    qr_code_alt: "Kode QR untuk aplikasi autentikator Anda",
+    setup_secret_label: "Kunci rahasia",
+    app_code_label: "Kode 6 digit dari aplikasi",
+    turn_on_button: "Aktifkan",
+    factor_added_at: |when| format!("Ditambahkan {when}"),
+    factor_last_used: |when| format!("terakhir dipakai {when}"),
+    remove_method_button: "Hapus",
+    remove_method_label: |name| format!("Hapus {name}"),
+    recovery_codes_heading: "Kode pemulihan",
+    recovery_codes_left: |left| match left {
+        0 => "Kode pemulihan Anda sudah habis: buat yang baru.".to_owned(),
+        n => format!("Anda memiliki {n} kode pemulihan yang belum dipakai."),
+    },
+    renew_codes_button: "Buat kode pemulihan baru",
+    renew_codes_hint: "Kode lama tidak berlaku lagi.",
+    new_codes_heading: "Kode pemulihan Anda",
+    new_codes_intro: "Simpan kode-kode ini di tempat aman (pengelola kata sandi, atau dicetak). Jika ponsel Anda hilang, setiap kode dapat dipakai sekali untuk masuk sebagai pengganti kode dari aplikasi. Kode hanya ditampilkan kali ini.",
+    codes_saved_button: "Saya sudah menyimpan kode ini",
+    two_step_on_notice: "Verifikasi dua langkah aktif. Simpan kode pemulihan Anda di bawah.",
+    method_removed_notice: "Metode masuk telah dihapus.",
+    password_needed: "Ketik kata sandi Anda saat ini untuk memastikan ini Anda.",
+    wrong_app_code: "Kode itu salah, atau sudah dipakai. Ketik kode yang ditampilkan aplikasi sekarang.",
+    wrong_recovery_code: "Kode pemulihan itu salah, atau sudah dipakai.",
+    setup_expired: "Penyiapan kedaluwarsa. Mulai lagi dengan Siapkan aplikasi autentikator.",
+    required_by_company: "Perusahaan Anda mewajibkan verifikasi dua langkah, jadi satu-satunya metode Anda tidak dapat dihapus. Hubungi Admin perusahaan Anda jika metode itu hilang.",
+    no_factor_yet: "Siapkan aplikasi autentikator terlebih dahulu.",
+    unknown_method: "Metode masuk ini sudah tidak ada. Muat ulang halaman.",
+    step_expired: "Proses masuk ini lebih dari 5 menit, atau sudah diselesaikan di tab lain. Masuk lagi dengan kata sandi Anda.",
+    second_step_title: "Verifikasi dua langkah",
+    enter_app_code: "Masukkan kode 6 digit dari aplikasi autentikator Anda",
+    verify_button: "Verifikasi",
+    verifying: "Memverifikasi…",
+    use_recovery_code: "Gunakan kode pemulihan",
+    use_app_code: "Gunakan kode dari aplikasi",
+    recovery_code_label: "Kode pemulihan",
+    recovery_code_hint: "Salah satu kode yang Anda simpan saat mengaktifkan verifikasi dua langkah. Setiap kode hanya berlaku sekali.",
+    lost_everything_hint: "Ponsel dan kode pemulihan Anda hilang? Minta Admin perusahaan Anda menghapus verifikasi dua langkah dari akun Anda.",
+    enrol_heading: "Siapkan verifikasi dua langkah",
+    enrol_intro: "Perusahaan Anda mewajibkan verifikasi dua langkah. Siapkan aplikasi autentikator untuk melanjutkan.",
+    recovery_code_used_notice: |left| match left {
+        0 => "Anda masuk dengan kode pemulihan terakhir. Buat yang baru di Verifikasi dua langkah."
+            .to_owned(),
+        n => format!("Anda masuk dengan kode pemulihan. Sisa {n} kode."),
+    },
+    admin_two_step_on: "Verifikasi dua langkah: aktif (aplikasi autentikator).",
+    admin_two_step_off: "Verifikasi dua langkah: tidak aktif.",
+    remove_two_step_button: "Hapus verifikasi dua langkah",
+    remove_two_step_hint: "Untuk pengguna yang kehilangan ponsel dan kode pemulihannya. Pengguna akan menerima email, dan berikutnya masuk hanya dengan kata sandi (atau menyiapkan aplikasi baru, jika perusahaan Anda mewajibkannya). Anda tidak pernah melihat kode mereka.",
+    two_step_removed_notice: "Verifikasi dua langkah telah dihapus. Pengguna telah diberi tahu melalui email.",
+    security_nav: "Keamanan",
+    security_title: "Keamanan",
+    require_two_step_legend: "Wajibkan verifikasi dua langkah",
+    require_two_step_off: "Tidak diwajibkan",
+    require_two_step_admins: "Wajibkan verifikasi dua langkah untuk admin",
+    require_two_step_everyone: "Wajibkan verifikasi dua langkah untuk semua orang",
+    require_two_step_hint: "Pengguna yang tercakup tetapi belum memiliki metode akan diminta menyiapkan aplikasi autentikator tepat setelah kata sandi, saat masuk berikutnya.",
+    save_policy_button: "Simpan",
+    policy_saved_notice: "Kebijakan keamanan telah disimpan.",
 };
+
+/// `text` with its first letter in capitals (a method's name starting a sentence).
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

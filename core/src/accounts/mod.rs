@@ -68,6 +68,7 @@ pub async fn add_company_with(
         default_locale: Set(defaults.locale.tag().to_owned()),
         default_time_zone: Set(defaults.time_zone.name().to_owned()),
         new_sign_in_alerts: Set(true),
+        require_2fa: Set("off".to_owned()),
         created_at: Set(now),
     };
     company.insert(db).await.map_err(|err| {

@@ -24,7 +24,7 @@ use crate::sessions;
 use crate::throttle::{self, ThrottleKey};
 use crate::webhooks::{Event, SessionEndReason, Webhooks};
 
-pub(super) fn event(
+pub(crate) fn event(
     actor: Actor<'_>,
     target: &user::Model,
     kind: AuditKind,

@@ -17,6 +17,7 @@ mod sign_out;
 #[cfg(test)]
 mod tests;
 
+pub(crate) use actions::event;
 pub use actions::{
     AdminReset, Invitation, RoleChange, admin_reset, invite_user, set_active, set_role,
 };
@@ -122,9 +123,7 @@ impl Admin {
     /// Whether this admin's session confirmed the password within `policy`'s few minutes
     /// (acts that could hand an account to someone else need it).
     pub fn recently_reauthenticated(&self, policy: &AdminPolicy, now: DateTime<Utc>) -> bool {
-        self.1
-            .reauthenticated_at
-            .is_some_and(|at| at <= now && now - at < policy.reauth_valid_for)
+        crate::reauth::is_recent(self.1.reauthenticated_at, policy, now)
     }
 
     pub fn user(&self) -> &user::Model {
@@ -167,7 +166,11 @@ pub enum Actor<'a> {
 impl Actor<'_> {
     /// Refuses an admin whose session has not confirmed the password recently; the operator
     /// at the command line needs no such step.
-    fn require_reauth(&self, policy: &AdminPolicy, now: DateTime<Utc>) -> Result<(), AdminError> {
+    pub(crate) fn require_reauth(
+        &self,
+        policy: &AdminPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<(), AdminError> {
         match self {
             Actor::Admin(admin) if !admin.recently_reauthenticated(policy, now) => {
                 Err(AdminError::ReauthRequired)
@@ -177,7 +180,7 @@ impl Actor<'_> {
     }
 
     /// For the audit trail: `None` is the operator.
-    fn user_id(&self) -> Option<Uuid> {
+    pub(crate) fn user_id(&self) -> Option<Uuid> {
         match self {
             Actor::Admin(admin) => Some(admin.0.id),
             Actor::Operator => None,

@@ -15,6 +15,10 @@ pub struct Model {
     /// Whether a login from a browser not known for the account emails its user "New
     /// sign-in to your account" (`latch company set --new-sign-in-alerts`).
     pub new_sign_in_alerts: bool,
+    /// Who must have a second factor: `off`, `admins` or `everyone` (see
+    /// `two_factor::Requirement`).
+    #[sea_orm(column_name = "require_2fa")]
+    pub require_2fa: String,
     pub created_at: DateTimeUtc,
 }
 

@@ -2,9 +2,13 @@
 
 pub mod audit_event;
 pub mod company;
+pub mod login_step;
 pub mod outbox_message;
 pub mod rate_limit;
+pub mod recovery_code;
+pub mod recovery_code_reveal;
 pub mod reset_token;
+pub mod second_factor;
 pub mod session;
 pub mod signing_key;
 pub mod user;

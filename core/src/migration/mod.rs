@@ -12,6 +12,7 @@ mod m20261202_000006_outbox_mints_links;
 mod m20261202_000007_signing_keys;
 mod m20261202_000008_webhook_events;
 mod m20261202_000009_session_devices;
+mod m20261202_000010_second_factor;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_signing_keys::Migration),
             Box::new(m20261202_000008_webhook_events::Migration),
             Box::new(m20261202_000009_session_devices::Migration),
+            Box::new(m20261202_000010_second_factor::Migration),
         ]
     }
 }

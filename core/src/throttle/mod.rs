@@ -115,6 +115,20 @@ impl ThrottleKey {
         Self(format!("new_address:company:{company_id}"))
     }
 
+    /// Wrong codes at the second login step for one account, whatever the client: the
+    /// password's numbers, so six digits are no easier to guess than a password.
+    pub fn second_step_account(user_id: Uuid) -> Self {
+        Self(format!("second_step:account:{user_id}"))
+    }
+
+    /// Wrong codes at the second login step from one client network.
+    pub fn second_step_client(client_ip: IpAddr) -> Self {
+        Self(format!(
+            "second_step:client:{}",
+            ClientNetwork::of(client_ip)
+        ))
+    }
+
     /// The stored spelling.
     pub fn as_str(&self) -> &str {
         &self.0

@@ -15,6 +15,7 @@ async fn company_of(members: usize) -> (DatabaseConnection, Admin) {
         default_locale: Set("en".to_owned()),
         default_time_zone: Set("UTC".to_owned()),
         new_sign_in_alerts: Set(true),
+        require_2fa: Set("off".to_owned()),
         created_at: Set(Utc::now()),
     }
     .insert(&db)

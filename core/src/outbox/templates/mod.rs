@@ -72,6 +72,15 @@ pub enum MailTemplate {
         os: Option<String>,
         client_ip: Option<String>,
     },
+    /// A second sign-in method was turned on (`method`: `totp`).
+    SignInMethodAdded { username: String, method: String },
+    /// A second sign-in method was removed (`method`: `totp`, or `all` when an admin removed
+    /// every one).
+    SignInMethodRemoved {
+        username: String,
+        method: String,
+        by_admin: bool,
+    },
 }
 
 impl MailTemplate {
@@ -85,6 +94,8 @@ impl MailTemplate {
             MailTemplate::EmailChangeConfirm { .. } => "email_change_confirm",
             MailTemplate::EmailChangeRequested { .. } => "email_change_requested",
             MailTemplate::NewSignIn { .. } => "new_sign_in",
+            MailTemplate::SignInMethodAdded { .. } => "sign_in_method_added",
+            MailTemplate::SignInMethodRemoved { .. } => "sign_in_method_removed",
         }
     }
 
@@ -98,7 +109,9 @@ impl MailTemplate {
             MailTemplate::PasswordChanged { .. }
             | MailTemplate::EmailChanged { .. }
             | MailTemplate::EmailChangeRequested { .. }
-            | MailTemplate::NewSignIn { .. } => None,
+            | MailTemplate::NewSignIn { .. }
+            | MailTemplate::SignInMethodAdded { .. }
+            | MailTemplate::SignInMethodRemoved { .. } => None,
         }
     }
 
@@ -130,7 +143,9 @@ impl MailTemplate {
             MailTemplate::PasswordChanged { .. }
             | MailTemplate::EmailChanged { .. }
             | MailTemplate::EmailChangeRequested { .. }
-            | MailTemplate::NewSignIn { .. } => {
+            | MailTemplate::NewSignIn { .. }
+            | MailTemplate::SignInMethodAdded { .. }
+            | MailTemplate::SignInMethodRemoved { .. } => {
                 return None;
             }
         };
@@ -304,6 +319,26 @@ pub fn render(
                 t.new_sign_in_mail_not_you,
             )
         }
+        MailTemplate::SignInMethodAdded { username, method } => (
+            t.method_added_mail_subject,
+            (t.method_added_mail_intro)(username, (t.sign_in_method_name)(method)),
+            "",
+            None,
+            String::new(),
+            t.method_mail_not_you,
+        ),
+        MailTemplate::SignInMethodRemoved {
+            username,
+            method,
+            by_admin,
+        } => (
+            t.method_removed_mail_subject,
+            (t.method_removed_mail_intro)(username, (t.sign_in_method_name)(method), *by_admin),
+            "",
+            None,
+            String::new(),
+            t.method_mail_not_you,
+        ),
     };
     let values = context! {
         lang => locale.tag(),

@@ -1,0 +1,99 @@
+use chrono::{DateTime, Duration, Utc};
+use latch_domain::Role;
+
+use super::*;
+use crate::server_key::ServerKey;
+use crate::testing::{fresh_db, user_in};
+
+fn t0() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_800_000_000, 0).unwrap()
+}
+
+#[tokio::test]
+async fn an_app_code_is_accepted_once_even_within_its_window() {
+    let db = fresh_db().await;
+    let key = ServerKey::generate().unwrap();
+    let ana = user_in(&db, "Acme", "ana", Role::Member, None, t0()).await;
+    totp::begin(&db, &key, &ana, t0()).await.unwrap();
+    let row = totp::pending_row(&db, ana.id).await.unwrap().unwrap();
+    let code = totp::seed_of(&key, &row).code_at(t0());
+
+    assert!(totp::accept(&db, &key, &row, &code, t0()).await.unwrap());
+    let row = totp::pending_row(&db, ana.id).await.unwrap().unwrap();
+    // The same code 10 s later, still in its step: refused.
+    let later = t0() + Duration::seconds(10);
+    assert!(!totp::accept(&db, &key, &row, &code, later).await.unwrap());
+    // An older step's code (still within the ±1 drift): refused too.
+    let earlier = totp::seed_of(&key, &row).code_at(t0() - Duration::seconds(30));
+    assert!(
+        !totp::accept(&db, &key, &row, &earlier, later)
+            .await
+            .unwrap()
+    );
+    // The next step's code: accepted.
+    let next = t0() + Duration::seconds(30);
+    let next_code = totp::seed_of(&key, &row).code_at(next);
+    assert!(
+        totp::accept(&db, &key, &row, &next_code, next)
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn the_seed_is_stored_sealed_and_another_server_key_cannot_open_it() {
+    let db = fresh_db().await;
+    let key = ServerKey::generate().unwrap();
+    let ana = user_in(&db, "Acme", "ana", Role::Member, None, t0()).await;
+    totp::begin(&db, &key, &ana, t0()).await.unwrap();
+    let row = totp::pending_row(&db, ana.id).await.unwrap().unwrap();
+    let shown = totp::enrolment(&key, &row, "Latch", "ana").unwrap();
+    let compact: String = shown.secret_text.split_whitespace().collect();
+    assert!(!row.sealed_secret.contains(&compact));
+    assert!(shown.otpauth_url.starts_with("otpauth://totp/"));
+    assert!(shown.qr_svg.contains("<svg"));
+    let other = ServerKey::generate().unwrap();
+    assert!(totp::enrolment(&other, &row, "Latch", "ana").is_err());
+}
+
+#[tokio::test]
+async fn a_recovery_code_works_once_and_a_new_batch_voids_the_old() {
+    let db = fresh_db().await;
+    let key = ServerKey::generate().unwrap();
+    let ana = user_in(&db, "Acme", "ana", Role::Member, None, t0()).await;
+    let codes = recovery::renew(&db, &key, ana.id, t0()).await.unwrap();
+    assert_eq!(codes.len(), recovery::BATCH);
+    assert_eq!(
+        recovery::waiting(&db, &key, ana.id, t0()).await.unwrap(),
+        Some(codes.clone())
+    );
+    assert!(
+        recovery::spend(&db, ana.id, &codes[0].to_uppercase(), t0())
+            .await
+            .unwrap()
+    );
+    assert!(!recovery::spend(&db, ana.id, &codes[0], t0()).await.unwrap());
+    assert_eq!(recovery::left(&db, ana.id).await.unwrap(), 9);
+
+    recovery::dismiss(&db, ana.id).await.unwrap();
+    assert_eq!(
+        recovery::waiting(&db, &key, ana.id, t0()).await.unwrap(),
+        None
+    );
+    let renewed = recovery::renew(&db, &key, ana.id, t0()).await.unwrap();
+    assert!(!recovery::spend(&db, ana.id, &codes[1], t0()).await.unwrap());
+    assert!(
+        recovery::spend(&db, ana.id, &renewed[1], t0())
+            .await
+            .unwrap()
+    );
+}
+
+#[test]
+fn the_policy_covers_whom_it_names() {
+    assert_eq!(Requirement::parse("admins"), Some(Requirement::Admins));
+    assert_eq!(Requirement::parse("all"), None);
+    for requirement in Requirement::ALL {
+        assert_eq!(Requirement::parse(requirement.as_str()), Some(requirement));
+    }
+}
