@@ -75,6 +75,26 @@ pub enum AppError {
     UnknownTimeZone { name: String },
     #[error("reset link unusable: {state:?}")]
     ResetLinkUnusable { state: LinkState },
+    /// Adding or removing a sign-in method without the password confirmed recently.
+    #[error("confirm your password")]
+    PasswordNeeded,
+    /// A code from the app (or a recovery code, `recovery`) that is wrong or spent.
+    #[error("wrong code")]
+    WrongCode { recovery: bool },
+    /// The authenticator app setup expired or was finished elsewhere.
+    #[error("setup expired")]
+    SetupExpired,
+    /// The only sign-in method, while the company requires one.
+    #[error("required by the company")]
+    RequiredByCompany,
+    /// Recovery codes asked for without any second factor.
+    #[error("no second factor yet")]
+    NoFactorYet,
+    #[error("no such sign-in method")]
+    UnknownMethod,
+    /// The second login step expired (5 minutes), was used, or never was.
+    #[error("sign-in step expired")]
+    StepExpired,
     #[error("unexpected server error")]
     Unexpected,
     /// The database could not be reached (503): try again shortly.
@@ -158,6 +178,14 @@ impl AppError {
             AppError::EmailLinkUnusable { .. } => t.email_link_unusable.to_owned(),
             AppError::UnknownTimeZone { name } => (t.time_zone_unknown)(name),
             AppError::ResetLinkUnusable { state } => link_explained(*state, t).0.to_owned(),
+            AppError::PasswordNeeded => t.password_needed.to_owned(),
+            AppError::WrongCode { recovery: false } => t.wrong_app_code.to_owned(),
+            AppError::WrongCode { recovery: true } => t.wrong_recovery_code.to_owned(),
+            AppError::SetupExpired => t.setup_expired.to_owned(),
+            AppError::RequiredByCompany => t.required_by_company.to_owned(),
+            AppError::NoFactorYet => t.no_factor_yet.to_owned(),
+            AppError::UnknownMethod => t.unknown_method.to_owned(),
+            AppError::StepExpired => t.step_expired.to_owned(),
             AppError::Unavailable => t.database_unavailable.to_owned(),
             AppError::Unexpected | AppError::Request(_) => t.unexpected_error.to_owned(),
         }
@@ -173,7 +201,14 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            AppError::InvalidCredentials { .. } | AppError::NotSignedIn => StatusCode::UNAUTHORIZED,
+            AppError::InvalidCredentials { .. }
+            | AppError::NotSignedIn
+            | AppError::WrongCode { .. }
+            | AppError::StepExpired => StatusCode::UNAUTHORIZED,
+            AppError::PasswordNeeded | AppError::RequiredByCompany => StatusCode::FORBIDDEN,
+            AppError::SetupExpired => StatusCode::GONE,
+            AppError::NoFactorYet => StatusCode::CONFLICT,
+            AppError::UnknownMethod => StatusCode::NOT_FOUND,
             AppError::WrongExistingPassword
             | AppError::NotAdmin
             | AppError::ReauthRequired { .. }

@@ -28,6 +28,7 @@ pub mod server;
 pub mod settings;
 mod settings_frame;
 mod shell;
+pub mod two_factor;
 
 use shell::page_locale;
 pub use shell::shell;
@@ -56,6 +57,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=StaticSegment("login")
                             view=auth::LoginPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("login"), StaticSegment("verify"))
+                            view=two_factor::LoginStepPage
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -101,6 +107,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("activity"))
                             view=admin::ActivityPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("settings"), StaticSegment("security"))
+                            view=admin::SecurityPage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -4,6 +4,10 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 pub const HOME: &str = "/";
 pub const LOGIN: &str = "/login";
+/// The second login step (a code from the authenticator app, or a recovery code).
+pub const LOGIN_STEP: &str = "/login/verify";
+/// The second login step, with a recovery code instead of the app's.
+pub const LOGIN_STEP_RECOVERY: &str = "/login/verify?with=recovery-code";
 pub const FORGOT_PASSWORD: &str = "/forgot-password";
 pub const RESET_SENT: &str = "/forgot-password/sent";
 pub const RESET_PASSWORD: &str = "/reset-password";
@@ -16,6 +20,8 @@ pub const PROFILE_SETTINGS: &str = "/settings";
 pub const ACCOUNT_SETTINGS: &str = "/settings/account";
 pub const ACTIVITY: &str = "/settings/activity";
 pub const ADD_USER: &str = "/settings/users/new";
+/// The company's security policy (admins).
+pub const SECURITY: &str = "/settings/security";
 
 /// Everything but unreserved characters and `/`: a local path stays readable as a value
 /// (`?next=/settings`).

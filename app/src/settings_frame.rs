@@ -15,6 +15,8 @@ pub enum Section {
     Users,
     AddUser,
     Activity,
+    /// The company's security policy (admins).
+    Security,
 }
 
 /// The settings frame: section navigation on the left, the open section on the right.
@@ -51,6 +53,7 @@ pub fn SettingsFrame(
                             view! {
                                 {link(Section::AddUser, paths::ADD_USER, t.add_user)}
                                 {link(Section::Activity, paths::ACTIVITY, t.activity)}
+                                {link(Section::Security, paths::SECURITY, t.security_nav)}
                             }
                         })}
                 </ul>

@@ -1,6 +1,7 @@
 //! The `latch` command line. Operators and tests script these exact words.
 
 use clap::{ArgGroup, Args, Parser, Subcommand};
+use latch_core::two_factor::Requirement;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -96,7 +97,7 @@ pub enum CompanyCommand {
     },
     /// Change a company's default language or time zone (for its users who chose none), or
     /// its new sign-in alert.
-    #[command(group(ArgGroup::new("change").required(true).multiple(true).args(["language", "time_zone", "new_sign_in_alerts"])))]
+    #[command(group(ArgGroup::new("change").required(true).multiple(true).args(["language", "time_zone", "new_sign_in_alerts", "require_2fa"])))]
     Set(CompanySet),
 }
 
@@ -114,6 +115,15 @@ pub struct CompanySet {
     /// sign-in to your account" (on by default).
     #[arg(long, value_name = "on|off", value_parser = parse_on_off)]
     pub new_sign_in_alerts: Option<bool>,
+    /// Who must use two-step verification (an authenticator app): nobody, the company's
+    /// admins, or everyone. Someone covered without one sets it up at their next login.
+    #[arg(long = "require-2fa", value_name = "off|admins|everyone", value_parser = parse_requirement)]
+    pub require_2fa: Option<Requirement>,
+}
+
+/// `off`, `admins` or `everyone`.
+fn parse_requirement(value: &str) -> Result<Requirement, String> {
+    Requirement::parse(value).ok_or_else(|| format!("{value:?}: use off, admins or everyone"))
 }
 
 /// `on` or `off`, as a switch on the command line reads.

@@ -11,6 +11,7 @@ use latch_core::accounts::{self, AccountError, NewUser};
 use latch_core::admin::{self, Actor, AdminError};
 use latch_core::preferences::Preferences;
 use latch_core::time_zone::TimeZone;
+use latch_core::two_factor;
 use latch_core::webhooks::{Event, Webhooks};
 use latch_domain::{CompanyName, DisplayName, Email, NewPassword, Role, Username};
 
@@ -83,7 +84,8 @@ pub async fn add_company(
     ))
 }
 
-/// `latch company set NAME [--language L] [--time-zone Z] [--new-sign-in-alerts on|off]`.
+/// `latch company set NAME [--language L] [--time-zone Z] [--new-sign-in-alerts on|off]
+/// [--require-2fa off|admins|everyone]`.
 pub async fn set_company_defaults(
     settings: &Settings,
     args: &CompanySet,
@@ -104,6 +106,17 @@ pub async fn set_company_defaults(
     if let Some(on) = args.new_sign_in_alerts {
         company = Some(accounts::set_new_sign_in_alerts(&db, &name, on).await?);
     }
+    if let Some(requirement) = args.require_2fa {
+        let found = accounts::find_company(&db, &name)
+            .await?
+            .ok_or_else(|| refuse("NAME", format!("no company is named {:?}", name.as_str())))?;
+        let policy = admin::AdminPolicy::default();
+        let (by, now) = (Actor::Operator, Utc::now());
+        two_factor::set_requirement(&db, &policy, by, found.id, requirement, None, now)
+            .await
+            .map_err(|err| CommandError::Unexpected(anyhow::anyhow!(err)))?;
+        company = accounts::find_company(&db, &name).await?;
+    }
     let company = company.ok_or_else(|| refuse("--language", "nothing to change"))?;
     let alerts = if company.new_sign_in_alerts {
         "on"
@@ -111,8 +124,14 @@ pub async fn set_company_defaults(
         "off"
     };
     Ok(format!(
-        "Company {:?}: default language {}, time zone {}, new sign-in alerts {alerts}.",
-        company.name, company.default_locale, company.default_time_zone
+        "Company {:?}: default language {}, time zone {}, new sign-in alerts {alerts}, two-step verification required for {}.",
+        company.name,
+        company.default_locale,
+        company.default_time_zone,
+        match company.require_2fa.as_str() {
+            "off" => "nobody",
+            other => other,
+        }
     ))
 }
 

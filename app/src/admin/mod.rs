@@ -5,6 +5,7 @@ mod activity;
 mod invite;
 mod pagination;
 mod reset_confirm;
+mod security;
 mod server_fns;
 pub mod types;
 mod user_list;
@@ -13,9 +14,10 @@ mod user_page;
 pub use activity::ActivityPage;
 pub use invite::InviteUserPage;
 pub use reset_confirm::ResetConfirmPage;
+pub use security::SecurityPage;
 pub use server_fns::{
-    AdminReset, ChangeEmail, GetUser, InviteUser, ListActivity, ListUsers, Reauthenticate,
-    SetActive, SetRole,
+    AdminReset, ChangeEmail, GetSecurityPolicy, GetUser, InviteUser, ListActivity, ListUsers,
+    Reauthenticate, RemoveUserTwoStep, SetActive, SetRole, SetSecurityPolicy,
 };
 pub use user_list::CompanyUsers;
 pub use user_page::ManageUserPage;

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::types::{ActivityPage, UserPage, UserRow};
+use super::types::{ActivityPage, SecurityPolicy, UserPage, UserRow};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
@@ -12,6 +12,7 @@ use {
     crate::server::Call,
     latch_core::accounts::NewUser,
     latch_core::admin::{self, Actor},
+    latch_core::two_factor,
     latch_domain::{CompanyName, DisplayName, Email, Role, UserSort, Username},
 };
 
@@ -41,10 +42,12 @@ pub async fn get_user(user_id: String) -> Result<UserRow, AppError> {
         let db = &call.services.db;
         let row = admin::user_row(db, &target).await?;
         let pending = admin::pending_email(db, target.user().id, call.now()).await?;
-        Ok::<_, AppError>((row, pending))
+        let two_step = two_factor::has_second_factor(db, target.user().id).await?;
+        Ok::<_, AppError>((row, pending, two_step))
     };
-    call.reply(found.await.map(|(row, pending)| UserRow {
+    call.reply(found.await.map(|(row, pending, two_step)| UserRow {
         pending_email: pending,
+        two_step,
         ..UserRow::new(row, &call)
     }))
 }
@@ -186,6 +189,68 @@ pub async fn invite_user(
         // `None` (held back: another company's name or address) answers like success.
         admin::invite_user(&call.services.db, invitation, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(paths::ADD_USER, "invited"))
+    };
+    call.finish(result.await)
+}
+
+/// "Remove two-step verification" on a user who lost their phone and their recovery codes
+/// (password confirmed first): the admin never sees or sets a method.
+#[server(name = RemoveUserTwoStep, prefix = "/api", endpoint = "admin/remove_two_step")]
+pub async fn remove_user_two_step(user_id: String, return_to: String) -> Result<(), AppError> {
+    let call = Call::begin()?;
+    let result = async {
+        let (admin, target) = admin_and_target(&call, "remove_two_step", &user_id).await?;
+        let (by, ip) = (Actor::Admin(&admin), call.client_ip());
+        two_factor::admin_remove_all(&call.services, by, &target, ip, call.now()).await?;
+        Ok::<_, AppError>(paths::with_notice(local(&return_to), "two-step-removed"))
+    };
+    call.finish(result.await)
+}
+
+/// The company's "Security" page.
+#[server(name = GetSecurityPolicy, prefix = "/api", endpoint = "admin/security")]
+pub async fn get_security_policy() -> Result<SecurityPolicy, AppError> {
+    let call = Call::begin()?;
+    let found = async {
+        let admin = admin_for(&call, "get_security_policy", None).await?;
+        let db = &call.services.db;
+        let requirement = two_factor::company_requirement(db, admin.company_id()).await?;
+        let policy = &call.services.admin_policy;
+        Ok::<_, AppError>(SecurityPolicy {
+            require_two_step: requirement.as_str().to_owned(),
+            password_confirmed: admin.recently_reauthenticated(policy, call.now()),
+        })
+    };
+    call.reply(found.await)
+}
+
+/// "Require two-step verification": off, for admins, or for everyone (the admin's password
+/// again, unless confirmed in the last minutes).
+#[server(name = SetSecurityPolicy, prefix = "/api", endpoint = "admin/set_security")]
+pub async fn set_security_policy(
+    require_two_step: String,
+    policy_password: Option<String>,
+) -> Result<(), AppError> {
+    let call = Call::begin()?;
+    let result = async {
+        let mut admin = admin_for(&call, "set_security_policy", None).await?;
+        let services = &call.services;
+        let (ip, now) = (call.client_ip(), call.now());
+        let requirement = two_factor::Requirement::parse(&require_two_step)
+            .ok_or(AppError::Request("unknown policy".to_owned()))?;
+        let confirmed = admin.recently_reauthenticated(&services.admin_policy, now);
+        if let (false, Some(password)) = (confirmed, policy_password.filter(|p| !p.is_empty())) {
+            admin::reauthenticate(services, &admin, &password, ip, now).await?;
+            // The session is confirmed now; this request's copy of it is from before.
+            let mut session = call.user()?.clone();
+            session.reauthenticated_at = Some(now);
+            admin = admin::Admin::from_session(&session)?;
+        }
+        let by = Actor::Admin(&admin);
+        let (db, policy) = (&services.db, &services.admin_policy);
+        two_factor::set_requirement(db, policy, by, admin.company_id(), requirement, ip, now)
+            .await?;
+        Ok::<_, AppError>(paths::with_notice(paths::SECURITY, "saved"))
     };
     call.finish(result.await)
 }

@@ -22,6 +22,18 @@ pub struct UserRow {
     pub pending_email: Option<String>,
     /// How long "Confirm your password" lasts, in minutes (for the user's page).
     pub reauth_minutes: i64,
+    /// Whether the user has two-step verification (on the user's page only).
+    #[serde(default)]
+    pub two_step: bool,
+}
+
+/// The company's security policy, as its "Security" page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityPolicy {
+    /// `off`, `admins` or `everyone`.
+    pub require_two_step: String,
+    /// The admin confirmed their password in the last minutes: no password field.
+    pub password_confirmed: bool,
 }
 
 /// The newest email to a user: what it was and how its delivery went.
@@ -61,6 +73,7 @@ impl UserRow {
         UserRow {
             reset_link_hours: call.services.admin_policy.reset_link_valid_for.num_hours(),
             pending_email: None,
+            two_step: false,
             reauth_minutes: call.services.admin_policy.reauth_valid_for.num_minutes(),
             id: row.id.to_string(),
             display_name: row.display_name,

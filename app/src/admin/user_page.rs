@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::reset_confirm::ResetDialog;
 use super::server_fns::{
-    ChangeEmail, Reauthenticate, SetActive, SetRole, SignOutEverywhere, get_user,
+    ChangeEmail, Reauthenticate, RemoveUserTwoStep, SetActive, SetRole, SignOutEverywhere, get_user,
 };
 use super::types::UserRow;
 use super::user_list::MailState;
@@ -81,6 +81,7 @@ fn ManageUser(user: UserRow) -> impl IntoView {
                 "reactivated" => t.user_reactivated_notice.to_owned(),
                 "role-changed" => t.role_changed_notice.to_owned(),
                 "signed-out-everywhere" => t.signed_out_everywhere_notice.to_owned(),
+                "two-step-removed" => t.two_step_removed_notice.to_owned(),
                 n if n.starts_with("reset-sent:") => (t.reset_queued)(&name, &email),
                 _ => return None,
             })
@@ -125,6 +126,15 @@ fn ManageUser(user: UserRow) -> impl IntoView {
     let access_action = form_action::<SetActive>();
     let role_action = form_action::<SetRole>();
     let sign_out_action = form_action::<SignOutEverywhere>();
+    let two_step_action = form_action::<RemoveUserTwoStep>();
+    let two_step_error = move || {
+        two_step_action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|err| err.message(t))
+    };
+    let (two_step_form_id, two_step_return) = (user.id.clone(), here.clone());
     let access_error = move || {
         access_action
             .value()
@@ -228,6 +238,20 @@ fn ManageUser(user: UserRow) -> impl IntoView {
             </div>
             <p class="hint" id="deactivate-hint">{t.deactivate_hint}</p>
             <p class="hint" id="sign-out-everywhere-hint">{t.sign_out_everywhere_hint}</p>
+
+            <h2>{t.two_step_heading}</h2>
+            <p id="user-two-step">{if user.two_step { t.admin_two_step_on } else { t.admin_two_step_off }}</p>
+            {move || two_step_error().map(|message| view! { <p class="alert error" role="alert">{message}</p> })}
+            {user.two_step.then(|| view! {
+                <PostForm action=two_step_action>
+                    <input type="hidden" name="user_id" value=two_step_form_id />
+                    <input type="hidden" name="return_to" value=two_step_return />
+                    <button type="submit" class="button" aria-describedby="remove-two-step-hint">
+                        {t.remove_two_step_button}
+                    </button>
+                </PostForm>
+                <p class="hint" id="remove-two-step-hint">{t.remove_two_step_hint}</p>
+            })}
         </section>
     }
 }

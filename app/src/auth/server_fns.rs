@@ -36,13 +36,19 @@ pub async fn log_in(
         replacing: call.user().ok(),
         device_cookie: call.device_cookie(),
         user_agent: call.user_agent(),
+        next: Some(&next),
     };
     let result = auth::log_in(&call.services, attempt, call.now()).await;
     let result = match result {
-        Ok(logged_in) => {
+        Ok(auth::LoginResult::SignedIn(logged_in)) => {
             call.set_session_cookie(&logged_in.session_token);
             call.set_device_cookie(&logged_in.device_cookie);
             Ok(next)
+        }
+        // No session yet: the second step has its own page and cookie.
+        Ok(auth::LoginResult::SecondStep(pending)) => {
+            call.set_login_step_cookie(&pending.token);
+            Ok(crate::paths::LOGIN_STEP.to_owned())
         }
         Err(err) => Err(AppError::from(err).for_identifier(identifier)),
     };

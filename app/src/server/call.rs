@@ -23,6 +23,7 @@ pub struct Call {
     /// The supported language this browser prefers (`Accept-Language`), if any.
     pub browser_locale: Option<latch_i18n::Locale>,
     reset_token: Option<SecretToken>,
+    login_step_token: Option<SecretToken>,
     device_cookie: Option<String>,
     user_agent: Option<String>,
     response: Option<ResponseOptions>,
@@ -44,6 +45,9 @@ impl Call {
         let reset_token = headers
             .and_then(|headers| cookies::reset_cookie_value(headers, services.is_https()))
             .and_then(|value| SecretToken::from_presented(&value));
+        let login_step_token = headers
+            .and_then(|headers| cookies::login_step_cookie_value(headers, services.is_https()))
+            .and_then(|value| SecretToken::from_presented(&value));
         let device_cookie =
             headers.and_then(|headers| cookies::device_cookie_value(headers, services.is_https()));
         let accepts_html = header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html"));
@@ -64,6 +68,7 @@ impl Call {
                 .unwrap_or_default(),
             response: use_context::<ResponseOptions>(),
             reset_token,
+            login_step_token,
             services,
         })
     }
@@ -84,6 +89,24 @@ impl Call {
     /// The reset token this browser's cookie holds (put there when the emailed link opened).
     pub fn reset_token(&self) -> Option<&SecretToken> {
         self.reset_token.as_ref()
+    }
+
+    /// The token of this browser's pending second login step, if any.
+    pub fn login_step_token(&self) -> Option<&SecretToken> {
+        self.login_step_token.as_ref()
+    }
+
+    pub fn set_login_step_cookie(&self, token: &SecretToken) {
+        self.set_cookie(&cookies::login_step_cookie(
+            token.expose(),
+            self.services.is_https(),
+        ));
+    }
+
+    pub fn clear_login_step_cookie(&self) {
+        self.set_cookie(&cookies::login_step_cookie_deleted(
+            self.services.is_https(),
+        ));
     }
 
     /// The known-device cookie this browser presented, if any.

@@ -11,6 +11,11 @@ const RESET: &str = "latch_reset";
 /// Says this browser has signed in to an account before (see `latch_core::known_device`): long
 /// lived, signed by the server, and useless to anyone but the browser that holds it.
 const DEVICE: &str = "latch_device";
+/// Holds the token of a login's pending second step (see `latch_core::two_factor::login_step`)
+/// between the password and the code: no session exists until the code is right.
+const LOGIN_STEP: &str = "latch_login_step";
+/// The second step waits five minutes; the cookie no longer.
+const LOGIN_STEP_MAX_AGE: Duration = Duration::minutes(5);
 /// A reset cookie outlives no link: the longest an emailed link is valid for is an hour.
 const RESET_MAX_AGE: Duration = Duration::hours(1);
 
@@ -112,6 +117,18 @@ pub fn reset_cookie(token: &str, secure: bool) -> String {
 
 pub(crate) fn reset_cookie_deleted(secure: bool) -> String {
     set_cookie(RESET, "", Some(Duration::ZERO), secure)
+}
+
+pub(crate) fn login_step_cookie_value(headers: &http::HeaderMap, secure: bool) -> Option<String> {
+    value_in(headers, LOGIN_STEP, secure)
+}
+
+pub(crate) fn login_step_cookie(token: &str, secure: bool) -> String {
+    set_cookie(LOGIN_STEP, token, Some(LOGIN_STEP_MAX_AGE), secure)
+}
+
+pub(crate) fn login_step_cookie_deleted(secure: bool) -> String {
+    set_cookie(LOGIN_STEP, "", Some(Duration::ZERO), secure)
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ use latch_core::auth::LoginError;
 use latch_core::password_change::ChangeError;
 use latch_core::password_reset::ResetError;
 use latch_core::time_zone::UnknownTimeZone;
+use latch_core::two_factor::TwoFactorError;
+use latch_core::two_factor::login_step::StepError;
 use latch_domain::{NameError, UsernameError};
 
 use crate::error::AppError;
@@ -134,6 +136,48 @@ impl From<ConfirmError> for AppError {
             ConfirmError::EmailTaken(email) => AppError::EmailTaken { email },
             ConfirmError::Unexpected(err) => unexpected(err),
         }
+    }
+}
+
+impl From<latch_core::reauth::ConfirmError> for AppError {
+    fn from(err: latch_core::reauth::ConfirmError) -> Self {
+        use latch_core::reauth::ConfirmError;
+        match err {
+            ConfirmError::WrongPassword => AppError::WrongExistingPassword,
+            ConfirmError::Throttled { retry_at } => AppError::Throttled {
+                retry_after_secs: seconds_until(retry_at),
+            },
+            ConfirmError::SessionEnded => AppError::NotSignedIn,
+            ConfirmError::Busy => busy(),
+            ConfirmError::Unexpected(err) => unexpected(err),
+        }
+    }
+}
+
+impl From<TwoFactorError> for AppError {
+    fn from(err: TwoFactorError) -> Self {
+        match err {
+            TwoFactorError::PasswordNeeded => AppError::PasswordNeeded,
+            TwoFactorError::Confirm(err) => err.into(),
+            TwoFactorError::WrongCode => AppError::WrongCode { recovery: false },
+            TwoFactorError::NoSetup => AppError::SetupExpired,
+            TwoFactorError::RequiredByCompany => AppError::RequiredByCompany,
+            TwoFactorError::UnknownFactor => AppError::UnknownMethod,
+            TwoFactorError::NoFactor => AppError::NoFactorYet,
+            TwoFactorError::Unexpected(err) => unexpected(err),
+        }
+    }
+}
+
+/// A refused second login step; `recovery`: a recovery code was typed (the message names it).
+pub(crate) fn step_refused(err: StepError, recovery: bool) -> AppError {
+    match err {
+        StepError::Expired => AppError::StepExpired,
+        StepError::WrongCode => AppError::WrongCode { recovery },
+        StepError::Throttled { retry_at } => AppError::Throttled {
+            retry_after_secs: seconds_until(retry_at),
+        },
+        StepError::Unexpected(err) => unexpected(err),
     }
 }
 

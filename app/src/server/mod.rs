@@ -12,5 +12,6 @@ mod request_info;
 pub use call::Call;
 pub(crate) use content_security_policy::set_content_security_policy;
 pub use cookies::{reset_cookie, session_cookie_value};
+pub(crate) use errors::step_refused;
 pub use errors::{DATABASE_RETRY_AFTER_SECS, unexpected};
 pub use request_info::{RequestInfo, request_info};

@@ -16,6 +16,7 @@ use crate::i18n::use_messages;
 use crate::layout::RequireUser;
 use crate::new_password::{NewPasswordFields, PasswordRules};
 use crate::settings_frame::{Section, SettingsFrame};
+use crate::two_factor::TwoStepSection;
 
 #[component]
 pub fn AccountSettingsPage() -> impl IntoView {
@@ -40,6 +41,9 @@ pub fn AccountSettingsPage() -> impl IntoView {
                                 }
                             })}
                         </Suspense>
+                    </section>
+                    <section class="card" id="two-step" aria-labelledby="two-step-heading">
+                        <TwoStepSection />
                     </section>
                     <section class="card">
                         <LanguageForm saved=user.locale />

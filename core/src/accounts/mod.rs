@@ -142,7 +142,7 @@ pub async fn add_user(
     }
 }
 
-pub(crate) async fn find_company(
+pub async fn find_company(
     db: &impl ConnectionTrait,
     name: &CompanyName,
 ) -> Result<Option<company::Model>, AccountError> {

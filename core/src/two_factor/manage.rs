@@ -356,14 +356,14 @@ pub async fn admin_remove_all(
 /// Sets who in the company must have a second factor (an admin with the password confirmed,
 /// or the operator). Audited with the old and new values.
 pub async fn set_requirement(
-    services: &Services,
+    db: &DatabaseConnection,
+    policy: &crate::policies::AdminPolicy,
     actor: Actor<'_>,
     company_id: Uuid,
     requirement: Requirement,
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
-    let db = &services.db;
     let company = company::Entity::find_by_id(company_id)
         .one(db)
         .await
@@ -379,7 +379,7 @@ pub async fn set_requirement(
         details,
     };
     let details = serde_json::json!({ "from": company.require_2fa, "to": requirement.as_str() });
-    if let Err(refused) = actor.require_reauth(&services.admin_policy, now) {
+    if let Err(refused) = actor.require_reauth(policy, now) {
         audit::record(db, event(AuditOutcome::ReauthRequired, Some(details)), now).await?;
         return Err(refused);
     }

@@ -115,18 +115,31 @@ pub(crate) async fn factors_of(
         .context("loading the second factors")
 }
 
+/// Whether `user_id` has a second factor (an admin's user page says so, never what it is).
+pub async fn has_second_factor(db: &impl ConnectionTrait, user_id: Uuid) -> anyhow::Result<bool> {
+    Ok(!factors_of(db, user_id).await?.is_empty())
+}
+
+/// What the company `company_id` requires.
+pub async fn company_requirement(
+    db: &impl ConnectionTrait,
+    company_id: Uuid,
+) -> anyhow::Result<Requirement> {
+    let company = company::Entity::find_by_id(company_id)
+        .one(db)
+        .await
+        .context("loading the company")?;
+    Ok(company
+        .and_then(|company| Requirement::parse(&company.require_2fa))
+        .unwrap_or_default())
+}
+
 /// What `user`'s company requires.
 pub(crate) async fn requirement_for(
     db: &impl ConnectionTrait,
     user: &user::Model,
 ) -> anyhow::Result<Requirement> {
-    let company = company::Entity::find_by_id(user.company_id)
-        .one(db)
-        .await
-        .context("loading the user's company")?;
-    Ok(company
-        .and_then(|company| Requirement::parse(&company.require_2fa))
-        .unwrap_or_default())
+    company_requirement(db, user.company_id).await
 }
 
 /// The name Latch has in authenticator apps: the public URL's host.

@@ -29,4 +29,5 @@ mod resilience;
 mod return_to_app;
 mod schema;
 mod time_zones;
+mod two_factor;
 mod webhooks;

@@ -1,0 +1,238 @@
+//! Account Settings' "Two-step verification": the user's authenticator app, their recovery
+//! codes, and setting them up. Each change needs the password (once every few minutes) and
+//! comes back to this card with what happened. Plain forms: works without JavaScript.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::server_fns::{
+    CancelAppSetup, FinishAppSetup, MethodRow, RemoveMethod, RenewRecoveryCodes,
+    SavedRecoveryCodes, StartAppSetup, TwoStepStatus, my_two_step,
+};
+use super::setup_display::{CodeField, SetupDisplay};
+use crate::i18n::use_messages;
+use crate::plain_forms::{PostForm, form_action};
+
+/// The actions of the card, shared by its parts.
+#[derive(Clone, Copy)]
+struct Actions {
+    start: ServerAction<StartAppSetup>,
+    finish: ServerAction<FinishAppSetup>,
+    cancel: ServerAction<CancelAppSetup>,
+    remove: ServerAction<RemoveMethod>,
+    renew: ServerAction<RenewRecoveryCodes>,
+    saved: ServerAction<SavedRecoveryCodes>,
+}
+
+impl Actions {
+    fn versions(&self) -> (usize, usize, usize, usize, usize, usize) {
+        (
+            self.start.version().get(),
+            self.finish.version().get(),
+            self.cancel.version().get(),
+            self.remove.version().get(),
+            self.renew.version().get(),
+            self.saved.version().get(),
+        )
+    }
+
+    fn pending(&self) -> bool {
+        self.start.pending().get()
+            || self.finish.pending().get()
+            || self.cancel.pending().get()
+            || self.remove.pending().get()
+            || self.renew.pending().get()
+            || self.saved.pending().get()
+    }
+
+    /// The newest refusal of a form other than the setup's code (which shows at its field).
+    fn error(&self) -> Option<crate::error::AppError> {
+        let refused =
+            |value: Option<Result<(), crate::error::AppError>>| value.and_then(Result::err);
+        refused(self.start.value().get())
+            .or_else(|| refused(self.cancel.value().get()))
+            .or_else(|| refused(self.remove.value().get()))
+            .or_else(|| refused(self.renew.value().get()))
+            .or_else(|| refused(self.saved.value().get()))
+    }
+}
+
+#[component]
+pub fn TwoStepSection() -> impl IntoView {
+    let t = use_messages();
+    let actions = Actions {
+        start: form_action::<StartAppSetup>(),
+        finish: form_action::<FinishAppSetup>(),
+        cancel: form_action::<CancelAppSetup>(),
+        remove: form_action::<RemoveMethod>(),
+        renew: form_action::<RenewRecoveryCodes>(),
+        saved: form_action::<SavedRecoveryCodes>(),
+    };
+    let query = use_query_map();
+    let status = Resource::new_blocking(
+        move || (query.read().get("two_step"), actions.versions()),
+        |_| my_two_step(),
+    );
+    let notice = move || {
+        let notice = query.read().get("two_step")?;
+        if actions.pending() || actions.error().is_some() {
+            return None;
+        }
+        Some(match notice.as_str() {
+            "on" => t.two_step_on_notice.to_owned(),
+            "removed" => t.method_removed_notice.to_owned(),
+            used => {
+                let left = used.strip_prefix("recovery-used-")?.parse().ok()?;
+                (t.recovery_code_used_notice)(left)
+            }
+        })
+    };
+    view! {
+        <h2 id="two-step-heading">{t.two_step_heading}</h2>
+        <p>{t.two_step_intro}</p>
+        {move || notice().map(|text| view! { <p class="alert success" role="status">{text}</p> })}
+        {move || actions.error().map(|err| view! { <p class="alert error" role="alert">{err.message(t)}</p> })}
+        <Suspense>
+            {move || Suspend::new(async move {
+                match status.await {
+                    Ok(status) => view! { <TwoStepCard status actions /> }.into_any(),
+                    Err(err) => view! { <p class="alert error" role="alert">{err.message(t)}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// "Current password", when the session has not confirmed it in the last minutes. `name`
+/// differs per form (the page has several), and every name holding "password" is kept out of
+/// re-rendered forms.
+#[component]
+fn PasswordAgain(name: &'static str, confirmed: bool) -> impl IntoView {
+    let t = use_messages();
+    let hint_id = format!("{name}-hint");
+    (!confirmed).then(|| {
+        view! {
+            <div class="field">
+                <label for=name>{t.current_password_label}</label>
+                <input
+                    id=name
+                    name=name
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    aria-describedby=hint_id.clone()
+                />
+                <p class="hint" id=hint_id>{t.current_password_hint}</p>
+            </div>
+        }
+    })
+}
+
+#[component]
+fn TwoStepCard(status: TwoStepStatus, actions: Actions) -> impl IntoView {
+    let t = use_messages();
+    let confirmed = status.password_confirmed;
+    let has_method = !status.methods.is_empty();
+    let new_codes = status.new_recovery_codes.clone().map(|codes| {
+        view! {
+            <div class="recovery-codes" role="region" aria-labelledby="new-codes-heading">
+                <h3 id="new-codes-heading">{t.new_codes_heading}</h3>
+                <p>{t.new_codes_intro}</p>
+                <ul class="codes" id="recovery-codes">
+                    {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
+                </ul>
+                <PostForm action=actions.saved>
+                    <button type="submit" class="button primary">{t.codes_saved_button}</button>
+                </PostForm>
+            </div>
+        }
+    });
+    let state = if has_method {
+        t.two_step_is_on
+    } else {
+        t.two_step_is_off
+    };
+    let methods = status
+        .methods
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(index, method)| view! { <MethodItem method index confirmed actions /> })
+        .collect_view();
+    let codes = has_method.then(|| {
+        view! {
+            <h3>{t.recovery_codes_heading}</h3>
+            <p>{(t.recovery_codes_left)(status.recovery_codes_left)}</p>
+            <PostForm action=actions.renew attr:class="form">
+                <PasswordAgain name="renew_password" confirmed />
+                <button type="submit" class="button" aria-describedby="renew-hint">
+                    {t.renew_codes_button}
+                </button>
+                <p class="hint" id="renew-hint">{t.renew_codes_hint}</p>
+            </PostForm>
+        }
+    });
+    let finish_error = Signal::derive(move || {
+        actions
+            .finish
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|err| err.message(t))
+    });
+    let setup = match status.setup.clone() {
+        Some(setup) => view! {
+            <h3>{t.authenticator_app}</h3>
+            <SetupDisplay setup />
+            <PostForm action=actions.finish attr:class="form">
+                <CodeField label=t.app_code_label error=finish_error />
+                <button type="submit" class="button primary">{t.turn_on_button}</button>
+            </PostForm>
+            <PostForm action=actions.cancel>
+                <button type="submit" class="button">{t.cancel}</button>
+            </PostForm>
+        }
+        .into_any(),
+        None => view! {
+            <PostForm action=actions.start attr:class="form">
+                <PasswordAgain name="setup_password" confirmed />
+                <button type="submit" class="button primary">{t.set_up_app_button}</button>
+            </PostForm>
+        }
+        .into_any(),
+    };
+    view! {
+        {new_codes}
+        <p id="two-step-state">{state}</p>
+        {status.required.then(|| view! { <p class="hint">{t.two_step_required}</p> })}
+        {has_method.then(|| view! { <ul class="methods">{methods}</ul> })}
+        {setup}
+        {codes}
+    }
+}
+
+#[component]
+fn MethodItem(method: MethodRow, index: usize, confirmed: bool, actions: Actions) -> impl IntoView {
+    let t = use_messages();
+    let name_id = format!("method-{index}");
+    let used = method
+        .last_used_at
+        .as_deref()
+        .map(|when| format!(", {}", (t.factor_last_used)(when)))
+        .unwrap_or_default();
+    view! {
+        <li class="method">
+            <p id=name_id.clone()>
+                <strong>{method.name.clone()}</strong>
+                " · " {(t.factor_added_at)(&method.added_at)} {used}
+            </p>
+            <PostForm action=actions.remove attr:class="form">
+                <input type="hidden" name="id" value=method.id.clone() />
+                <PasswordAgain name="remove_password" confirmed />
+                <button type="submit" class="button" aria-label=(t.remove_method_label)(&method.name)>
+                    {t.remove_method_button}
+                </button>
+            </PostForm>
+        </li>
+    }
+}
