@@ -62,7 +62,7 @@ pub struct LoggedIn {
 /// What a right password leads to: a session, or the second step first.
 #[derive(Debug)]
 pub enum LoginResult {
-    SignedIn(LoggedIn),
+    SignedIn(Box<LoggedIn>),
     SecondStep(PendingLogin),
 }
 
@@ -251,13 +251,9 @@ async fn check_and_start_session(
             let details = serde_json::json!({});
             let (user, session_token) =
                 start_session(services, &txn, user, &start, device, details, now).await?;
-            LoginResult::SignedIn(logged_in(
-                services,
-                user,
-                session_token,
-                attempt.device_cookie,
-                now,
-            ))
+            let device_cookie = attempt.device_cookie;
+            let done = logged_in(services, user, session_token, device_cookie, now);
+            LoginResult::SignedIn(Box::new(done))
         }
     };
     txn.commit().await.context("committing the login")?;

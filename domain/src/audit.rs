@@ -165,6 +165,12 @@ mod tests {
                 "device_signed_out",
                 "other_devices_signed_out",
                 "signed_out_everywhere",
+                "password_confirmed",
+                "second_factor_added",
+                "second_factor_removed",
+                "second_step",
+                "recovery_codes_renewed",
+                "two_step_policy_changed",
             ]
         );
         let outcomes: Vec<_> = AuditOutcome::ALL.iter().map(|o| o.as_str()).collect();
@@ -180,6 +186,7 @@ mod tests {
                 "unknown_user",
                 "reauth_required",
                 "target_is_admin",
+                "second_step_required",
             ]
         );
     }

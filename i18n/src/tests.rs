@@ -86,6 +86,16 @@ impl Field for fn(&str, &str) -> String {
     }
 }
 
+impl Field for fn(&str, &str, bool) -> String {
+    fn entry(&self) -> Entry<'_> {
+        Entry::Formatted(
+            [true, false]
+                .map(|flag| sample(self(NAME, ADDRESS, flag), &[&NAME, &ADDRESS]))
+                .into(),
+        )
+    }
+}
+
 impl Field for fn(&str, &str, i64) -> String {
     fn entry(&self) -> Entry<'_> {
         Entry::Formatted(vec![sample(
