@@ -42,6 +42,16 @@ impl AuditEvent {
     }
 }
 
+impl AuditEvent {
+    /// The same event with `details` (never secrets).
+    pub fn with_details(self, details: serde_json::Value) -> Self {
+        Self {
+            details: Some(details),
+            ..self
+        }
+    }
+}
+
 pub async fn record(
     db: &impl ConnectionTrait,
     event: AuditEvent,

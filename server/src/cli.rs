@@ -294,4 +294,18 @@ mod tests {
         assert_eq!(set.new_sign_in_alerts, Some(false));
         assert!(parse("no").is_err());
     }
+
+    #[test]
+    fn who_must_use_two_step_verification_is_off_admins_or_everyone() {
+        let parse = |value| {
+            Cli::try_parse_from(["latch", "company", "set", "PT Maju", "--require-2fa", value])
+        };
+        let Some(Command::Company(CompanyCommand::Set(set))) = parse("admins").unwrap().command
+        else {
+            panic!("not a company set");
+        };
+        assert_eq!(set.require_2fa, Some(Requirement::Admins));
+        let refused = parse("all").unwrap_err().to_string();
+        assert!(refused.contains("use off, admins or everyone"), "{refused}");
+    }
 }

@@ -235,9 +235,7 @@ pub async fn complete(
     };
     let for_audit = user.clone();
     let audit = |outcome, details: serde_json::Value| {
-        let mut event = AuditEvent::own(&for_audit, AuditKind::SecondStep, outcome, client_ip);
-        event.details = Some(details);
-        event
+        AuditEvent::own(&for_audit, AuditKind::SecondStep, outcome, client_ip).with_details(details)
     };
     let details =
         serde_json::json!({ "method": attempt.method.as_str(), "purpose": purpose.as_str() });

@@ -194,13 +194,9 @@ pub async fn finish_app_setup(
     } else {
         Some(recovery::renew(&txn, &services.server_key, user.id, now).await?)
     };
-    let mut event = AuditEvent::own(
-        user,
-        AuditKind::SecondFactorAdded,
-        AuditOutcome::Succeeded,
-        client_ip,
-    );
-    event.details = Some(serde_json::json!({ "method": totp::KIND }));
+    let kind = AuditKind::SecondFactorAdded;
+    let event = AuditEvent::own(user, kind, AuditOutcome::Succeeded, client_ip)
+        .with_details(serde_json::json!({ "method": totp::KIND }));
     audit::record(&txn, event, now).await?;
     let template = MailTemplate::SignInMethodAdded {
         username: user.username.clone(),
@@ -241,13 +237,9 @@ pub async fn remove_factor(
     if factors.len() == 1 {
         recovery::discard(&txn, user.id).await?;
     }
-    let mut event = AuditEvent::own(
-        user,
-        AuditKind::SecondFactorRemoved,
-        AuditOutcome::Succeeded,
-        client_ip,
-    );
-    event.details = Some(serde_json::json!({ "method": factor.kind }));
+    let kind = AuditKind::SecondFactorRemoved;
+    let event = AuditEvent::own(user, kind, AuditOutcome::Succeeded, client_ip)
+        .with_details(serde_json::json!({ "method": factor.kind }));
     audit::record(&txn, event, now).await?;
     let template = MailTemplate::SignInMethodRemoved {
         username: user.username.clone(),

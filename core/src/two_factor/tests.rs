@@ -97,3 +97,81 @@ fn the_policy_covers_whom_it_names() {
         assert_eq!(Requirement::parse(requirement.as_str()), Some(requirement));
     }
 }
+
+#[tokio::test]
+async fn the_operator_sets_the_policy_without_a_password_and_an_admin_needs_one() {
+    use crate::admin::{Actor, AdminError, AdminPolicy};
+    use crate::entities::{audit_event, company};
+    use sea_orm::EntityTrait;
+
+    let db = fresh_db().await;
+    let admin_user = user_in(
+        &db,
+        "Acme",
+        "adi",
+        Role::Admin,
+        Some("correct horse battery staple"),
+        t0(),
+    )
+    .await;
+    let policy = AdminPolicy::default();
+    let company_id = admin_user.company_id;
+    set_requirement(
+        &db,
+        &policy,
+        Actor::Operator,
+        company_id,
+        Requirement::Admins,
+        None,
+        t0(),
+    )
+    .await
+    .unwrap();
+    let stored = company::Entity::find_by_id(company_id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.require_2fa, "admins");
+    assert!(Requirement::Admins.covers(&admin_user));
+
+    let session = crate::sessions::SessionUser {
+        user: admin_user.clone(),
+        session_key: "k".into(),
+        reauthenticated_at: None,
+    };
+    let admin = crate::admin::Admin::from_session(&session).unwrap();
+    let refused = set_requirement(
+        &db,
+        &policy,
+        Actor::Admin(&admin),
+        company_id,
+        Requirement::Off,
+        None,
+        t0(),
+    )
+    .await;
+    assert!(matches!(refused, Err(AdminError::ReauthRequired)));
+    let stored = company::Entity::find_by_id(company_id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.require_2fa, "admins",
+        "a refused change changes nothing"
+    );
+    let events = audit_event::Entity::find().all(&db).await.unwrap();
+    let outcomes: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind == "two_step_policy_changed")
+        .map(|e| (e.actor_user_id, e.outcome.clone()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            (None, "succeeded".to_owned()),
+            (Some(admin_user.id), "reauth_required".to_owned())
+        ]
+    );
+}
