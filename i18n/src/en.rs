@@ -469,15 +469,15 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     method_removed_mail_subject: "A sign-in method was removed from your account",
     method_removed_mail_intro: |username, method, by_admin| {
-        let who = if by_admin {
-            "by your company's Admin"
+        if by_admin {
+            format!(
+                "Your company's Admin removed {method} from your account (username {username})."
+            )
         } else {
-            "in Account Settings"
-        };
-        format!(
-            "{method} was removed from your account (username {username}) {who}.",
-            method = capitalise(method)
-        )
+            format!(
+                "Someone signed in to your account (username {username}) removed {method} in Account Settings."
+            )
+        }
     },
     method_mail_not_you: "If this wasn't you, change your password in Account Settings right away, check Two-step verification there, and tell your company's Admin.",
     two_step_heading: "Two-step verification",
@@ -553,12 +553,3 @@ pub(crate) static MESSAGES: Messages = Messages {
     save_policy_button: "Save",
     policy_saved_notice: "The security policy was saved.",
 };
-
-/// `text` with its first letter in capitals (a method's name starting a sentence).
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}

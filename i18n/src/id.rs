@@ -476,15 +476,15 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     method_removed_mail_subject: "Metode masuk dihapus dari akun Anda",
     method_removed_mail_intro: |username, method, by_admin| {
-        let who = if by_admin {
-            "oleh Admin perusahaan Anda"
+        if by_admin {
+            format!(
+                "Admin perusahaan Anda menghapus {method} dari akun Anda (nama pengguna {username})."
+            )
         } else {
-            "di Pengaturan Akun"
-        };
-        format!(
-            "{method} telah dihapus dari akun Anda (nama pengguna {username}) {who}.",
-            method = capitalise(method)
-        )
+            format!(
+                "Seseorang yang masuk ke akun Anda (nama pengguna {username}) menghapus {method} di Pengaturan Akun."
+            )
+        }
     },
     method_mail_not_you: "Jika ini bukan Anda, segera ubah kata sandi di Pengaturan Akun, periksa Verifikasi dua langkah di sana, dan beri tahu Admin perusahaan Anda.",
     two_step_heading: "Verifikasi dua langkah",
@@ -556,12 +556,3 @@ pub(crate) static MESSAGES: Messages = Messages {
     save_policy_button: "Simpan",
     policy_saved_notice: "Kebijakan keamanan telah disimpan.",
 };
-
-/// `text` with its first letter in capitals (a method's name starting a sentence).
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}

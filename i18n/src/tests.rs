@@ -161,7 +161,7 @@ impl Field for fn(u64, u64) -> String {
 }
 
 /// The keys each keyed field knows, as the rest of Latch stores them.
-const KEYS: [(&str, &[&str]); 2] = [
+const KEYS: [(&str, &[&str]); 3] = [
     (
         "mail_kind",
         &[
@@ -173,8 +173,11 @@ const KEYS: [(&str, &[&str]); 2] = [
             "email_change_confirm",
             "email_change_requested",
             "new_sign_in",
+            "sign_in_method_added",
+            "sign_in_method_removed",
         ],
     ),
+    ("sign_in_method_name", &["totp", "all"]),
     (
         "mail_status",
         &[

@@ -145,6 +145,15 @@ pub enum UserCommand {
         /// The user's login name.
         username: String,
     },
+    /// Remove every two-step verification method and recovery code of a user who lost them
+    /// (an admin of their company can too; this is for a company whose only admin did). The
+    /// user is emailed and logs in with the password alone, or sets up a new authenticator
+    /// app at once if their company requires one.
+    #[command(name = "remove-2fa")]
+    RemoveTwoStep {
+        /// The user's login name.
+        username: String,
+    },
     /// Stop a user from logging in: their sessions end, their links die.
     Deactivate {
         /// The user's login name.
@@ -307,5 +316,14 @@ mod tests {
         assert_eq!(set.require_2fa, Some(Requirement::Admins));
         let refused = parse("all").unwrap_err().to_string();
         assert!(refused.contains("use off, admins or everyone"), "{refused}");
+    }
+
+    #[test]
+    fn remove_2fa_names_one_user() {
+        let cli = Cli::parse_from(["latch", "user", "remove-2fa", "ana"]);
+        let Some(Command::User(UserCommand::RemoveTwoStep { username })) = cli.command else {
+            panic!("parsed as {cli:?}");
+        };
+        assert_eq!(username, "ana");
     }
 }

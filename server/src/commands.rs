@@ -110,11 +110,9 @@ pub async fn set_company_defaults(
         let found = accounts::find_company(&db, &name)
             .await?
             .ok_or_else(|| refuse("NAME", format!("no company is named {:?}", name.as_str())))?;
-        let policy = admin::AdminPolicy::default();
+        let policy = settings.admin_policy();
         let (by, now) = (Actor::Operator, Utc::now());
-        two_factor::set_requirement(&db, &policy, by, found.id, requirement, None, now)
-            .await
-            .map_err(|err| CommandError::Unexpected(anyhow::anyhow!(err)))?;
+        two_factor::set_requirement(&db, &policy, by, found.id, requirement, None, now).await?;
         company = accounts::find_company(&db, &name).await?;
     }
     let company = company.ok_or_else(|| refuse("--language", "nothing to change"))?;
@@ -243,6 +241,29 @@ pub async fn admin_reset(settings: &Settings, username: &str) -> Result<String, 
         "A reset email to {} is queued (see `latch mail status`).",
         target.user().email
     ))
+}
+
+/// `latch user remove-2fa USERNAME`: the operator removes a user's second factors (for a
+/// company whose only admin lost theirs).
+pub async fn remove_two_step(settings: &Settings, username: &str) -> Result<String, CommandError> {
+    let username = Username::parse(username).map_err(|err| refuse("USERNAME", err))?;
+    let db = database::open(settings).await?;
+    let target = Actor::Operator.find_by_username(&db, &username).await?;
+    let policy = settings.admin_policy();
+    let removed =
+        two_factor::admin_remove_all(&db, &policy, Actor::Operator, &target, None, Utc::now())
+            .await?;
+    Ok(match removed {
+        0 => format!(
+            "{:?} had no two-step verification method.",
+            target.user().username
+        ),
+        _ => format!(
+            "Two-step verification removed from {:?}; {} is told (see `latch mail status`).",
+            target.user().username,
+            target.user().email
+        ),
+    })
 }
 
 /// `latch user email USERNAME ADDRESS`: the operator's change, at once.

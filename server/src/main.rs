@@ -74,6 +74,9 @@ async fn run() -> ExitCode {
         Command::User(UserCommand::Reset { username }) => {
             commands::admin_reset(&settings, &username).await
         }
+        Command::User(UserCommand::RemoveTwoStep { username }) => {
+            commands::remove_two_step(&settings, &username).await
+        }
         Command::User(UserCommand::Deactivate { username }) => {
             commands::set_user_active(&settings, &username, false).await
         }

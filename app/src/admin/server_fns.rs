@@ -201,7 +201,8 @@ pub async fn remove_user_two_step(user_id: String, return_to: String) -> Result<
     let result = async {
         let (admin, target) = admin_and_target(&call, "remove_two_step", &user_id).await?;
         let (by, ip) = (Actor::Admin(&admin), call.client_ip());
-        two_factor::admin_remove_all(&call.services, by, &target, ip, call.now()).await?;
+        let (db, policy) = (&call.services.db, &call.services.admin_policy);
+        two_factor::admin_remove_all(db, policy, by, &target, ip, call.now()).await?;
         Ok::<_, AppError>(paths::with_notice(local(&return_to), "two-step-removed"))
     };
     call.finish(result.await)

@@ -295,13 +295,13 @@ pub async fn dismiss_recovery_codes(
 /// admin must have confirmed their password in the last minutes. Returns how many methods
 /// were removed.
 pub async fn admin_remove_all(
-    services: &Services,
+    db: &DatabaseConnection,
+    policy: &crate::policies::AdminPolicy,
     actor: Actor<'_>,
     target: &Target,
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
 ) -> Result<u64, AdminError> {
-    let db = &services.db;
     let user = target.user();
     let audit_event = |outcome, details| {
         crate::admin::event(
@@ -313,7 +313,7 @@ pub async fn admin_remove_all(
             details,
         )
     };
-    if let Err(refused) = actor.require_reauth(&services.admin_policy, now) {
+    if let Err(refused) = actor.require_reauth(policy, now) {
         audit::record(db, audit_event(AuditOutcome::ReauthRequired, None), now).await?;
         return Err(refused);
     }

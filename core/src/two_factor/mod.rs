@@ -24,7 +24,7 @@ mod tests;
 
 pub use login_step::{StepAttempt, StepDone, StepPurpose};
 pub use manage::{
-    FactorSummary, Status, admin_remove_all, begin_app_setup, cancel_app_setup,
+    AppAdded, FactorSummary, Status, admin_remove_all, begin_app_setup, cancel_app_setup,
     dismiss_recovery_codes, finish_app_setup, remove_factor, renew_recovery_codes, set_requirement,
     status,
 };

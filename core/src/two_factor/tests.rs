@@ -175,3 +175,53 @@ async fn the_operator_sets_the_policy_without_a_password_and_an_admin_needs_one(
         ]
     );
 }
+
+#[tokio::test]
+async fn removing_a_users_methods_takes_the_app_and_the_codes_and_mails_them() {
+    use crate::admin::{Actor, AdminPolicy};
+    use crate::entities::{outbox_message, recovery_code, second_factor};
+    use sea_orm::{EntityTrait, PaginatorTrait};
+
+    let db = fresh_db().await;
+    let services = crate::services::Services::for_tests(db.clone());
+    let ana = user_in(&db, "Acme", "ana", Role::Member, None, t0()).await;
+    totp::begin(&db, &services.server_key, &ana, t0())
+        .await
+        .unwrap();
+    let row = totp::pending_row(&db, ana.id).await.unwrap().unwrap();
+    let code = totp::seed_of(&services.server_key, &row).code_at(t0());
+    let added = finish_app_setup(&services, &ana, &code, None, t0())
+        .await
+        .unwrap();
+    assert_eq!(
+        added.recovery_codes.map(|codes| codes.len()),
+        Some(recovery::BATCH)
+    );
+    assert!(has_second_factor(&db, ana.id).await.unwrap());
+
+    let target = Actor::Operator.find(&db, ana.id).await.unwrap();
+    let policy = AdminPolicy::default();
+    let removed = admin_remove_all(&db, &policy, Actor::Operator, &target, None, t0())
+        .await
+        .unwrap();
+    assert_eq!(removed, 1);
+    assert_eq!(second_factor::Entity::find().count(&db).await.unwrap(), 0);
+    assert_eq!(recovery_code::Entity::find().count(&db).await.unwrap(), 0);
+    assert_eq!(
+        recovery::waiting(&db, &services.server_key, ana.id, t0())
+            .await
+            .unwrap(),
+        None
+    );
+    let templates: Vec<String> = outbox_message::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|mail| mail.template)
+        .collect();
+    assert_eq!(
+        templates,
+        ["sign_in_method_added", "sign_in_method_removed"]
+    );
+}
