@@ -87,8 +87,9 @@ stored_enum! {
         SecondStep = "second_step",
         /// A new set of recovery codes (the old ones stop working).
         RecoveryCodesRenewed = "recovery_codes_renewed",
-        /// The company's "Require two-step verification" setting changed.
-        TwoStepPolicyChanged = "two_step_policy_changed",
+        /// The company's security policy changed ("Require two-step verification", the new
+        /// sign-in alert).
+        SecurityPolicyChanged = "security_policy_changed",
     }
 }
 
@@ -170,7 +171,7 @@ mod tests {
                 "second_factor_removed",
                 "second_step",
                 "recovery_codes_renewed",
-                "two_step_policy_changed",
+                "security_policy_changed",
             ]
         );
         let outcomes: Vec<_> = AuditOutcome::ALL.iter().map(|o| o.as_str()).collect();

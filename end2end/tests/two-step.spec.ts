@@ -310,7 +310,12 @@ for (const javaScript of [true, false]) {
       await expect(group.getByRole('radio', { name: 'Require two-step verification for everyone' })).not.toBeChecked();
       if (javaScript) await expectNoAxeViolations(page, 'the Security page (admin)');
 
+      const alerts = page.getByRole('checkbox', {
+        name: 'Email users when someone signs in to their account from a new browser',
+      });
+      await expect(alerts).toBeChecked();
       await group.getByRole('radio', { name: 'Require two-step verification for admins' }).check();
+      await alerts.uncheck();
       await page.getByLabel('Current password', { exact: true }).fill(admin.password);
       await page.getByRole('button', { name: 'Save' }).click();
       await expect(page.getByRole('status')).toHaveText('The security policy was saved.');
@@ -320,6 +325,7 @@ for (const javaScript of [true, false]) {
       if (javaScript) await waitForHydration(page);
       await expect(page.getByRole('radio', { name: 'Require two-step verification for admins' })).toBeChecked();
       await expect(page.getByRole('radio', { name: 'Not required' })).not.toBeChecked();
+      await expect(alerts).not.toBeChecked();
 
       // The admin is now covered: their next login sets up the app first.
       await logOut(page, javaScript, admin);

@@ -316,7 +316,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::SecondFactorRemoved => "Sign-in method removed",
         AuditKind::SecondStep => "Two-step verification at log in",
         AuditKind::RecoveryCodesRenewed => "New recovery codes",
-        AuditKind::TwoStepPolicyChanged => "Two-step verification policy change",
+        AuditKind::SecurityPolicyChanged => "Security policy change",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Succeeded",
@@ -552,4 +552,6 @@ pub(crate) static MESSAGES: Messages = Messages {
     require_two_step_hint: "Someone covered who has no method yet is asked to set up an authenticator app right after their password, at their next log in.",
     save_policy_button: "Save",
     policy_saved_notice: "The security policy was saved.",
+    sign_in_alerts_label: "Email users when someone signs in to their account from a new browser",
+    sign_in_alerts_hint: "The mail says when, from which browser and address, and what to do if it wasn't them. On by default.",
 };

@@ -322,7 +322,7 @@ pub(crate) static MESSAGES: Messages = Messages {
         AuditKind::SecondFactorRemoved => "Metode masuk dihapus",
         AuditKind::SecondStep => "Verifikasi dua langkah saat masuk",
         AuditKind::RecoveryCodesRenewed => "Kode pemulihan baru",
-        AuditKind::TwoStepPolicyChanged => "Perubahan kebijakan verifikasi dua langkah",
+        AuditKind::SecurityPolicyChanged => "Perubahan kebijakan keamanan",
     },
     event_outcome: |outcome| match outcome {
         AuditOutcome::Succeeded => "Berhasil",
@@ -555,4 +555,6 @@ pub(crate) static MESSAGES: Messages = Messages {
     require_two_step_hint: "Pengguna yang tercakup tetapi belum memiliki metode akan diminta menyiapkan aplikasi autentikator tepat setelah kata sandi, saat masuk berikutnya.",
     save_policy_button: "Simpan",
     policy_saved_notice: "Kebijakan keamanan telah disimpan.",
+    sign_in_alerts_label: "Kirim email kepada pengguna saat akunnya dimasuki dari peramban baru",
+    sign_in_alerts_hint: "Email menyebutkan kapan, dari peramban dan alamat mana, serta apa yang harus dilakukan jika itu bukan mereka. Aktif secara bawaan.",
 };

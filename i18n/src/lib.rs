@@ -513,4 +513,6 @@ messages! {
     pub require_two_step_hint: &'static str,
     pub save_policy_button: &'static str,
     pub policy_saved_notice: &'static str,
+    pub sign_in_alerts_label: &'static str,
+    pub sign_in_alerts_hint: &'static str,
 }

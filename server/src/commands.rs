@@ -103,16 +103,19 @@ pub async fn set_company_defaults(
     if locale.is_some() || time_zone.is_some() {
         company = Some(accounts::set_company_defaults(&db, &name, locale, time_zone).await?);
     }
-    if let Some(on) = args.new_sign_in_alerts {
-        company = Some(accounts::set_new_sign_in_alerts(&db, &name, on).await?);
-    }
-    if let Some(requirement) = args.require_2fa {
+    if args.new_sign_in_alerts.is_some() || args.require_2fa.is_some() {
         let found = accounts::find_company(&db, &name)
             .await?
             .ok_or_else(|| refuse("NAME", format!("no company is named {:?}", name.as_str())))?;
-        let policy = settings.admin_policy();
-        let (by, now) = (Actor::Operator, Utc::now());
-        two_factor::set_requirement(&db, &policy, by, found.id, requirement, None, now).await?;
+        let current = admin::security_policy(&db, found.id).await?;
+        let wanted = admin::SecurityPolicy {
+            require_2fa: args.require_2fa.unwrap_or(current.require_2fa),
+            new_sign_in_alerts: args
+                .new_sign_in_alerts
+                .unwrap_or(current.new_sign_in_alerts),
+        };
+        let (policy, by, now) = (settings.admin_policy(), Actor::Operator, Utc::now());
+        admin::set_security_policy(&db, &policy, by, found.id, wanted, None, now).await?;
         company = accounts::find_company(&db, &name).await?;
     }
     let company = company.ok_or_else(|| refuse("--language", "nothing to change"))?;

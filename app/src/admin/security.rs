@@ -1,6 +1,6 @@
 //! `/settings/security` (admins): the company's security policy, "Require two-step
-//! verification" for nobody, for admins, or for everyone. A change needs the admin's password
-//! (once every few minutes) and is audited.
+//! verification" for nobody, for admins, or for everyone, and the new sign-in alert. A change
+//! needs the admin's password (once every few minutes) and is audited.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -59,6 +59,12 @@ fn PolicyForm(policy: SecurityPolicy, action: ServerAction<SetSecurityPolicy>) -
     // Without JavaScript a refused post renders the page again with the choice made.
     let chosen =
         crate::plain_forms::submitted("require_two_step").unwrap_or(policy.require_two_step);
+    // The same for the box: after a refused post it shows what was sent.
+    let alerts_on = if crate::plain_forms::refused::<SetSecurityPolicy>() {
+        crate::plain_forms::submitted("new_sign_in_alerts").is_some()
+    } else {
+        policy.new_sign_in_alerts
+    };
     let options = [
         ("off", t.require_two_step_off),
         ("admins", t.require_two_step_admins),
@@ -90,6 +96,18 @@ fn PolicyForm(policy: SecurityPolicy, action: ServerAction<SetSecurityPolicy>) -
                 {options}
             </fieldset>
             <p class="hint" id="require-two-step-hint">{t.require_two_step_hint}</p>
+            <div class="checkbox-field">
+                <input
+                    type="checkbox"
+                    id="new_sign_in_alerts"
+                    name="new_sign_in_alerts"
+                    value="on"
+                    checked=alerts_on
+                    aria-describedby="new_sign_in_alerts-hint"
+                />
+                <label for="new_sign_in_alerts">{t.sign_in_alerts_label}</label>
+                <p class="hint" id="new_sign_in_alerts-hint">{t.sign_in_alerts_hint}</p>
+            </div>
             {(!policy.password_confirmed).then(|| view! {
                 <div class="field">
                     <label for="policy_password">{t.current_password_label}</label>

@@ -214,22 +214,24 @@ pub async fn get_security_policy() -> Result<SecurityPolicy, AppError> {
     let call = Call::begin()?;
     let found = async {
         let admin = admin_for(&call, "get_security_policy", None).await?;
-        let db = &call.services.db;
-        let requirement = two_factor::company_requirement(db, admin.company_id()).await?;
+        let current = admin::security_policy(&call.services.db, admin.company_id()).await?;
         let policy = &call.services.admin_policy;
         Ok::<_, AppError>(SecurityPolicy {
-            require_two_step: requirement.as_str().to_owned(),
+            require_two_step: current.require_2fa.as_str().to_owned(),
+            new_sign_in_alerts: current.new_sign_in_alerts,
             password_confirmed: admin.recently_reauthenticated(policy, call.now()),
         })
     };
     call.reply(found.await)
 }
 
-/// "Require two-step verification": off, for admins, or for everyone (the admin's password
-/// again, unless confirmed in the last minutes).
+/// The Security page's "Save": "Require two-step verification" (off, for admins, or for
+/// everyone) and the new sign-in alert (`on` when the box is ticked; an unticked box sends
+/// nothing). The admin's password again, unless confirmed in the last minutes.
 #[server(name = SetSecurityPolicy, prefix = "/api", endpoint = "admin/set_security")]
 pub async fn set_security_policy(
     require_two_step: String,
+    new_sign_in_alerts: Option<String>,
     policy_password: Option<String>,
 ) -> Result<(), AppError> {
     let call = Call::begin()?;
@@ -247,10 +249,12 @@ pub async fn set_security_policy(
             session.reauthenticated_at = Some(now);
             admin = admin::Admin::from_session(&session)?;
         }
-        let by = Actor::Admin(&admin);
-        let (db, policy) = (&services.db, &services.admin_policy);
-        two_factor::set_requirement(db, policy, by, admin.company_id(), requirement, ip, now)
-            .await?;
+        let wanted = admin::SecurityPolicy {
+            require_2fa: requirement,
+            new_sign_in_alerts: new_sign_in_alerts.as_deref() == Some("on"),
+        };
+        let (db, policy, by) = (&services.db, &services.admin_policy, Actor::Admin(&admin));
+        admin::set_security_policy(db, policy, by, admin.company_id(), wanted, ip, now).await?;
         Ok::<_, AppError>(paths::with_notice(paths::SECURITY, "saved"))
     };
     call.finish(result.await)

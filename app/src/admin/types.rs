@@ -32,6 +32,8 @@ pub struct UserRow {
 pub struct SecurityPolicy {
     /// `off`, `admins` or `everyone`.
     pub require_two_step: String,
+    /// Whether a login from a browser new to the account mails its user.
+    pub new_sign_in_alerts: bool,
     /// The admin confirmed their password in the last minutes: no password field.
     pub password_confirmed: bool,
 }

@@ -247,23 +247,5 @@ pub async fn set_company_defaults(
         .context("saving the company's defaults")?)
 }
 
-/// Turns a company's new sign-in alert on or off: whether a login from a browser that is no
-/// known device of the account emails its user "New sign-in to your account".
-pub async fn set_new_sign_in_alerts(
-    db: &impl ConnectionTrait,
-    name: &CompanyName,
-    on: bool,
-) -> Result<company::Model, AccountError> {
-    let company = find_company(db, name)
-        .await?
-        .ok_or_else(|| AccountError::UnknownCompany(name.as_str().to_owned()))?;
-    let mut changed: company::ActiveModel = company.into();
-    changed.new_sign_in_alerts = Set(on);
-    Ok(changed
-        .update(db)
-        .await
-        .context("saving the company's new sign-in alert switch")?)
-}
-
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,7 @@ mod email_change;
 mod email_change_tests;
 mod list;
 mod reauth;
+mod security;
 mod sign_out;
 #[cfg(test)]
 mod tests;
@@ -28,6 +29,7 @@ pub use email_change::{
 };
 pub use list::{LastMail, UserQuery, UserRow, list_users, user_row};
 pub use reauth::reauthenticate;
+pub use security::{SecurityPolicy, security_policy, set_security_policy};
 pub use sign_out::sign_out_everywhere;
 
 use std::net::IpAddr;

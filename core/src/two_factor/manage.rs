@@ -12,10 +12,10 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{Requirement, TwoFactorError, factors_of, recovery, requirement_for, totp};
+use super::{TwoFactorError, factors_of, recovery, requirement_for, totp};
 use crate::admin::{Actor, AdminError, Target};
 use crate::audit::{self, AuditEvent};
-use crate::entities::{company, second_factor, user};
+use crate::entities::{second_factor, user};
 use crate::outbox::{self, MailTemplate, NewMail};
 use crate::reauth;
 use crate::services::Services;
@@ -343,43 +343,4 @@ pub async fn admin_remove_all(
     txn.commit().await.context("committing the removal")?;
     tracing::info!(user_id = %user.id, removed, "second factors removed by an admin");
     Ok(removed)
-}
-
-/// Sets who in the company must have a second factor (an admin with the password confirmed,
-/// or the operator). Audited with the old and new values.
-pub async fn set_requirement(
-    db: &DatabaseConnection,
-    policy: &crate::policies::AdminPolicy,
-    actor: Actor<'_>,
-    company_id: Uuid,
-    requirement: Requirement,
-    client_ip: Option<IpAddr>,
-    now: DateTime<Utc>,
-) -> Result<(), AdminError> {
-    let company = company::Entity::find_by_id(company_id)
-        .one(db)
-        .await
-        .context("loading the company")?
-        .ok_or(AdminError::UnknownUser)?;
-    let event = |outcome, details| AuditEvent {
-        company_id: Some(company_id),
-        actor_user_id: actor.user_id(),
-        target_user_id: None,
-        kind: AuditKind::TwoStepPolicyChanged,
-        outcome,
-        client_ip: client_ip.map(|ip| ip.to_string()),
-        details,
-    };
-    let details = serde_json::json!({ "from": company.require_2fa, "to": requirement.as_str() });
-    if let Err(refused) = actor.require_reauth(policy, now) {
-        audit::record(db, event(AuditOutcome::ReauthRequired, Some(details)), now).await?;
-        return Err(refused);
-    }
-    let txn = db.begin().await.context("starting the policy change")?;
-    let mut row: company::ActiveModel = company.into();
-    row.require_2fa = Set(requirement.as_str().to_owned());
-    row.update(&txn).await.context("saving the policy")?;
-    audit::record(&txn, event(AuditOutcome::Succeeded, Some(details)), now).await?;
-    txn.commit().await.context("committing the policy change")?;
-    Ok(())
 }

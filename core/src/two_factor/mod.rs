@@ -25,8 +25,7 @@ mod tests;
 pub use login_step::{StepAttempt, StepDone, StepPurpose};
 pub use manage::{
     AppAdded, FactorSummary, Status, admin_remove_all, begin_app_setup, cancel_app_setup,
-    dismiss_recovery_codes, finish_app_setup, remove_factor, renew_recovery_codes, set_requirement,
-    status,
+    dismiss_recovery_codes, finish_app_setup, remove_factor, renew_recovery_codes, status,
 };
 
 use latch_domain::Role;

@@ -100,40 +100,40 @@ fn the_policy_covers_whom_it_names() {
 
 #[tokio::test]
 async fn the_operator_sets_the_policy_without_a_password_and_an_admin_needs_one() {
-    use crate::admin::{Actor, AdminError, AdminPolicy};
-    use crate::entities::{audit_event, company};
+    use crate::admin::{
+        Actor, AdminError, AdminPolicy, SecurityPolicy, security_policy, set_security_policy,
+    };
+    use crate::entities::audit_event;
     use sea_orm::EntityTrait;
 
     let db = fresh_db().await;
-    let admin_user = user_in(
-        &db,
-        "Acme",
-        "adi",
-        Role::Admin,
-        Some("correct horse battery staple"),
-        t0(),
-    )
-    .await;
+    let password = Some("correct horse battery staple");
+    let admin_user = user_in(&db, "Acme", "adi", Role::Admin, password, t0()).await;
     let policy = AdminPolicy::default();
     let company_id = admin_user.company_id;
-    set_requirement(
-        &db,
-        &policy,
-        Actor::Operator,
-        company_id,
-        Requirement::Admins,
-        None,
-        t0(),
-    )
-    .await
-    .unwrap();
-    let stored = company::Entity::find_by_id(company_id)
-        .one(&db)
+    let before = security_policy(&db, company_id).await.unwrap();
+    assert_eq!(
+        before,
+        SecurityPolicy {
+            require_2fa: Requirement::Off,
+            new_sign_in_alerts: true
+        },
+        "the defaults"
+    );
+    let admins = SecurityPolicy {
+        require_2fa: Requirement::Admins,
+        new_sign_in_alerts: false,
+    };
+    let by = Actor::Operator;
+    set_security_policy(&db, &policy, by, company_id, admins, None, t0())
         .await
-        .unwrap()
         .unwrap();
-    assert_eq!(stored.require_2fa, "admins");
+    assert_eq!(security_policy(&db, company_id).await.unwrap(), admins);
     assert!(Requirement::Admins.covers(&admin_user));
+    // The same again changes nothing and records nothing.
+    set_security_policy(&db, &policy, by, company_id, admins, None, t0())
+        .await
+        .unwrap();
 
     let session = crate::sessions::SessionUser {
         user: admin_user.clone(),
@@ -141,30 +141,15 @@ async fn the_operator_sets_the_policy_without_a_password_and_an_admin_needs_one(
         reauthenticated_at: None,
     };
     let admin = crate::admin::Admin::from_session(&session).unwrap();
-    let refused = set_requirement(
-        &db,
-        &policy,
-        Actor::Admin(&admin),
-        company_id,
-        Requirement::Off,
-        None,
-        t0(),
-    )
-    .await;
+    let by = Actor::Admin(&admin);
+    let refused = set_security_policy(&db, &policy, by, company_id, before, None, t0()).await;
     assert!(matches!(refused, Err(AdminError::ReauthRequired)));
-    let stored = company::Entity::find_by_id(company_id)
-        .one(&db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        stored.require_2fa, "admins",
-        "a refused change changes nothing"
-    );
+    let after = security_policy(&db, company_id).await.unwrap();
+    assert_eq!(after, admins, "a refused change changes nothing");
     let events = audit_event::Entity::find().all(&db).await.unwrap();
     let outcomes: Vec<_> = events
         .iter()
-        .filter(|e| e.kind == "two_step_policy_changed")
+        .filter(|e| e.kind == "security_policy_changed")
         .map(|e| (e.actor_user_id, e.outcome.clone()))
         .collect();
     assert_eq!(

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use latch_core::entities::{audit_event, session};
-use latch_domain::{CompanyName, Role};
+use latch_domain::Role;
 use leptos::serde_json::{self, Value};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -409,10 +409,22 @@ async fn a_login_from_a_new_browser_is_mailed_and_one_from_a_known_browser_is_no
 async fn a_company_can_turn_the_new_sign_in_alert_off() {
     let app = spawn_app().await;
     let ana = app.create_user("ana").await;
-    let company = CompanyName::parse("PT Maju Jaya").unwrap();
-    latch_core::accounts::set_new_sign_in_alerts(&app.db, &company, false)
-        .await
-        .unwrap();
+    // An admin of the company, on the Security page: the box unticked.
+    let admin = app.create_user_in("PT Maju Jaya", "adi", Role::Admin).await;
+    let admin_cookie = app.cookie_for(&admin).await;
+    let saved = app
+        .admin_post(
+            &admin_cookie,
+            "set_security",
+            &[
+                ("require_two_step", "off"),
+                ("policy_password", &admin.password),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 200, "{:?}", saved.text().await);
+    let changed = app.events_of_kind("security_policy_changed").await;
+    assert_eq!(changed.len(), 1);
 
     app.sign_in_from(&ana, CHROME_ON_WINDOWS, None).await;
     app.sign_in_from(&ana, FIREFOX_ON_LINUX, None).await;

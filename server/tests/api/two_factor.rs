@@ -409,7 +409,7 @@ async fn a_company_policy_makes_a_user_without_a_method_set_one_up_right_after_t
         )
         .await;
     assert_eq!(set.status(), 200, "{:?}", set.text().await);
-    assert_eq!(app.audited("two_step_policy_changed", "succeeded").await, 1);
+    assert_eq!(app.audited("security_policy_changed", "succeeded").await, 1);
 
     let (answer, step) = app.password_step(&member).await;
     assert_eq!(answer.headers()["location"], "/login/verify");
