@@ -8,7 +8,7 @@ mod setup_display;
 
 pub use login_step_page::LoginStepPage;
 pub use server_fns::{
-    AppSetup, CancelAppSetup, CurrentLoginStep, FinishAppSetup, LoginStep, MyTwoStep, RemoveMethod,
-    RenewRecoveryCodes, SavedRecoveryCodes, StartAppSetup, TwoStepStatus, VerifyLoginStep,
+    AppSetup, ChangeTwoStep, CurrentLoginStep, LoginStep, MyTwoStep, TwoStepStatus,
+    VerifyLoginStep,
 };
 pub use settings_card::TwoStepSection;

@@ -5,77 +5,27 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::server_fns::{
-    CancelAppSetup, FinishAppSetup, MethodRow, RemoveMethod, RenewRecoveryCodes,
-    SavedRecoveryCodes, StartAppSetup, TwoStepStatus, my_two_step,
-};
+use super::server_fns::{ChangeTwoStep, MethodRow, TwoStepStatus, my_two_step};
 use super::setup_display::{CodeField, SetupDisplay};
+use crate::error::AppError;
 use crate::i18n::use_messages;
 use crate::plain_forms::{PostForm, form_action};
-
-/// The actions of the card, shared by its parts.
-#[derive(Clone, Copy)]
-struct Actions {
-    start: ServerAction<StartAppSetup>,
-    finish: ServerAction<FinishAppSetup>,
-    cancel: ServerAction<CancelAppSetup>,
-    remove: ServerAction<RemoveMethod>,
-    renew: ServerAction<RenewRecoveryCodes>,
-    saved: ServerAction<SavedRecoveryCodes>,
-}
-
-impl Actions {
-    fn versions(&self) -> (usize, usize, usize, usize, usize, usize) {
-        (
-            self.start.version().get(),
-            self.finish.version().get(),
-            self.cancel.version().get(),
-            self.remove.version().get(),
-            self.renew.version().get(),
-            self.saved.version().get(),
-        )
-    }
-
-    fn pending(&self) -> bool {
-        self.start.pending().get()
-            || self.finish.pending().get()
-            || self.cancel.pending().get()
-            || self.remove.pending().get()
-            || self.renew.pending().get()
-            || self.saved.pending().get()
-    }
-
-    /// The newest refusal of a form other than the setup's code (which shows at its field).
-    fn error(&self) -> Option<crate::error::AppError> {
-        let refused =
-            |value: Option<Result<(), crate::error::AppError>>| value.and_then(Result::err);
-        refused(self.start.value().get())
-            .or_else(|| refused(self.cancel.value().get()))
-            .or_else(|| refused(self.remove.value().get()))
-            .or_else(|| refused(self.renew.value().get()))
-            .or_else(|| refused(self.saved.value().get()))
-    }
-}
 
 #[component]
 pub fn TwoStepSection() -> impl IntoView {
     let t = use_messages();
-    let actions = Actions {
-        start: form_action::<StartAppSetup>(),
-        finish: form_action::<FinishAppSetup>(),
-        cancel: form_action::<CancelAppSetup>(),
-        remove: form_action::<RemoveMethod>(),
-        renew: form_action::<RenewRecoveryCodes>(),
-        saved: form_action::<SavedRecoveryCodes>(),
-    };
+    let action = form_action::<ChangeTwoStep>();
     let query = use_query_map();
     let status = Resource::new_blocking(
-        move || (query.read().get("two_step"), actions.versions()),
+        move || (query.read().get("two_step"), action.version().get()),
         |_| my_two_step(),
     );
+    let refused = move || action.value().get().and_then(Result::err);
+    // A wrong code is said at the code's field; every other refusal above the card.
+    let error = move || refused().filter(|err| !matches!(err, AppError::WrongCode { .. }));
     let notice = move || {
         let notice = query.read().get("two_step")?;
-        if actions.pending() || actions.error().is_some() {
+        if action.pending().get() || refused().is_some() {
             return None;
         }
         Some(match notice.as_str() {
@@ -91,11 +41,11 @@ pub fn TwoStepSection() -> impl IntoView {
         <h2 id="two-step-heading">{t.two_step_heading}</h2>
         <p>{t.two_step_intro}</p>
         {move || notice().map(|text| view! { <p class="alert success" role="status">{text}</p> })}
-        {move || actions.error().map(|err| view! { <p class="alert error" role="alert">{err.message(t)}</p> })}
+        {move || error().map(|err| view! { <p class="alert error" role="alert">{err.message(t)}</p> })}
         <Suspense>
             {move || Suspend::new(async move {
                 match status.await {
-                    Ok(status) => view! { <TwoStepCard status actions /> }.into_any(),
+                    Ok(status) => view! { <TwoStepCard status action /> }.into_any(),
                     Err(err) => view! { <p class="alert error" role="alert">{err.message(t)}</p> }.into_any(),
                 }
             })}
@@ -103,20 +53,20 @@ pub fn TwoStepSection() -> impl IntoView {
     }
 }
 
-/// "Current password", when the session has not confirmed it in the last minutes. `name`
-/// differs per form (the page has several), and every name holding "password" is kept out of
-/// re-rendered forms.
+/// "Current password", when the session has not confirmed it in the last minutes. Every form
+/// sends it as `password` (kept out of re-rendered forms); `id` differs per form, since the
+/// card can show two.
 #[component]
-fn PasswordAgain(name: &'static str, confirmed: bool) -> impl IntoView {
+fn PasswordAgain(id: &'static str, confirmed: bool) -> impl IntoView {
     let t = use_messages();
-    let hint_id = format!("{name}-hint");
+    let hint_id = format!("{id}-hint");
     (!confirmed).then(|| {
         view! {
             <div class="field">
-                <label for=name>{t.current_password_label}</label>
+                <label for=id>{t.current_password_label}</label>
                 <input
-                    id=name
-                    name=name
+                    id=id
+                    name="password"
                     type="password"
                     autocomplete="current-password"
                     required
@@ -129,7 +79,7 @@ fn PasswordAgain(name: &'static str, confirmed: bool) -> impl IntoView {
 }
 
 #[component]
-fn TwoStepCard(status: TwoStepStatus, actions: Actions) -> impl IntoView {
+fn TwoStepCard(status: TwoStepStatus, action: ServerAction<ChangeTwoStep>) -> impl IntoView {
     let t = use_messages();
     let confirmed = status.password_confirmed;
     let has_method = !status.methods.is_empty();
@@ -141,7 +91,8 @@ fn TwoStepCard(status: TwoStepStatus, actions: Actions) -> impl IntoView {
                 <ul class="codes" id="recovery-codes">
                     {codes.into_iter().map(|code| view! { <li><code>{code}</code></li> }).collect_view()}
                 </ul>
-                <PostForm action=actions.saved>
+                <PostForm action>
+                    <input type="hidden" name="act" value="saved" />
                     <button type="submit" class="button primary">{t.codes_saved_button}</button>
                 </PostForm>
             </div>
@@ -157,14 +108,15 @@ fn TwoStepCard(status: TwoStepStatus, actions: Actions) -> impl IntoView {
         .iter()
         .cloned()
         .enumerate()
-        .map(|(index, method)| view! { <MethodItem method index confirmed actions /> })
+        .map(|(index, method)| view! { <MethodItem method index confirmed action /> })
         .collect_view();
     let codes = has_method.then(|| {
         view! {
             <h3>{t.recovery_codes_heading}</h3>
             <p>{(t.recovery_codes_left)(status.recovery_codes_left)}</p>
-            <PostForm action=actions.renew attr:class="form">
-                <PasswordAgain name="renew_password" confirmed />
+            <PostForm action attr:class="form">
+                <input type="hidden" name="act" value="renew" />
+                <PasswordAgain id="renew_password" confirmed />
                 <button type="submit" class="button" aria-describedby="renew-hint">
                     {t.renew_codes_button}
                 </button>
@@ -173,29 +125,32 @@ fn TwoStepCard(status: TwoStepStatus, actions: Actions) -> impl IntoView {
         }
     });
     let finish_error = Signal::derive(move || {
-        actions
-            .finish
+        action
             .value()
             .get()
             .and_then(Result::err)
+            .filter(|err| matches!(err, AppError::WrongCode { .. }))
             .map(|err| err.message(t))
     });
     let setup = match status.setup.clone() {
         Some(setup) => view! {
             <h3>{t.authenticator_app}</h3>
             <SetupDisplay setup />
-            <PostForm action=actions.finish attr:class="form">
+            <PostForm action attr:class="form">
+                <input type="hidden" name="act" value="finish" />
                 <CodeField label=t.app_code_label error=finish_error />
                 <button type="submit" class="button primary">{t.turn_on_button}</button>
             </PostForm>
-            <PostForm action=actions.cancel>
+            <PostForm action>
+                <input type="hidden" name="act" value="cancel" />
                 <button type="submit" class="button">{t.cancel}</button>
             </PostForm>
         }
         .into_any(),
         None => view! {
-            <PostForm action=actions.start attr:class="form">
-                <PasswordAgain name="setup_password" confirmed />
+            <PostForm action attr:class="form">
+                <input type="hidden" name="act" value="start" />
+                <PasswordAgain id="setup_password" confirmed />
                 <button type="submit" class="button primary">{t.set_up_app_button}</button>
             </PostForm>
         }
@@ -212,7 +167,12 @@ fn TwoStepCard(status: TwoStepStatus, actions: Actions) -> impl IntoView {
 }
 
 #[component]
-fn MethodItem(method: MethodRow, index: usize, confirmed: bool, actions: Actions) -> impl IntoView {
+fn MethodItem(
+    method: MethodRow,
+    index: usize,
+    confirmed: bool,
+    action: ServerAction<ChangeTwoStep>,
+) -> impl IntoView {
     let t = use_messages();
     let name_id = format!("method-{index}");
     let used = method
@@ -226,9 +186,10 @@ fn MethodItem(method: MethodRow, index: usize, confirmed: bool, actions: Actions
                 <strong>{method.name.clone()}</strong>
                 " · " {(t.factor_added_at)(&method.added_at)} {used}
             </p>
-            <PostForm action=actions.remove attr:class="form">
+            <PostForm action attr:class="form">
+                <input type="hidden" name="act" value="remove" />
                 <input type="hidden" name="id" value=method.id.clone() />
-                <PasswordAgain name="remove_password" confirmed />
+                <PasswordAgain id="remove_password" confirmed />
                 <button type="submit" class="button" aria-label=(t.remove_method_label)(&method.name)>
                     {t.remove_method_button}
                 </button>

@@ -36,18 +36,19 @@ fn code(secret: &str, offset_steps: i64) -> String {
 }
 
 impl TestApp {
+    /// The card's status (`act` empty), or one of its forms (`act`: start, finish, remove...).
     async fn two_step_post(
         &self,
         cookie: &str,
-        endpoint: &str,
+        act: &str,
         form: &[(&str, &str)],
     ) -> reqwest::Response {
-        self.post_form(
-            &format!("/api/two_step{endpoint}"),
-            form,
-            &[("cookie", cookie)],
-        )
-        .await
+        let (path, mut fields) = match act {
+            "" => ("/api/two_step", vec![]),
+            act => ("/api/two_step/change", vec![("act", act)]),
+        };
+        fields.extend_from_slice(form);
+        self.post_form(path, &fields, &[("cookie", cookie)]).await
     }
 
     /// The "Two-step verification" card's data, as `cookie` reads it.
@@ -61,7 +62,7 @@ impl TestApp {
     async fn turn_on_app(&self, user: &TestUser) -> (String, WithApp) {
         let cookie = self.cookie_for(user).await;
         let started = self
-            .two_step_post(&cookie, "/start", &[("setup_password", &user.password)])
+            .two_step_post(&cookie, "start", &[("password", &user.password)])
             .await;
         assert_eq!(started.status(), 200, "{:?}", started.text().await);
         let status = self.two_step_status(&cookie).await;
@@ -73,7 +74,7 @@ impl TestApp {
                 .starts_with("<svg")
         );
         let finished = self
-            .two_step_post(&cookie, "/finish", &[("code", &code(&secret, 0))])
+            .two_step_post(&cookie, "finish", &[("code", &code(&secret, 0))])
             .await;
         assert_eq!(finished.status(), 200, "{:?}", finished.text().await);
         let status = self.two_step_status(&cookie).await;
@@ -322,11 +323,11 @@ async fn adding_a_method_needs_the_password_again() {
     let app = spawn_app().await;
     let user = app.create_user("ana").await;
     let cookie = app.cookie_for(&user).await;
-    let bare = app.two_step_post(&cookie, "/start", &[]).await;
+    let bare = app.two_step_post(&cookie, "start", &[]).await;
     assert_eq!(bare.status(), 403);
     assert!(bare.text().await.unwrap().contains("PasswordNeeded"));
     let wrong = app
-        .two_step_post(&cookie, "/start", &[("setup_password", "not my password")])
+        .two_step_post(&cookie, "start", &[("password", "not my password")])
         .await;
     assert_eq!(wrong.status(), 403);
     assert!(
@@ -450,8 +451,8 @@ async fn a_company_policy_makes_a_user_without_a_method_set_one_up_right_after_t
     let removal = app
         .two_step_post(
             &session,
-            "/remove",
-            &[("id", &id), ("remove_password", &member.password)],
+            "remove",
+            &[("id", &id), ("password", &member.password)],
         )
         .await;
     assert_eq!(removal.status(), 403);
