@@ -8,7 +8,6 @@ mod setup_display;
 
 pub use login_step_page::LoginStepPage;
 pub use server_fns::{
-    AppSetup, ChangeTwoStep, CurrentLoginStep, LoginStep, MyTwoStep, TwoStepStatus,
-    VerifyLoginStep,
+    AppSetup, ChangeTwoStep, CurrentLoginStep, LoginStep, MyTwoStep, TwoStepStatus, VerifyLoginStep,
 };
 pub use settings_card::TwoStepSection;

@@ -110,6 +110,17 @@ impl TestApp {
         .await
     }
 
+    /// The Security page's "Save" by `user` (signed in now), with their password.
+    async fn require_two_step(&self, user: &TestUser, who: &str) -> reqwest::Response {
+        let cookie = self.cookie_for(user).await;
+        let form = [
+            ("require_two_step", who),
+            ("new_sign_in_alerts", "on"),
+            ("policy_password", user.password.as_str()),
+        ];
+        self.admin_post(&cookie, "set_security", &form).await
+    }
+
     async fn sessions_of(&self, username: &str) -> u64 {
         let user = self.user_row(username).await;
         session::Entity::find()
@@ -398,17 +409,7 @@ async fn an_admin_removes_a_users_methods_after_confirming_but_others_cannot() {
 async fn a_company_policy_makes_a_user_without_a_method_set_one_up_right_after_the_password() {
     let app = spawn_app().await;
     let (admin, member, _) = two_companies(&app).await;
-    let admin_cookie = app.cookie_for(&admin).await;
-    let set = app
-        .admin_post(
-            &admin_cookie,
-            "set_security",
-            &[
-                ("require_two_step", "everyone"),
-                ("policy_password", &admin.password),
-            ],
-        )
-        .await;
+    let set = app.require_two_step(&admin, "everyone").await;
     assert_eq!(set.status(), 200, "{:?}", set.text().await);
     assert_eq!(app.audited("security_policy_changed", "succeeded").await, 1);
 
@@ -471,17 +472,7 @@ async fn a_company_policy_makes_a_user_without_a_method_set_one_up_right_after_t
 async fn a_member_cannot_set_the_company_policy() {
     let app = spawn_app().await;
     let (_, member, _) = two_companies(&app).await;
-    let cookie = app.cookie_for(&member).await;
-    let refused = app
-        .admin_post(
-            &cookie,
-            "set_security",
-            &[
-                ("require_two_step", "off"),
-                ("policy_password", &member.password),
-            ],
-        )
-        .await;
+    let refused = app.require_two_step(&member, "off").await;
     assert_eq!(refused.status(), 403);
 }
 
