@@ -243,11 +243,7 @@ pub async fn set_security_policy(
             .ok_or(AppError::Request("unknown policy".to_owned()))?;
         let confirmed = admin.recently_reauthenticated(&services.admin_policy, now);
         if let (false, Some(password)) = (confirmed, policy_password.filter(|p| !p.is_empty())) {
-            admin::reauthenticate(services, &admin, &password, ip, now).await?;
-            // The session is confirmed now; this request's copy of it is from before.
-            let mut session = call.user()?.clone();
-            session.reauthenticated_at = Some(now);
-            admin = admin::Admin::from_session(&session)?;
+            admin = admin::reauthenticate(services, &admin, &password, ip, now).await?;
         }
         let wanted = admin::SecurityPolicy {
             require_2fa: requirement,

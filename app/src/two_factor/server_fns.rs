@@ -83,10 +83,9 @@ pub async fn my_two_step() -> Result<TwoStepStatus, AppError> {
 /// Where the card's forms come back to.
 #[cfg(feature = "ssr")]
 fn card(notice: Option<&str>) -> String {
-    let page = format!("{}#two-step", paths::ACCOUNT_SETTINGS);
     match notice {
         Some(notice) => format!("{}?two_step={notice}#two-step", paths::ACCOUNT_SETTINGS),
-        None => page,
+        None => format!("{}#two-step", paths::ACCOUNT_SETTINGS),
     }
 }
 

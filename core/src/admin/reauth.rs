@@ -11,14 +11,15 @@ use crate::reauth::{self, ConfirmError};
 use crate::services::Services;
 
 /// Checks `password` against the admin's own and, when it matches, marks their session as
-/// freshly confirmed (audited as an admin's confirmation).
+/// freshly confirmed (audited as an admin's confirmation). Returns the admin as confirmed now,
+/// for an act in the same request.
 pub async fn reauthenticate(
     services: &Services,
     admin: &Admin,
     password: &str,
     client_ip: Option<IpAddr>,
     now: DateTime<Utc>,
-) -> Result<(), AdminError> {
+) -> Result<Admin, AdminError> {
     let kind = AuditKind::AdminReauthenticated;
     reauth::confirm_password(
         services,
@@ -36,5 +37,8 @@ pub async fn reauthenticate(
         ConfirmError::SessionEnded => AdminError::SessionEnded,
         ConfirmError::Busy => AdminError::Busy,
         ConfirmError::Unexpected(err) => AdminError::Unexpected(err),
-    })
+    })?;
+    let mut confirmed = admin.clone();
+    confirmed.1.reauthenticated_at = Some(now);
+    Ok(confirmed)
 }

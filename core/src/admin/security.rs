@@ -26,7 +26,7 @@ pub struct SecurityPolicy {
 impl SecurityPolicy {
     fn of(company: &company::Model) -> Self {
         Self {
-            require_2fa: Requirement::parse(&company.require_2fa).unwrap_or_default(),
+            require_2fa: Requirement::of(company),
             new_sign_in_alerts: company.new_sign_in_alerts,
         }
     }

@@ -97,7 +97,6 @@ pub struct PendingStep {
     pub purpose: StepPurpose,
     /// For `enrol`: the authenticator app to set up (created on first sight).
     pub setup: Option<totp::Enrolment>,
-    pub recovery_codes_left: u64,
 }
 
 async fn find(
@@ -133,14 +132,11 @@ pub async fn pending(
     let setup = match purpose {
         StepPurpose::Verify => None,
         StepPurpose::Enrol => {
-            let row = match totp::pending_row(db, user.id).await? {
-                Some(row) if row.created_at + STEP_VALID_FOR > now => row,
-                _ => {
-                    totp::begin(db, &services.server_key, &user, now).await?;
-                    totp::pending_row(db, user.id)
-                        .await?
-                        .context("the setup just stored")?
-                }
+            // A seed shown within a step's five minutes is shown again; an older one is
+            // replaced.
+            let row = match totp::setup_in_progress(db, user.id, STEP_VALID_FOR, now).await? {
+                Some(row) => row,
+                None => totp::begin(db, &services.server_key, &user, now).await?,
             };
             let issuer = super::issuer(&services.public_url);
             Some(totp::enrolment(
@@ -151,11 +147,7 @@ pub async fn pending(
             )?)
         }
     };
-    Ok(Some(PendingStep {
-        purpose,
-        setup,
-        recovery_codes_left: recovery::left(db, user.id).await?,
-    }))
+    Ok(Some(PendingStep { purpose, setup }))
 }
 
 /// Which code the user typed.

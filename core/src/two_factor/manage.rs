@@ -4,7 +4,7 @@
 use std::net::IpAddr;
 
 use anyhow::Context;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use latch_domain::{AuditKind, AuditOutcome};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
@@ -20,9 +20,6 @@ use crate::outbox::{self, MailTemplate, NewMail};
 use crate::reauth;
 use crate::services::Services;
 use crate::sessions::SessionUser;
-
-/// How long a started setup waits for its first code.
-const SETUP_VALID_FOR: Duration = Duration::minutes(15);
 
 /// One confirmed method, as Account Settings lists it (never its secret).
 #[derive(Debug, Clone)]
@@ -57,14 +54,14 @@ pub async fn status(
     let db = &services.db;
     let user = &session.user;
     let factors = factors_of(db, user.id).await?;
-    let setup = match totp::pending_row(db, user.id).await? {
-        Some(row) if row.created_at + SETUP_VALID_FOR > now => Some(totp::enrolment(
+    let setup = match totp::setup_in_progress(db, user.id, totp::SETUP_VALID_FOR, now).await? {
+        Some(row) => Some(totp::enrolment(
             &services.server_key,
             &row,
             &super::issuer(&services.public_url),
             &user.username,
         )?),
-        _ => None,
+        None => None,
     };
     Ok(Status {
         factors: factors.into_iter().map(summary).collect(),
@@ -159,9 +156,8 @@ pub async fn finish_app_setup(
     now: DateTime<Utc>,
 ) -> Result<AppAdded, TwoFactorError> {
     let db = &services.db;
-    let row = totp::pending_row(db, user.id)
+    let row = totp::setup_in_progress(db, user.id, totp::SETUP_VALID_FOR, now)
         .await?
-        .filter(|row| row.created_at + SETUP_VALID_FOR > now)
         .ok_or(TwoFactorError::NoSetup)?;
     let txn = db.begin().await.context("starting the app setup")?;
     if !totp::accept(&txn, &services.server_key, &row, code, now).await? {

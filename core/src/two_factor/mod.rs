@@ -63,6 +63,11 @@ impl Requirement {
         Self::ALL.into_iter().find(|r| r.as_str() == text.trim())
     }
 
+    /// What `company` requires (a spelling this version does not know counts as `off`).
+    pub(crate) fn of(company: &company::Model) -> Self {
+        Self::parse(&company.require_2fa).unwrap_or_default()
+    }
+
     /// Whether this policy requires `user` to have a second factor.
     pub fn covers(self, user: &user::Model) -> bool {
         match self {
@@ -119,26 +124,16 @@ pub async fn has_second_factor(db: &impl ConnectionTrait, user_id: Uuid) -> anyh
     Ok(!factors_of(db, user_id).await?.is_empty())
 }
 
-/// What the company `company_id` requires.
-pub async fn company_requirement(
-    db: &impl ConnectionTrait,
-    company_id: Uuid,
-) -> anyhow::Result<Requirement> {
-    let company = company::Entity::find_by_id(company_id)
-        .one(db)
-        .await
-        .context("loading the company")?;
-    Ok(company
-        .and_then(|company| Requirement::parse(&company.require_2fa))
-        .unwrap_or_default())
-}
-
 /// What `user`'s company requires.
 pub(crate) async fn requirement_for(
     db: &impl ConnectionTrait,
     user: &user::Model,
 ) -> anyhow::Result<Requirement> {
-    company_requirement(db, user.company_id).await
+    let company = company::Entity::find_by_id(user.company_id)
+        .one(db)
+        .await
+        .context("loading the user's company")?;
+    Ok(company.as_ref().map(Requirement::of).unwrap_or_default())
 }
 
 /// The name Latch has in authenticator apps: the public URL's host.

@@ -5,7 +5,7 @@
 //! with the same code cannot both pass.
 
 use anyhow::Context;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
@@ -106,14 +106,17 @@ impl std::fmt::Debug for Enrolment {
     }
 }
 
+/// How long a setup started in Account Settings waits for its first code.
+pub(crate) const SETUP_VALID_FOR: Duration = Duration::minutes(15);
+
 /// Starts (or restarts) setting up an authenticator app for `user`: a new seed, stored sealed
-/// and unconfirmed, replacing any earlier unconfirmed one.
+/// and unconfirmed, replacing any earlier unconfirmed one. Returns the stored row.
 pub(crate) async fn begin(
     db: &impl ConnectionTrait,
     key: &ServerKey,
     user: &user::Model,
     now: DateTime<Utc>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<second_factor::Model> {
     discard_unconfirmed(db, user.id).await?;
     let seed = Seed::generate()?;
     second_factor::ActiveModel {
@@ -129,8 +132,7 @@ pub(crate) async fn begin(
     }
     .insert(db)
     .await
-    .context("storing a TOTP enrolment")?;
-    Ok(())
+    .context("storing a TOTP enrolment")
 }
 
 pub(crate) async fn discard_unconfirmed(
@@ -158,6 +160,19 @@ pub(crate) async fn pending_row(
         .one(db)
         .await
         .context("loading a TOTP enrolment")
+}
+
+/// The unconfirmed row of `user` if it was started less than `valid_for` ago: a setup still
+/// in progress (an older one is stale: the page shows none, its code is not accepted).
+pub(crate) async fn setup_in_progress(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    valid_for: Duration,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<second_factor::Model>> {
+    Ok(pending_row(db, user_id)
+        .await?
+        .filter(|row| row.created_at + valid_for > now))
 }
 
 /// The enrolment in progress, ready to show, if any. `issuer` names Latch in the app.
