@@ -59,16 +59,11 @@ lint-cheap:
 audit: ## cargo-deny: advisories (offline RustSec snapshot), licenses, bans, sources
 	@scripts/audit
 
-# One test at a time: with several in parallel, about one run in three had a page whose
-# response never started (Leptos 0.8.23 server rendering leaves the request pending with the
-# database idle; README, "Known problems"). Sequential runs did not show it.
-TEST_THREADS ?= 1
-
 test-sqlite: ## unit + integration tests on SQLite
-	cargo test -- --test-threads=$(TEST_THREADS)
+	cargo test
 
 test-postgres: postgres-up ## the integration suite again, on PostgreSQL
-	TEST_DATABASE_URL=$(PG_URL) cargo test --test api -- --test-threads=$(TEST_THREADS)
+	TEST_DATABASE_URL=$(PG_URL) cargo test --test api
 
 soak: postgres-up ## resilience tests that need PostgreSQL: two latch processes on one database, a database outage (about a minute)
 	TEST_DATABASE_URL=$(PG_URL) cargo test --test api resilience -- --ignored --test-threads=1

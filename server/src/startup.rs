@@ -1,6 +1,6 @@
 //! Building the running application: database, mailer, router, listener.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -15,7 +15,7 @@ use latch_core::password_reset::ResetPolicy;
 use latch_core::{Services, mail::Mailer};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -186,8 +186,17 @@ fn build_mailer(settings: &Settings) -> anyhow::Result<Mailer> {
     })
 }
 
+/// The app's routes, listed once per process. To list them Leptos renders the app with
+/// resource loading switched off, and that switch is process-wide (leptos_server 0.8's
+/// `SuppressResourceLoad`): a page that another `Application` was rendering meanwhile (a second
+/// instance in one process, as every integration test starts one) waited for its data for ever.
+fn app_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = app_routes();
     let context_state = state.clone();
     let provide_state = move || {
         provide_context(context_state.services.clone());

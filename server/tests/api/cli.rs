@@ -430,6 +430,70 @@ async fn operators_switch_a_companys_new_sign_in_alert_off_and_on() {
 }
 
 #[tokio::test]
+async fn operators_set_who_must_use_two_step_verification() {
+    use latch_core::entities::{audit_event, company};
+    use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter};
+
+    let database = TestDatabase::create().await;
+    let latch = Latch {
+        database: &database,
+    };
+    let required = || async {
+        let db = Database::connect(database.url()).await.unwrap();
+        company::Entity::find()
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .require_2fa
+    };
+    assert!(
+        latch
+            .run(&["company", "add", "PT Maju"], "")
+            .status
+            .success()
+    );
+    assert_eq!(required().await, "off", "off by default");
+    let admins = latch.run(
+        &["company", "set", "PT Maju", "--require-2fa", "admins"],
+        "",
+    );
+    assert!(admins.status.success(), "{}", stderr(&admins));
+    assert!(
+        stdout(&admins).contains("required for admins"),
+        "{}",
+        stdout(&admins)
+    );
+    assert_eq!(required().await, "admins");
+    let garbled = latch.run(&["company", "set", "PT Maju", "--require-2fa", "all"], "");
+    assert_ne!(garbled.status.code(), Some(0));
+    assert!(
+        stderr(&garbled).contains("use off, admins or everyone"),
+        "{}",
+        stderr(&garbled)
+    );
+    assert_eq!(
+        required().await,
+        "admins",
+        "a refused value changes nothing"
+    );
+    let off = latch.run(&["company", "set", "PT Maju", "--require-2fa", "off"], "");
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert_eq!(required().await, "off");
+    let db = Database::connect(database.url()).await.unwrap();
+    let changes = audit_event::Entity::find()
+        .filter(audit_event::Column::Kind.eq("security_policy_changed"))
+        .all(&db)
+        .await
+        .unwrap();
+    assert_eq!(changes.len(), 2, "each change is audited");
+    assert!(
+        changes.iter().all(|event| event.actor_user_id.is_none()),
+        "by the operator"
+    );
+}
+
+#[tokio::test]
 async fn serve_refuses_plain_http_or_the_dev_mailbox_on_an_address_others_reach() {
     let database = TestDatabase::create().await;
     let serve = |public_url: &str| {

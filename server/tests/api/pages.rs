@@ -1,3 +1,7 @@
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
 use crate::helpers::{session_cookie, spawn_app};
 
 #[tokio::test]
@@ -120,4 +124,53 @@ async fn answers_that_depend_on_the_session_are_never_stored_and_https_is_pinned
         r#""cache", "storage""#,
         "nothing of the session stays in the browser"
     );
+}
+
+/// Another Latch starting in the same process (as every test's does) must not stall the pages
+/// this one is serving. Leptos switches resource loading off process-wide while it renders the
+/// app to list its routes; a page rendered meanwhile waited for its data for ever.
+#[tokio::test]
+async fn a_page_renders_while_another_latch_starts_in_the_same_process() {
+    let app = spawn_app().await;
+    let ana = app.create_user("ana").await;
+    let cookie = session_cookie(&app.log_in(&ana.username, &ana.password).await).unwrap();
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let starter = std::thread::spawn({
+        let stop = Arc::clone(&stop);
+        move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            let mut started = 0;
+            while !stop.load(Ordering::Relaxed) {
+                runtime.block_on(spawn_app());
+                started += 1;
+            }
+            started
+        }
+    });
+
+    let mut loads = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(8);
+    while tokio::time::Instant::now() < deadline {
+        let page = tokio::time::timeout(Duration::from_secs(5), async {
+            let response = app
+                .get_with_cookie("/settings/account", Some(&cookie))
+                .await;
+            (response.status(), response.text().await.unwrap())
+        })
+        .await;
+        let Ok((status, body)) = page else {
+            stop.store(true, Ordering::Relaxed);
+            panic!("page {loads} did not come within 5 s while other apps were starting");
+        };
+        assert_eq!(status, 200);
+        assert!(body.contains("Account Settings"));
+        loads += 1;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let started = starter.join().unwrap();
+    assert!(started >= 3, "only {started} other apps started");
 }
