@@ -378,24 +378,24 @@ async fn operators_set_a_companys_default_language_and_time_zone() {
     assert_eq!(companies[0].default_time_zone, "Asia/Makassar");
 }
 
+/// The database's one company, read afresh after a `latch` process changed it.
+async fn the_only_company(database: &TestDatabase) -> latch_core::entities::company::Model {
+    use sea_orm::{Database, EntityTrait};
+    let db = Database::connect(database.url()).await.unwrap();
+    latch_core::entities::company::Entity::find()
+        .one(&db)
+        .await
+        .unwrap()
+        .expect("a company")
+}
+
 #[tokio::test]
 async fn operators_switch_a_companys_new_sign_in_alert_off_and_on() {
-    use latch_core::entities::company;
-    use sea_orm::{Database, EntityTrait};
-
     let database = TestDatabase::create().await;
     let latch = Latch {
         database: &database,
     };
-    let alerts_on = || async {
-        let db = Database::connect(database.url()).await.unwrap();
-        company::Entity::find()
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap()
-            .new_sign_in_alerts
-    };
+    let alerts_on = || async { the_only_company(&database).await.new_sign_in_alerts };
 
     assert!(
         latch
@@ -431,22 +431,14 @@ async fn operators_switch_a_companys_new_sign_in_alert_off_and_on() {
 
 #[tokio::test]
 async fn operators_set_who_must_use_two_step_verification() {
-    use latch_core::entities::{audit_event, company};
+    use latch_core::entities::audit_event;
     use sea_orm::{ColumnTrait, Database, EntityTrait, QueryFilter};
 
     let database = TestDatabase::create().await;
     let latch = Latch {
         database: &database,
     };
-    let required = || async {
-        let db = Database::connect(database.url()).await.unwrap();
-        company::Entity::find()
-            .one(&db)
-            .await
-            .unwrap()
-            .unwrap()
-            .require_2fa
-    };
+    let required = || async { the_only_company(&database).await.require_2fa };
     assert!(
         latch
             .run(&["company", "add", "PT Maju"], "")
