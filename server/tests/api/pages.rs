@@ -131,13 +131,21 @@ async fn answers_that_depend_on_the_session_are_never_stored_and_https_is_pinned
 /// app to list its routes; a page rendered meanwhile waited for its data for ever.
 #[tokio::test]
 async fn a_page_renders_while_another_latch_starts_in_the_same_process() {
+    /// Stops the other thread's loop however this test ends, a failed assertion included.
+    struct StopOnDrop(Arc<AtomicBool>);
+    impl Drop for StopOnDrop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+
     let app = spawn_app().await;
     let ana = app.create_user("ana").await;
-    let cookie = session_cookie(&app.log_in(&ana.username, &ana.password).await).unwrap();
+    let cookie = app.cookie_for(&ana).await;
 
-    let stop = Arc::new(AtomicBool::new(false));
+    let stop = StopOnDrop(Arc::new(AtomicBool::new(false)));
     let starter = std::thread::spawn({
-        let stop = Arc::clone(&stop);
+        let stop = Arc::clone(&stop.0);
         move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -163,14 +171,13 @@ async fn a_page_renders_while_another_latch_starts_in_the_same_process() {
         })
         .await;
         let Ok((status, body)) = page else {
-            stop.store(true, Ordering::Relaxed);
             panic!("page {loads} did not come within 5 s while other apps were starting");
         };
         assert_eq!(status, 200);
         assert!(body.contains("Account Settings"));
         loads += 1;
     }
-    stop.store(true, Ordering::Relaxed);
+    drop(stop);
     let started = starter.join().unwrap();
     assert!(started >= 3, "only {started} other apps started");
 }
