@@ -92,6 +92,16 @@ pub enum AppError {
     NoFactorYet,
     #[error("no such sign-in method")]
     UnknownMethod,
+    /// A passkey name that is empty or longer than 64 characters (kept, to fix it in place).
+    #[error("invalid passkey name")]
+    InvalidPasskeyName { name: String },
+    /// The browser's passkey answer did not verify (expired or used challenge, another
+    /// origin, an authenticator registered already, or a signature from an unknown key).
+    #[error("passkey refused")]
+    PasskeyRefused,
+    /// Latch's public URL is an IP address: passkeys need a domain name.
+    #[error("passkeys unavailable")]
+    PasskeysUnavailable,
     /// The second login step expired (5 minutes), was used, or never was.
     #[error("sign-in step expired")]
     StepExpired,
@@ -120,6 +130,9 @@ impl AppError {
             }
             AppError::InvalidEmail { email } if name == "email" => Some(email.clone()),
             AppError::UsernameTaken { username } if name == "username" => Some(username.clone()),
+            AppError::InvalidPasskeyName { name: typed } if name == "passkey_name" => {
+                Some(typed.clone())
+            }
             _ => None,
         }
     }
@@ -185,6 +198,9 @@ impl AppError {
             AppError::RequiredByCompany => t.required_by_company.to_owned(),
             AppError::NoFactorYet => t.no_factor_yet.to_owned(),
             AppError::UnknownMethod => t.unknown_method.to_owned(),
+            AppError::InvalidPasskeyName { .. } => t.passkey_name_invalid.to_owned(),
+            AppError::PasskeyRefused => t.passkey_refused.to_owned(),
+            AppError::PasskeysUnavailable => t.passkeys_unavailable.to_owned(),
             AppError::StepExpired => t.step_expired.to_owned(),
             AppError::Unavailable => t.database_unavailable.to_owned(),
             AppError::Unexpected | AppError::Request(_) => t.unexpected_error.to_owned(),
@@ -204,7 +220,9 @@ impl AppError {
             AppError::InvalidCredentials { .. }
             | AppError::NotSignedIn
             | AppError::WrongCode { .. }
+            | AppError::PasskeyRefused
             | AppError::StepExpired => StatusCode::UNAUTHORIZED,
+            AppError::PasskeysUnavailable => StatusCode::CONFLICT,
             AppError::PasswordNeeded | AppError::RequiredByCompany => StatusCode::FORBIDDEN,
             AppError::SetupExpired => StatusCode::GONE,
             AppError::NoFactorYet => StatusCode::CONFLICT,
@@ -230,6 +248,7 @@ impl AppError {
             | AppError::SameAsExisting
             | AppError::InvalidUsername
             | AppError::InvalidName
+            | AppError::InvalidPasskeyName { .. }
             | AppError::UnknownTimeZone { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Busy { .. } | AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Request(_) => StatusCode::BAD_REQUEST,

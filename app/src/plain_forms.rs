@@ -32,9 +32,10 @@ use crate::error::AppError;
 /// The hidden field of a [`PostForm`]: the path of the server function it posts to.
 pub const SERVER_FN_FIELD: &str = "latch_form";
 
-/// Fields never echoed back into a re-rendered form, nor into the page's hydration data.
+/// Fields never echoed back into a re-rendered form, nor into the page's hydration data (a
+/// passkey's answer is no secret, but a spent one-use signature is only noise there).
 pub fn is_secret_field(name: &str) -> bool {
-    matches!(name, "password" | "confirm" | "existing") || name.contains("password")
+    matches!(name, "password" | "confirm" | "existing" | "credential") || name.contains("password")
 }
 
 /// A form post the server function refused, as the server's middleware hands it to the page.

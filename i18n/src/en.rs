@@ -458,13 +458,14 @@ pub(crate) static MESSAGES: Messages = Messages {
     new_sign_in_mail_not_you: "If this was you, there is nothing to do. If it was not, change your password in Account Settings right away, sign out of all other devices there (under Your devices), and tell your company's Admin.",
     sign_in_method_name: |method| match method {
         "totp" => "an authenticator app",
+        "passkey" => "a passkey",
         "all" => "every two-step verification method",
         _ => "a sign-in method",
     },
     method_added_mail_subject: "A sign-in method was added to your account",
     method_added_mail_intro: |username, method| {
         format!(
-            "Two-step verification with {method} was turned on for your account (username {username}). From now on, logging in asks for a code from it after your password."
+            "Two-step verification with {method} was turned on for your account (username {username}). From now on, logging in asks for it after your password."
         )
     },
     method_removed_mail_subject: "A sign-in method was removed from your account",
@@ -481,7 +482,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     method_mail_not_you: "If this wasn't you, change your password in Account Settings right away, check Two-step verification there, and tell your company's Admin.",
     two_step_heading: "Two-step verification",
-    two_step_intro: "After your password, Latch asks for a code from an app on your phone, so a password someone else learned is not enough to get in.",
+    two_step_intro: "After your password, Latch asks for a second proof that it is you (a code from an app on your phone, or a passkey), so a password someone else learned is not enough to get in.",
     two_step_is_off: "Two-step verification is off.",
     two_step_is_on: "Two-step verification is on.",
     two_step_required: "Your company requires two-step verification.",
@@ -528,6 +529,22 @@ pub(crate) static MESSAGES: Messages = Messages {
     recovery_code_label: "Recovery code",
     recovery_code_hint: "One of the codes you saved when you turned on two-step verification. Each works once.",
     lost_everything_hint: "Lost your phone and your recovery codes? Ask your company's Admin to remove two-step verification from your account.",
+    passkey_label: "Passkey",
+    passkeys_heading: "Passkeys and security keys",
+    passkeys_intro: "A passkey on this device (fingerprint, face or screen lock) or a security key (YubiKey, Titan…) in place of a code: nothing to type, and it only works on this site, so a fake login page gets nothing from it.",
+    passkey_name_label: "Name of this passkey",
+    passkey_name_hint: "For example Work laptop or YubiKey: it tells your passkeys apart.",
+    add_passkey_button: "Add a passkey",
+    passkey_added_notice: "Your passkey was added.",
+    passkeys_need_javascript: "Passkeys need JavaScript. Turn it on in your browser to add or use one.",
+    passkey_waiting: "Follow your browser's prompt to use your passkey or security key…",
+    passkey_cancelled: "The passkey prompt was closed or timed out. Try again, or use another method.",
+    passkey_unsupported: "This browser cannot use passkeys. Use another method, or another browser.",
+    passkey_name_invalid: "Give the passkey a name of 1 to 64 characters.",
+    passkey_refused: "That passkey could not be verified. Try again with a passkey added to this account, or use another method.",
+    passkeys_unavailable: "Passkeys work only when Latch is reached by a domain name (not an IP address). Ask your administrator.",
+    use_passkey_button: "Use your passkey",
+    passkey_step_intro: "Use the passkey or security key you added to your account.",
     enrol_heading: "Set up two-step verification",
     enrol_intro: "Your company requires two-step verification. Set up an authenticator app to continue.",
     recovery_code_used_notice: |left| match left {

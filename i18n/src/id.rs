@@ -465,13 +465,14 @@ pub(crate) static MESSAGES: Messages = Messages {
     new_sign_in_mail_not_you: "Jika itu Anda, tidak ada yang perlu dilakukan. Jika bukan, segera ubah kata sandi Anda di Pengaturan Akun, keluarkan semua perangkat lain di sana (di bagian Perangkat Anda), dan beri tahu Admin perusahaan Anda.",
     sign_in_method_name: |method| match method {
         "totp" => "aplikasi autentikator",
+        "passkey" => "passkey",
         "all" => "semua metode verifikasi dua langkah",
         _ => "metode masuk",
     },
     method_added_mail_subject: "Metode masuk baru ditambahkan ke akun Anda",
     method_added_mail_intro: |username, method| {
         format!(
-            "Verifikasi dua langkah dengan {method} telah diaktifkan untuk akun Anda (nama pengguna {username}). Mulai sekarang, saat masuk Anda akan diminta kode darinya setelah kata sandi."
+            "Verifikasi dua langkah dengan {method} telah diaktifkan untuk akun Anda (nama pengguna {username}). Mulai sekarang, saat masuk Anda akan dimintai metode ini setelah kata sandi."
         )
     },
     method_removed_mail_subject: "Metode masuk dihapus dari akun Anda",
@@ -488,7 +489,7 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     method_mail_not_you: "Jika ini bukan Anda, segera ubah kata sandi di Pengaturan Akun, periksa Verifikasi dua langkah di sana, dan beri tahu Admin perusahaan Anda.",
     two_step_heading: "Verifikasi dua langkah",
-    two_step_intro: "Setelah kata sandi, Latch meminta kode dari aplikasi di ponsel Anda, sehingga kata sandi yang diketahui orang lain tidak cukup untuk masuk.",
+    two_step_intro: "Setelah kata sandi, Latch meminta bukti kedua bahwa itu Anda (kode dari aplikasi di ponsel Anda, atau passkey), sehingga kata sandi yang diketahui orang lain tidak cukup untuk masuk.",
     two_step_is_off: "Verifikasi dua langkah tidak aktif.",
     two_step_is_on: "Verifikasi dua langkah aktif.",
     two_step_required: "Perusahaan Anda mewajibkan verifikasi dua langkah.",
@@ -534,6 +535,22 @@ pub(crate) static MESSAGES: Messages = Messages {
     recovery_code_label: "Kode pemulihan",
     recovery_code_hint: "Salah satu kode yang Anda simpan saat mengaktifkan verifikasi dua langkah. Setiap kode hanya berlaku sekali.",
     lost_everything_hint: "Ponsel dan kode pemulihan Anda hilang? Minta Admin perusahaan Anda menghapus verifikasi dua langkah dari akun Anda.",
+    passkey_label: "Passkey",
+    passkeys_heading: "Passkey dan kunci keamanan",
+    passkeys_intro: "Passkey di perangkat ini (sidik jari, wajah, atau kunci layar) atau kunci keamanan (YubiKey, Titan…) sebagai pengganti kode: tidak ada yang perlu diketik, dan hanya berfungsi di situs ini, sehingga halaman masuk palsu tidak mendapatkan apa pun darinya.",
+    passkey_name_label: "Nama passkey ini",
+    passkey_name_hint: "Misalnya Laptop kantor atau YubiKey: untuk membedakan passkey Anda.",
+    add_passkey_button: "Tambahkan passkey",
+    passkey_added_notice: "Passkey Anda telah ditambahkan.",
+    passkeys_need_javascript: "Passkey memerlukan JavaScript. Aktifkan di browser Anda untuk menambahkan atau menggunakannya.",
+    passkey_waiting: "Ikuti petunjuk browser Anda untuk menggunakan passkey atau kunci keamanan…",
+    passkey_cancelled: "Petunjuk passkey ditutup atau waktunya habis. Coba lagi, atau gunakan metode lain.",
+    passkey_unsupported: "Browser ini tidak dapat menggunakan passkey. Gunakan metode lain, atau browser lain.",
+    passkey_name_invalid: "Beri passkey nama sepanjang 1 sampai 64 karakter.",
+    passkey_refused: "Passkey itu tidak dapat diverifikasi. Coba lagi dengan passkey yang ditambahkan ke akun ini, atau gunakan metode lain.",
+    passkeys_unavailable: "Passkey hanya berfungsi jika Latch diakses melalui nama domain (bukan alamat IP). Tanyakan administrator Anda.",
+    use_passkey_button: "Gunakan passkey Anda",
+    passkey_step_intro: "Gunakan passkey atau kunci keamanan yang Anda tambahkan ke akun Anda.",
     enrol_heading: "Siapkan verifikasi dua langkah",
     enrol_intro: "Perusahaan Anda mewajibkan verifikasi dua langkah. Siapkan aplikasi autentikator untuk melanjutkan.",
     recovery_code_used_notice: |left| match left {

@@ -177,7 +177,7 @@ const KEYS: [(&str, &[&str]); 3] = [
             "sign_in_method_removed",
         ],
     ),
-    ("sign_in_method_name", &["totp", "all"]),
+    ("sign_in_method_name", &["totp", "passkey", "all"]),
     (
         "mail_status",
         &[

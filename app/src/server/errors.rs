@@ -8,7 +8,7 @@ use latch_core::password_change::ChangeError;
 use latch_core::password_reset::ResetError;
 use latch_core::time_zone::UnknownTimeZone;
 use latch_core::two_factor::TwoFactorError;
-use latch_core::two_factor::login_step::StepError;
+use latch_core::two_factor::login_step::{StepError, StepMethod};
 use latch_domain::{NameError, UsernameError};
 
 use crate::error::AppError;
@@ -164,16 +164,26 @@ impl From<TwoFactorError> for AppError {
             TwoFactorError::RequiredByCompany => AppError::RequiredByCompany,
             TwoFactorError::UnknownFactor => AppError::UnknownMethod,
             TwoFactorError::NoFactor => AppError::NoFactorYet,
+            // The name is put back by the caller, which has it.
+            TwoFactorError::InvalidPasskeyName => AppError::InvalidPasskeyName {
+                name: String::new(),
+            },
+            TwoFactorError::PasskeyRefused => AppError::PasskeyRefused,
+            TwoFactorError::PasskeysUnavailable => AppError::PasskeysUnavailable,
             TwoFactorError::Unexpected(err) => unexpected(err),
         }
     }
 }
 
 /// A refused second login step; `recovery`: a recovery code was typed (the message names it).
-pub(crate) fn step_refused(err: StepError, recovery: bool) -> AppError {
+pub(crate) fn step_refused(err: StepError, method: StepMethod) -> AppError {
     match err {
         StepError::Expired => AppError::StepExpired,
-        StepError::WrongCode => AppError::WrongCode { recovery },
+        StepError::WrongCode if method == StepMethod::Passkey => AppError::PasskeyRefused,
+        StepError::WrongCode => AppError::WrongCode {
+            recovery: method == StepMethod::RecoveryCode,
+        },
+        StepError::PasskeysUnavailable => AppError::PasskeysUnavailable,
         StepError::Throttled { retry_at } => AppError::Throttled {
             retry_after_secs: seconds_until(retry_at),
         },

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::server_fns::{LoginStep, VerifyLoginStep, current_login_step};
+use super::settings_card::PasskeyScriptParts;
 use super::setup_display::{CodeField, SetupDisplay};
 use crate::error::AppError;
 use crate::i18n::use_messages;
@@ -25,7 +26,9 @@ pub fn LoginStepPage() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move {
                     match step.await {
-                        Ok(LoginStep::Verify) => view! { <VerifyForm action /> }.into_any(),
+                        Ok(LoginStep::Verify { passkey, app }) => {
+                            view! { <VerifyForm action passkey app /> }.into_any()
+                        }
                         Ok(LoginStep::Enrol(setup)) => view! { <EnrolForm action setup /> }.into_any(),
                         Ok(LoginStep::Expired) => view! { <Expired /> }.into_any(),
                         Err(err) => view! { <p class="alert error" role="alert">{err.message(t)}</p> }.into_any(),
@@ -46,6 +49,14 @@ fn Expired() -> impl IntoView {
     }
 }
 
+/// A passkey's refusal, said at the passkey's button rather than at the code field.
+fn is_passkey_refusal(err: &AppError) -> bool {
+    matches!(
+        err,
+        AppError::PasskeyRefused | AppError::PasskeysUnavailable
+    )
+}
+
 fn code_error(action: ServerAction<VerifyLoginStep>) -> Signal<Option<String>> {
     let t = use_messages();
     Signal::derive(move || {
@@ -53,19 +64,61 @@ fn code_error(action: ServerAction<VerifyLoginStep>) -> Signal<Option<String>> {
             .value()
             .get()
             .and_then(Result::err)
+            .filter(|err| !is_passkey_refusal(err))
             .map(|err| err.message(t))
     })
 }
 
+/// "Use your passkey": `/passkeys.js` takes the submit, gets a challenge from
+/// `start_passkey_step`, lets the browser sign it, and posts this form with the answer.
+/// `every_refusal`: no code field on the page says the others (too many attempts...).
 #[component]
-fn VerifyForm(action: ServerAction<VerifyLoginStep>) -> impl IntoView {
+fn PasskeyForm(action: ServerAction<VerifyLoginStep>, every_refusal: bool) -> impl IntoView {
+    let t = use_messages();
+    let refused = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|err| every_refusal || is_passkey_refusal(err))
+            .map(|err| err.message(t))
+    };
+    view! {
+        <p>{t.passkey_step_intro}</p>
+        {move || refused().map(|text| view! { <p class="alert error" role="alert">{text}</p> })}
+        <PostForm
+            action=action
+            attr:class="form"
+            attr:data-passkey="sign-in"
+            attr:data-msg-waiting=t.passkey_waiting
+            attr:data-msg-cancelled=t.passkey_cancelled
+            attr:data-msg-failed=t.unexpected_error
+        >
+            <input type="hidden" name="with" value="passkey" />
+            <input type="hidden" name="code" value="" />
+            <PasskeyScriptParts />
+            <button type="submit" class="button primary needs-passkeys">{t.use_passkey_button}</button>
+        </PostForm>
+    }
+}
+
+#[component]
+fn VerifyForm(action: ServerAction<VerifyLoginStep>, passkey: bool, app: bool) -> impl IntoView {
     let t = use_messages();
     let query = use_query_map();
-    let recovery = move || query.read().get("with").as_deref() == Some("recovery-code");
+    let with = move || query.read().get("with");
+    let recovery = move || with().as_deref() == Some("recovery-code");
+    // An account with a passkey and no app starts at its passkey; with both, at the app's
+    // code, the passkey offered too.
+    let code_form = move || recovery() || app || !passkey;
     let pending = action.pending();
     let expired = move || matches!(action.value().get(), Some(Err(AppError::StepExpired)));
     view! {
         <h1>{t.second_step_title}</h1>
+        {move || {
+            (passkey && !recovery()).then(|| view! { <PasskeyForm action every_refusal=!code_form() /> })
+        }}
+        {move || code_form().then(|| view! {
         <PostForm action=action attr:class="form">
             {move || {
                 let recovery = recovery();
@@ -83,13 +136,16 @@ fn VerifyForm(action: ServerAction<VerifyLoginStep>) -> impl IntoView {
                 {move || if pending.get() { t.verifying } else { t.verify_button }}
             </button>
         </PostForm>
+        })}
         {move || expired().then(|| view! { <p><a href=paths::LOGIN>{t.log_in_button}</a></p> })}
         <p class="form-links">
             {move || {
-                if recovery() {
-                    view! { <a href=paths::LOGIN_STEP>{t.use_app_code}</a> }
+                if !recovery() {
+                    view! { <a href=paths::LOGIN_STEP_RECOVERY>{t.use_recovery_code}</a> }.into_any()
+                } else if app {
+                    view! { <a href=paths::LOGIN_STEP>{t.use_app_code}</a> }.into_any()
                 } else {
-                    view! { <a href=paths::LOGIN_STEP_RECOVERY>{t.use_recovery_code}</a> }
+                    view! { <a href=paths::LOGIN_STEP>{t.use_passkey_button}</a> }.into_any()
                 }
             }}
         </p>

@@ -65,6 +65,9 @@ pub async fn my_two_step() -> Result<TwoStepStatus, AppError> {
                     id: factor.id.to_string(),
                     name: match factor.kind.as_str() {
                         two_factor::totp::KIND => t.authenticator_app.to_owned(),
+                        two_factor::passkey::KIND => {
+                            format!("{}: {}", t.passkey_label, factor.name)
+                        }
                         _ => factor.name,
                     },
                     added_at: call.request.local_time(factor.created_at),
@@ -89,6 +92,52 @@ fn card(notice: Option<&str>) -> String {
     }
 }
 
+/// A passkey ceremony's first half, for the page's passkey script: the options to hand to
+/// `navigator.credentials` (JSON), or why not, in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PasskeyCeremony {
+    Options(String),
+    Refused(String),
+}
+
+#[cfg(feature = "ssr")]
+fn ceremony(call: &Call, options: Result<String, AppError>) -> PasskeyCeremony {
+    match call.reply(options) {
+        Ok(json) => PasskeyCeremony::Options(json),
+        Err(err) => PasskeyCeremony::Refused(err.message(call.request.locale.messages())),
+    }
+}
+
+/// "Add a passkey", first half: checks the name and the password, and returns the challenge.
+/// The second half is `change_two_step`'s `passkey`, posted by the script with the answer.
+#[server(name = StartPasskeySetup, prefix = "/api", endpoint = "two_step/passkey")]
+pub async fn start_passkey_setup(
+    passkey_name: String,
+    password: Option<String>,
+) -> Result<PasskeyCeremony, AppError> {
+    let call = Call::begin()?;
+    let options = async {
+        let me = call.user()?;
+        let (ip, now) = (call.client_ip(), call.now());
+        two_factor::passkey::begin_registration(
+            &call.services,
+            me,
+            &passkey_name,
+            password.as_deref(),
+            ip,
+            now,
+        )
+        .await
+        .map_err(|err| match AppError::from(err) {
+            AppError::InvalidPasskeyName { .. } => AppError::InvalidPasskeyName {
+                name: passkey_name.clone(),
+            },
+            err => err,
+        })
+    };
+    Ok(ceremony(&call, options.await))
+}
+
 /// Every form of the card, one server function (one is less code in the browser's bundle than
 /// six): `act` names the button.
 /// - `start`: "Set up an authenticator app" (`password`, unless confirmed in the last minutes);
@@ -96,13 +145,15 @@ fn card(notice: Option<&str>) -> String {
 /// - `cancel`: the setup's "Cancel";
 /// - `remove`: "Remove" on the method `id` (`password`);
 /// - `renew`: "Make new recovery codes" (`password`);
-/// - `saved`: "I have saved these codes".
+/// - `saved`: "I have saved these codes";
+/// - `passkey`: "Add a passkey" with the browser's new `credential` (posted by the script).
 #[server(name = ChangeTwoStep, prefix = "/api", endpoint = "two_step/change")]
 pub async fn change_two_step(
     act: String,
     code: Option<String>,
     id: Option<String>,
     password: Option<String>,
+    credential: Option<String>,
 ) -> Result<(), AppError> {
     let call = Call::begin()?;
     let result = async {
@@ -136,6 +187,18 @@ pub async fn change_two_step(
                 two_factor::dismiss_recovery_codes(&services.db, me).await?;
                 None
             }
+            "passkey" => {
+                let credential = credential.as_deref().unwrap_or_default();
+                let added =
+                    two_factor::passkey::finish_registration(services, me, credential, ip, now)
+                        .await?;
+                // A first method comes with recovery codes, which the "on" notice points to.
+                Some(if added.recovery_codes.is_some() {
+                    "on"
+                } else {
+                    "passkey"
+                })
+            }
             other => return Err(AppError::Request(format!("unknown act {other:?}"))),
         };
         Ok::<_, AppError>(card(notice))
@@ -148,8 +211,8 @@ pub async fn change_two_step(
 pub enum LoginStep {
     /// No pending step: log in again.
     Expired,
-    /// A code from the app, or a recovery code.
-    Verify,
+    /// A code from the app, a passkey (`passkey`: the account has one), or a recovery code.
+    Verify { passkey: bool, app: bool },
     /// The company requires a method the account lacks: set one up now.
     Enrol(AppSetup),
 }
@@ -165,21 +228,38 @@ pub async fn current_login_step() -> Result<LoginStep, AppError> {
         None => LoginStep::Expired,
         Some(step) => match step.setup {
             Some(setup) => LoginStep::Enrol(shown(setup)),
-            None => LoginStep::Verify,
+            None => LoginStep::Verify {
+                passkey: step.has_passkey,
+                app: step.has_app,
+            },
         },
     }))
 }
 
-/// "Verify": the code from the app (`with` = `app`) or a recovery code (`recovery-code`);
-/// when it is right the session starts and the login goes on to where it was going.
+/// "Use your passkey", first half: the challenge for this browser's pending step. The answer
+/// goes to `verify_login_step` with `with` = `passkey`.
+#[server(name = StartPasskeyStep, prefix = "/api", endpoint = "login/passkey")]
+pub async fn start_passkey_step() -> Result<PasskeyCeremony, AppError> {
+    let call = Call::begin()?;
+    let options = async {
+        let token = call.login_step_token().ok_or(AppError::StepExpired)?;
+        login_step::passkey_challenge(&call.services, token, call.now())
+            .await
+            .map_err(|err| step_refused(err, login_step::StepMethod::Passkey))
+    };
+    Ok(ceremony(&call, options.await))
+}
+
+/// "Verify": the code from the app (`with` = `app`), a recovery code (`recovery-code`) or a
+/// passkey's answer (`passkey`, posted by the page's script); when it is right the session
+/// starts and the login goes on to where it was going.
 #[server(name = VerifyLoginStep, prefix = "/api", endpoint = "login/verify")]
 pub async fn verify_login_step(code: String, with: Option<String>) -> Result<(), AppError> {
     let call = Call::begin()?;
-    let recovery = with.as_deref() == Some("recovery-code");
-    let method = if recovery {
-        login_step::StepMethod::RecoveryCode
-    } else {
-        login_step::StepMethod::AppCode
+    let method = match with.as_deref() {
+        Some("recovery-code") => login_step::StepMethod::RecoveryCode,
+        Some("passkey") => login_step::StepMethod::Passkey,
+        _ => login_step::StepMethod::AppCode,
     };
     let result = async {
         let token = call.login_step_token().ok_or(AppError::StepExpired)?;
@@ -196,7 +276,7 @@ pub async fn verify_login_step(code: String, with: Option<String>) -> Result<(),
         };
         let done = login_step::complete(&call.services, attempt, call.now())
             .await
-            .map_err(|err| step_refused(err, recovery))?;
+            .map_err(|err| step_refused(err, method))?;
         call.clear_login_step_cookie();
         call.set_session_cookie(&done.logged_in.session_token);
         call.set_device_cookie(&done.logged_in.device_cookie);

@@ -9,7 +9,7 @@ use super::server_fns::{ChangeTwoStep, MethodRow, TwoStepStatus, my_two_step};
 use super::setup_display::{CodeField, SetupDisplay};
 use crate::error::AppError;
 use crate::i18n::use_messages;
-use crate::plain_forms::{PostForm, form_action};
+use crate::plain_forms::{PostForm, form_action, submitted};
 
 #[component]
 pub fn TwoStepSection() -> impl IntoView {
@@ -31,6 +31,7 @@ pub fn TwoStepSection() -> impl IntoView {
         Some(match notice.as_str() {
             "on" => t.two_step_on_notice.to_owned(),
             "removed" => t.method_removed_notice.to_owned(),
+            "passkey" => t.passkey_added_notice.to_owned(),
             used => {
                 let left = used.strip_prefix("recovery-used-")?.parse().ok()?;
                 (t.recovery_code_used_notice)(left)
@@ -162,7 +163,64 @@ fn TwoStepCard(status: TwoStepStatus, action: ServerAction<ChangeTwoStep>) -> im
         {status.required.then(|| view! { <p class="hint">{t.two_step_required}</p> })}
         {has_method.then(|| view! { <ul class="methods">{methods}</ul> })}
         {setup}
+        <AddPasskey confirmed action />
         {codes}
+    }
+}
+
+/// "Add a passkey". The browser's part (`navigator.credentials.create()`) needs JavaScript:
+/// `/passkeys.js` takes the form's submit, asks `start_passkey_setup` for a challenge, lets
+/// the browser create the passkey, then posts this form with its answer in `credential`.
+/// Without JavaScript (or without WebAuthn) the button stays hidden and the page says why.
+#[component]
+fn AddPasskey(confirmed: bool, action: ServerAction<ChangeTwoStep>) -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <h3 id="passkeys-heading">{t.passkeys_heading}</h3>
+        <p>{t.passkeys_intro}</p>
+        <PostForm
+            action
+            attr:class="form"
+            attr:data-passkey="register"
+            attr:data-msg-waiting=t.passkey_waiting
+            attr:data-msg-cancelled=t.passkey_cancelled
+            attr:data-msg-failed=t.unexpected_error
+        >
+            <input type="hidden" name="act" value="passkey" />
+            <input type="hidden" name="credential" value="" />
+            <div class="field">
+                <label for="passkey_name">{t.passkey_name_label}</label>
+                <input
+                    id="passkey_name"
+                    name="passkey_name"
+                    type="text"
+                    required
+                    maxlength="64"
+                    autocomplete="off"
+                    aria-describedby="passkey_name-hint"
+                    value=submitted("passkey_name")
+                />
+                <p class="hint" id="passkey_name-hint">{t.passkey_name_hint}</p>
+            </div>
+            <PasswordAgain id="passkey_password" confirmed />
+            <PasskeyScriptParts />
+            <button type="submit" class="button needs-passkeys">{t.add_passkey_button}</button>
+        </PostForm>
+    }
+}
+
+/// What every passkey form shows besides its button: where the script reports progress and
+/// refusals, why there is no button (no JavaScript, no WebAuthn), and the script itself.
+#[component]
+pub(super) fn PasskeyScriptParts() -> impl IntoView {
+    let t = use_messages();
+    view! {
+        <p class="passkey-status" data-passkey-status role="status" aria-live="polite"></p>
+        <noscript>
+            <p class="hint">{t.passkeys_need_javascript}</p>
+        </noscript>
+        <p class="hint passkeys-unsupported">{t.passkey_unsupported}</p>
+        <script src="/passkeys.js" defer></script>
     }
 }
 

@@ -4,6 +4,7 @@ pub mod audit_event;
 pub mod company;
 pub mod login_step;
 pub mod outbox_message;
+pub mod passkey_ceremony;
 pub mod rate_limit;
 pub mod recovery_code;
 pub mod recovery_code_reveal;

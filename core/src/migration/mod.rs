@@ -13,6 +13,7 @@ mod m20261202_000007_signing_keys;
 mod m20261202_000008_webhook_events;
 mod m20261202_000009_session_devices;
 mod m20261202_000010_second_factor;
+mod m20261202_000011_passkeys;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_webhook_events::Migration),
             Box::new(m20261202_000009_session_devices::Migration),
             Box::new(m20261202_000010_second_factor::Migration),
+            Box::new(m20261202_000011_passkeys::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! Forgetting what no longer matters, so the tables do not grow with every visitor: ended
-//! sessions, finished throttle counters, dead links, and audit events past their retention.
+//! sessions, finished throttle counters, dead links, unanswered second steps and passkey
+//! challenges, and audit events past their retention.
 //! Every instance runs it; it only deletes what is already dead, so two at once do no harm.
 
 use anyhow::Context;
@@ -7,7 +8,9 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 use tokio::sync::watch;
 
-use crate::entities::{audit_event, rate_limit, reset_token, session};
+use crate::entities::{
+    audit_event, login_step, passkey_ceremony, rate_limit, reset_token, session,
+};
 
 /// How long dead rows are kept before they go.
 #[derive(Debug, Clone, Copy)]
@@ -38,6 +41,8 @@ pub struct Pruned {
     pub sessions: u64,
     pub rate_limits: u64,
     pub links: u64,
+    /// Expired second login steps and passkey ceremonies (five minutes each).
+    pub pending_steps: u64,
     pub audit_events: u64,
 }
 
@@ -80,6 +85,18 @@ pub async fn prune(
         .await
         .context("pruning dead links")?
         .rows_affected;
+    let steps = login_step::Entity::delete_many()
+        .filter(login_step::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await
+        .context("pruning expired login steps")?
+        .rows_affected;
+    let ceremonies = passkey_ceremony::Entity::delete_many()
+        .filter(passkey_ceremony::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await
+        .context("pruning expired passkey ceremonies")?
+        .rows_affected;
     let audit_events = audit_event::Entity::delete_many()
         .filter(audit_event::Column::CreatedAt.lte(now - retention.audit_events))
         .exec(db)
@@ -90,6 +107,7 @@ pub async fn prune(
         sessions,
         rate_limits,
         links,
+        pending_steps: steps + ceremonies,
         audit_events,
     })
 }

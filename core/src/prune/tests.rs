@@ -47,6 +47,20 @@ async fn event(db: &DatabaseConnection, at: DateTime<Utc>) {
     audit::record(db, event, at).await.unwrap();
 }
 
+async fn passkey_challenge(db: &DatabaseConnection, user_id: Uuid, expires_at: DateTime<Utc>) {
+    passkey_ceremony::ActiveModel {
+        challenge: Set(Uuid::new_v4().as_u128().to_string()),
+        user_id: Set(user_id),
+        purpose: Set("sign_in".to_owned()),
+        name: Set(None),
+        state: Set(String::new()),
+        expires_at: Set(expires_at),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn only_what_is_dead_by_the_given_clock_goes() {
     let now = Utc::now();
@@ -88,6 +102,9 @@ async fn only_what_is_dead_by_the_given_clock_goes() {
     throttle::record_failure(&db, &ThrottleKey::login_identifier("new"), quick, now)
         .await
         .unwrap();
+    // An unanswered passkey challenge, and one still waiting.
+    passkey_challenge(&db, ana, now - Duration::minutes(1)).await;
+    passkey_challenge(&db, ana, now + Duration::minutes(4)).await;
     // An audit event past its retention, and a recent one.
     event(&db, long_ago).await;
     event(&db, now - Duration::days(1)).await;
@@ -100,8 +117,13 @@ async fn only_what_is_dead_by_the_given_clock_goes() {
             sessions: 1,
             rate_limits: 1,
             links: 2,
+            pending_steps: 1,
             audit_events: 1,
         }
+    );
+    assert_eq!(
+        passkey_ceremony::Entity::find().count(&db).await.unwrap(),
+        1
     );
     assert_eq!(session::Entity::find().count(&db).await.unwrap(), 1);
     assert_eq!(reset_token::Entity::find().count(&db).await.unwrap(), 1);

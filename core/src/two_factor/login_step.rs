@@ -15,7 +15,7 @@ use chrono::{DateTime, Duration, Utc};
 use latch_domain::{AuditKind, AuditOutcome};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
-use super::{TwoFactorError, factors_of, recovery, requirement_for, totp};
+use super::{TwoFactorError, factors_of, passkey, recovery, requirement_for, totp};
 use crate::audit::{self, AuditEvent};
 use crate::auth::{self, LoggedIn, SessionStart};
 use crate::entities::{login_step, user};
@@ -95,6 +95,9 @@ pub(crate) async fn begin(
 #[derive(Debug, Clone)]
 pub struct PendingStep {
     pub purpose: StepPurpose,
+    /// For `verify`: which methods the account has ("Use your passkey", the app's code).
+    pub has_passkey: bool,
+    pub has_app: bool,
     /// For `enrol`: the authenticator app to set up (created on first sight).
     pub setup: Option<totp::Enrolment>,
 }
@@ -129,6 +132,9 @@ pub async fn pending(
     let Some((_, purpose, user)) = find(db, token, now).await? else {
         return Ok(None);
     };
+    let factors = factors_of(db, user.id).await?;
+    let has_passkey = factors.iter().any(|f| f.kind == passkey::KIND);
+    let has_app = factors.iter().any(|f| f.kind == totp::KIND);
     let setup = match purpose {
         StepPurpose::Verify => None,
         StepPurpose::Enrol => {
@@ -147,7 +153,30 @@ pub async fn pending(
             )?)
         }
     };
-    Ok(Some(PendingStep { purpose, setup }))
+    Ok(Some(PendingStep {
+        purpose,
+        has_passkey,
+        has_app,
+        setup,
+    }))
+}
+
+/// "Use your passkey": a challenge for the passkeys of this browser's pending step, as JSON for
+/// `navigator.credentials.get()`.
+pub async fn passkey_challenge(
+    services: &Services,
+    token: &SecretToken,
+    now: DateTime<Utc>,
+) -> Result<String, StepError> {
+    let Some((_, StepPurpose::Verify, user)) = find(&services.db, token, now).await? else {
+        return Err(StepError::Expired);
+    };
+    match passkey::begin_sign_in(services, &user, now).await {
+        Ok(Some(json)) => Ok(json),
+        Ok(None) => Err(StepError::WrongCode),
+        Err(TwoFactorError::PasskeysUnavailable) => Err(StepError::PasskeysUnavailable),
+        Err(err) => Err(StepError::Unexpected(anyhow::anyhow!(err))),
+    }
 }
 
 /// Which code the user typed.
@@ -156,6 +185,8 @@ pub enum StepMethod {
     /// The 6-digit code of the authenticator app.
     AppCode,
     RecoveryCode,
+    /// A passkey's signature (`code`: the browser's `toJSON()` of the assertion).
+    Passkey,
 }
 
 impl StepMethod {
@@ -163,6 +194,7 @@ impl StepMethod {
         match self {
             StepMethod::AppCode => totp::KIND,
             StepMethod::RecoveryCode => "recovery_code",
+            StepMethod::Passkey => passkey::KIND,
         }
     }
 }
@@ -196,6 +228,9 @@ pub enum StepError {
     WrongCode,
     #[error("too many wrong codes; try again at {retry_at}")]
     Throttled { retry_at: DateTime<Utc> },
+    /// Latch's public URL is an IP address: a passkey needs a domain name.
+    #[error("passkeys need a domain name")]
+    PasskeysUnavailable,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -245,7 +280,7 @@ pub async fn complete(
             StepMethod::AppCode => {
                 super::finish_app_setup(services, &user, attempt.code, client_ip, now).await
             }
-            StepMethod::RecoveryCode => Err(TwoFactorError::WrongCode),
+            StepMethod::RecoveryCode | StepMethod::Passkey => Err(TwoFactorError::WrongCode),
         };
         match added {
             Ok(_) => {}
@@ -256,6 +291,15 @@ pub async fn complete(
             Err(err) => return Err(StepError::Unexpected(anyhow::anyhow!(err))),
         }
     }
+
+    // A passkey's challenge is taken before the transaction (and stays taken if the answer is
+    // wrong): one challenge, one answer.
+    let passkey_answer = match (purpose, attempt.method) {
+        (StepPurpose::Verify, StepMethod::Passkey) => {
+            passkey::take_sign_in_answer(db, user.id, attempt.code, now).await?
+        }
+        _ => None,
+    };
 
     // The code is spent, the step consumed and the session started in one transaction: a
     // code accepted by a login that then failed stays usable, and of two requests racing
@@ -280,6 +324,10 @@ pub async fn complete(
         (StepPurpose::Verify, StepMethod::RecoveryCode) => {
             recovery::spend(&txn, user.id, attempt.code, now).await?
         }
+        (StepPurpose::Verify, StepMethod::Passkey) => match passkey_answer {
+            Some(answer) => passkey::accept_sign_in(services, &txn, user.id, answer, now).await?,
+            None => false,
+        },
     };
     if !passed {
         drop(txn);
@@ -296,7 +344,7 @@ pub async fn complete(
     }
     let recovery_codes_left = match attempt.method {
         StepMethod::RecoveryCode => Some(recovery::left(&txn, user.id).await?),
-        StepMethod::AppCode => None,
+        StepMethod::AppCode | StepMethod::Passkey => None,
     };
     let device = known_device::recognise(
         attempt.start.device_cookie,

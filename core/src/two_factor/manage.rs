@@ -89,7 +89,7 @@ fn summary(row: second_factor::Model) -> FactorSummary {
 
 /// The password confirmation every change here needs: already done in the last minutes, or
 /// `password` now.
-async fn ensure_confirmed(
+pub(super) async fn ensure_confirmed(
     services: &Services,
     session: &SessionUser,
     password: Option<&str>,

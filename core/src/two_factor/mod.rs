@@ -1,4 +1,4 @@
-//! The second factor: an authenticator app (TOTP) with recovery codes, a second login step
+//! The second factor: an authenticator app (TOTP) or passkeys, with recovery codes, a second login step
 //! that no password reset skips, and the company's policy on who must have one.
 //!
 //! What each step answers:
@@ -15,6 +15,7 @@
 
 pub mod login_step;
 mod manage;
+pub mod passkey;
 mod qr;
 pub mod recovery;
 pub mod totp;
@@ -101,6 +102,16 @@ pub enum TwoFactorError {
     /// Recovery codes without any second factor would be a second password, not a factor.
     #[error("add an authenticator app first")]
     NoFactor,
+    /// A passkey name that is empty, too long or has control characters.
+    #[error("a passkey needs a name of 1 to 64 characters")]
+    InvalidPasskeyName,
+    /// The browser's answer to a passkey challenge did not verify: the challenge expired or
+    /// was used, it came from another origin, or the authenticator is registered already.
+    #[error("the passkey could not be verified")]
+    PasskeyRefused,
+    /// Latch's public URL is an IP address: a passkey needs a domain name.
+    #[error("passkeys need Latch to be reached by a domain name")]
+    PasskeysUnavailable,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

@@ -129,6 +129,7 @@ pub(crate) async fn begin(
         created_at: Set(now),
         confirmed_at: Set(None),
         last_used_at: Set(None),
+        ..Default::default()
     }
     .insert(db)
     .await

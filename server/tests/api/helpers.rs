@@ -5,6 +5,7 @@ mod http;
 mod postgres_cluster;
 mod process;
 mod smtp;
+mod soft_passkey;
 mod webhook_receiver;
 
 use latch_core::entities::{company, user};
@@ -21,6 +22,7 @@ pub use http::Endpoint;
 pub use postgres_cluster::PostgresCluster;
 pub use process::{LatchConfig, LatchProcess};
 pub use smtp::{SmtpServer, UNKNOWN_MAILBOX};
+pub use soft_passkey::SoftPasskey;
 pub use webhook_receiver::{Delivery, WebhookReceiver};
 
 /// A running Latch and handles to what it talks to. Its HTTP requests (`app.get(…)`,

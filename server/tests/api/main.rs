@@ -24,6 +24,7 @@ mod mail;
 mod operations;
 mod outbox;
 mod pages;
+mod passkeys;
 mod password_reset;
 mod resilience;
 mod return_to_app;

@@ -37,7 +37,7 @@ fn code(secret: &str, offset_steps: i64) -> String {
 
 impl TestApp {
     /// The card's status (`act` empty), or one of its forms (`act`: start, finish, remove...).
-    async fn two_step_post(
+    pub(crate) async fn two_step_post(
         &self,
         cookie: &str,
         act: &str,
@@ -52,7 +52,7 @@ impl TestApp {
     }
 
     /// The "Two-step verification" card's data, as `cookie` reads it.
-    async fn two_step_status(&self, cookie: &str) -> Value {
+    pub(crate) async fn two_step_status(&self, cookie: &str) -> Value {
         let response = self.two_step_post(cookie, "", &[]).await;
         assert_eq!(response.status(), 200);
         serde_json::from_str(&response.text().await.unwrap()).unwrap()
@@ -94,14 +94,19 @@ impl TestApp {
     }
 
     /// The password step: its answer and the login-step cookie (no session yet).
-    async fn password_step(&self, user: &TestUser) -> (reqwest::Response, String) {
+    pub(crate) async fn password_step(&self, user: &TestUser) -> (reqwest::Response, String) {
         let response = self.log_in(&user.username, &user.password).await;
         assert_eq!(response.status(), 200);
         let step = step_cookie(&response).expect("a login-step cookie");
         (response, step)
     }
 
-    async fn verify_step(&self, step: &str, code: &str, with: &str) -> reqwest::Response {
+    pub(crate) async fn verify_step(
+        &self,
+        step: &str,
+        code: &str,
+        with: &str,
+    ) -> reqwest::Response {
         self.post_form(
             "/api/login/verify",
             &[("code", code), ("with", with)],
@@ -121,7 +126,7 @@ impl TestApp {
         self.admin_post(&cookie, "set_security", &form).await
     }
 
-    async fn sessions_of(&self, username: &str) -> u64 {
+    pub(crate) async fn sessions_of(&self, username: &str) -> u64 {
         let user = self.user_row(username).await;
         session::Entity::find()
             .filter(session::Column::UserId.eq(user.id))
@@ -130,7 +135,7 @@ impl TestApp {
             .unwrap()
     }
 
-    async fn audited(&self, kind: &str, outcome: &str) -> usize {
+    pub(crate) async fn audited(&self, kind: &str, outcome: &str) -> usize {
         audit_event::Entity::find()
             .filter(audit_event::Column::Kind.eq(kind))
             .filter(audit_event::Column::Outcome.eq(outcome))
