@@ -82,13 +82,44 @@ impl TestApp {
             .filter(|event| {
                 event
                     .details
-                    .as_ref()
                     .as_deref()
                     .and_then(|d| serde_json::from_str::<Value>(d).ok())
                     .is_some_and(|d| d["method"] == "passkey")
             })
             .collect()
     }
+}
+
+/// Ana, with a passkey, has typed her password: the second step's challenge is in hand.
+struct AtPasskeyStep {
+    app: TestApp,
+    user: TestUser,
+    key: SoftPasskey,
+    step: String,
+    options: String,
+}
+
+async fn at_passkey_step() -> AtPasskeyStep {
+    let app = spawn_app().await;
+    let user = app.create_user("ana").await;
+    let mut key = authenticator();
+    app.add_passkey(&user, &mut key, "Phone").await;
+    let (_, step) = app.password_step(&user).await;
+    let options = app.sign_in_options(&step).await.unwrap();
+    AtPasskeyStep {
+        app,
+        user,
+        key,
+        step,
+        options,
+    }
+}
+
+/// A refused answer: 401, the reason named, and no session.
+async fn assert_refused(response: reqwest::Response) {
+    assert_eq!(response.status(), 401);
+    assert!(session_cookie(&response).is_none());
+    assert!(response.text().await.unwrap().contains("PasskeyRefused"));
 }
 
 #[tokio::test]
@@ -180,43 +211,39 @@ async fn a_passkey_added_in_account_settings_is_the_second_step_of_the_next_logi
 async fn a_signature_made_for_another_site_is_refused() {
     // A phishing page relays Latch's challenge, the user's authenticator signs it there: the
     // browser writes that page's origin into what is signed.
-    let app = spawn_app().await;
-    let user = app.create_user("ana").await;
-    let mut key = authenticator();
-    app.add_passkey(&user, &mut key, "Phone").await;
-    let (_, step) = app.password_step(&user).await;
-    let options = app.sign_in_options(&step).await.unwrap();
+    let AtPasskeyStep {
+        app,
+        mut key,
+        step,
+        options,
+        ..
+    } = at_passkey_step().await;
     let phished = key.sign_in_from_origin(&options, "https://latch-example-test.login.example");
 
     let refused = app.verify_step(&step, &phished, "passkey").await;
 
-    assert_eq!(refused.status(), 401);
-    assert!(session_cookie(&refused).is_none());
-    assert!(refused.text().await.unwrap().contains("PasskeyRefused"));
+    assert_refused(refused).await;
     assert_eq!(app.passkey_events("second_step", "failed").await.len(), 1);
 }
 
 #[tokio::test]
 async fn a_passkey_answer_is_accepted_once() {
-    let app = spawn_app().await;
-    let user = app.create_user("ana").await;
-    let mut key = authenticator();
-    app.add_passkey(&user, &mut key, "Phone").await;
-    let (_, step) = app.password_step(&user).await;
-    let options = app.sign_in_options(&step).await.unwrap();
+    let AtPasskeyStep {
+        app,
+        user,
+        mut key,
+        step,
+        options,
+    } = at_passkey_step().await;
     let signed = key.sign_in(&options);
-    assert_eq!(
-        app.verify_step(&step, &signed, "passkey").await.status(),
-        200
-    );
+    let first = app.verify_step(&step, &signed, "passkey").await;
+    assert_eq!(first.status(), 200);
 
     // Someone who captured the answer replays it in a login of their own.
     let (_, step) = app.password_step(&user).await;
     let replayed = app.verify_step(&step, &signed, "passkey").await;
 
-    assert_eq!(replayed.status(), 401);
-    assert!(session_cookie(&replayed).is_none());
-    assert!(replayed.text().await.unwrap().contains("PasskeyRefused"));
+    assert_refused(replayed).await;
 }
 
 #[tokio::test]
@@ -331,20 +358,19 @@ async fn a_registration_answer_is_bound_to_the_account_that_asked() {
 
 #[tokio::test]
 async fn wrong_passkey_answers_are_throttled_like_wrong_codes() {
-    let app = spawn_app().await;
-    let user = app.create_user("ana").await;
-    let mut key = authenticator();
-    app.add_passkey(&user, &mut key, "Phone").await;
-    let (_, step) = app.password_step(&user).await;
+    let AtPasskeyStep {
+        app,
+        mut key,
+        step,
+        mut options,
+        ..
+    } = at_passkey_step().await;
     for _ in 0..5 {
-        let options = app.sign_in_options(&step).await.unwrap();
         let forged = key.sign_in_from_origin(&options, "https://elsewhere.example");
-        assert_eq!(
-            app.verify_step(&step, &forged, "passkey").await.status(),
-            401
-        );
+        let refused = app.verify_step(&step, &forged, "passkey").await;
+        assert_eq!(refused.status(), 401);
+        options = app.sign_in_options(&step).await.unwrap();
     }
-    let options = app.sign_in_options(&step).await.unwrap();
 
     let blocked = app
         .verify_step(&step, &key.sign_in(&options), "passkey")
