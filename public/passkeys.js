@@ -1,8 +1,8 @@
 // Passkeys in the browser: the one part of Latch's second step that the server cannot do.
 // Kept out of the WASM bundle (it is needed on two pages only) and free of dependencies.
 //
-// A form marked data-passkey="register" (Account Settings) or "sign-in" (the second login
-// step) is taken over on submit: the server function named below returns a challenge, the
+// A form holding a [data-passkey] mark, "register" (Account Settings) or "sign-in" (the
+// second login step), is taken over on submit: the server function named below returns a challenge, the
 // browser's WebAuthn prompt answers it, and the form is then posted as a plain form with the
 // answer in its hidden field. The server verifies everything; this script only carries.
 (function () {
@@ -83,14 +83,14 @@
     status.classList.toggle("error", !!isError);
   }
 
-  async function run(form, kind) {
+  async function run(form, mark, kind) {
     var button = form.querySelector("button[type=submit]");
     var body = new URLSearchParams();
     new FormData(form).forEach(function (value, name) {
       if (name === "passkey_name" || name === "password") body.append(name, value);
     });
     button.disabled = true;
-    say(form, form.dataset.msgWaiting, false);
+    say(form, mark.dataset.msgWaiting, false);
     try {
       var reply = await fetch(kind.start, {
         method: "POST",
@@ -114,7 +114,7 @@
           : await navigator.credentials.get({ publicKey: requestOptions(options) });
       } catch (error) {
         // NotAllowedError: the prompt was closed, timed out, or no passkey matched.
-        say(form, form.dataset.msgCancelled, true);
+        say(form, mark.dataset.msgCancelled, true);
         button.disabled = false;
         return;
       }
@@ -123,7 +123,7 @@
       if (form.elements.password) form.elements.password.value = "";
       form.submit(); // a plain post: the page that answers says what happened
     } catch (error) {
-      say(form, form.dataset.msgFailed, true);
+      say(form, mark.dataset.msgFailed, true);
       button.disabled = false;
     }
   }
@@ -133,10 +133,11 @@
     "submit",
     function (event) {
       var form = event.target;
-      var kind = form && form.dataset ? KINDS[form.dataset.passkey] : undefined;
+      var mark = form instanceof HTMLFormElement ? form.querySelector("[data-passkey]") : null;
+      var kind = mark ? KINDS[mark.dataset.passkey] : undefined;
       if (!kind || form.elements[kind.field].value) return;
       event.preventDefault();
-      run(form, kind);
+      run(form, mark, kind);
     },
     true
   );

@@ -91,7 +91,7 @@ test('a passkey added in Account Settings is the second step of the next login',
   await expect(add).toBeVisible();
   await expectNoAxeViolations(page, 'Account Settings with the passkey form');
   await page.getByLabel('Name of this passkey').fill('Work laptop');
-  await page.locator('#passkey_password').fill(user.password);
+  await page.getByLabel('Your password').fill(user.password);
   await add.click();
 
   // A first method: recovery codes come with it.

@@ -86,17 +86,10 @@ fn PasskeyForm(action: ServerAction<VerifyLoginStep>, every_refusal: bool) -> im
     view! {
         <p>{t.passkey_step_intro}</p>
         {move || refused().map(|text| view! { <p class="alert error" role="alert">{text}</p> })}
-        <PostForm
-            action=action
-            attr:class="form"
-            attr:data-passkey="sign-in"
-            attr:data-msg-waiting=t.passkey_waiting
-            attr:data-msg-cancelled=t.passkey_cancelled
-            attr:data-msg-failed=t.unexpected_error
-        >
+        <PostForm action=action attr:class="form">
             <input type="hidden" name="with" value="passkey" />
             <input type="hidden" name="code" value="" />
-            <PasskeyScriptParts />
+            <PasskeyScriptParts ceremony="sign-in" />
             <button type="submit" class="button primary needs-passkeys">{t.use_passkey_button}</button>
         </PostForm>
     }

@@ -56,15 +56,21 @@ pub fn TwoStepSection() -> impl IntoView {
 
 /// "Current password", when the session has not confirmed it in the last minutes. Every form
 /// sends it as `password` (kept out of re-rendered forms); `id` differs per form, since the
-/// card can show two.
+/// card can show two. `label`: "Current password" unless given (the passkey form's says
+/// "Your password", so the card never shows two fields of the same name to a fresh account).
 #[component]
-fn PasswordAgain(id: &'static str, confirmed: bool) -> impl IntoView {
+fn PasswordAgain(
+    id: &'static str,
+    confirmed: bool,
+    #[prop(optional)] label: Option<&'static str>,
+) -> impl IntoView {
     let t = use_messages();
+    let label = label.unwrap_or(t.current_password_label);
     let hint_id = format!("{id}-hint");
     (!confirmed).then(|| {
         view! {
             <div class="field">
-                <label for=id>{t.current_password_label}</label>
+                <label for=id>{label}</label>
                 <input
                     id=id
                     name="password"
@@ -178,16 +184,11 @@ fn AddPasskey(confirmed: bool, action: ServerAction<ChangeTwoStep>) -> impl Into
     view! {
         <h3 id="passkeys-heading">{t.passkeys_heading}</h3>
         <p>{t.passkeys_intro}</p>
-        <PostForm
-            action
-            attr:class="form"
-            attr:data-passkey="register"
-            attr:data-msg-waiting=t.passkey_waiting
-            attr:data-msg-cancelled=t.passkey_cancelled
-            attr:data-msg-failed=t.unexpected_error
-        >
+        <PostForm action attr:class="form">
             <input type="hidden" name="act" value="passkey" />
             <input type="hidden" name="credential" value="" />
+            // Without JavaScript these fields could do nothing: hidden with the button.
+            <div class="needs-passkeys">
             <div class="field">
                 <label for="passkey_name">{t.passkey_name_label}</label>
                 <input
@@ -202,23 +203,33 @@ fn AddPasskey(confirmed: bool, action: ServerAction<ChangeTwoStep>) -> impl Into
                 />
                 <p class="hint" id="passkey_name-hint">{t.passkey_name_hint}</p>
             </div>
-            <PasswordAgain id="passkey_password" confirmed />
-            <PasskeyScriptParts />
+            <PasswordAgain id="passkey_password" confirmed label=t.reauth_password_label />
+            </div>
+            <PasskeyScriptParts ceremony="register" />
             <button type="submit" class="button needs-passkeys">{t.add_passkey_button}</button>
         </PostForm>
     }
 }
 
-/// What every passkey form shows besides its button: where the script reports progress and
-/// refusals, why there is no button (no JavaScript, no WebAuthn), and the script itself.
+/// What every passkey form holds besides its fields and button: the mark the script finds
+/// it by (`ceremony`: `register` or `sign-in`) with what it says while it works, where it says
+/// so, why there is no button (no JavaScript, no WebAuthn), and the script itself. (Marks on
+/// the `<form>` itself would cost the WASM a copy of the form's code per form.)
 #[component]
-pub(super) fn PasskeyScriptParts() -> impl IntoView {
+pub(super) fn PasskeyScriptParts(ceremony: &'static str) -> impl IntoView {
     let t = use_messages();
     view! {
+        <span
+            hidden
+            data-passkey=ceremony
+            data-msg-waiting=t.passkey_waiting
+            data-msg-cancelled=t.passkey_cancelled
+            data-msg-failed=t.unexpected_error
+        ></span>
         <p class="passkey-status" data-passkey-status role="status" aria-live="polite"></p>
-        <noscript>
-            <p class="hint">{t.passkeys_need_javascript}</p>
-        </noscript>
+        // Not <noscript>: shown until the script says what this browser can do, so it also
+        // shows where scripts are blocked rather than switched off.
+        <p class="hint passkeys-need-javascript">{t.passkeys_need_javascript}</p>
         <p class="hint passkeys-unsupported">{t.passkey_unsupported}</p>
         <script src="/passkeys.js" defer></script>
     }
