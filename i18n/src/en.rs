@@ -389,86 +389,121 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     email_link_unusable: "This link cannot be used: it was used already, has expired or was replaced by a newer one. Ask your company's Admin to change the address again.",
 
+    #[cfg(feature = "mail")]
     mail_greeting: |name| format!("Hello {name},"),
+    #[cfg(feature = "mail")]
     mail_signature: "Latch, sign-in for your company's CRM",
+    #[cfg(feature = "mail")]
     mail_automatic: "This email was sent automatically; replies are not read.",
+    #[cfg(feature = "mail")]
     reset_mail_subject: "Reset your password",
+    #[cfg(feature = "mail")]
     reset_mail_intro: |username| {
         format!(
             "We received a request to reset the password of your account. Your username is {username}."
         )
     },
+    #[cfg(feature = "mail")]
     reset_mail_action: "Set a new password",
+    #[cfg(feature = "mail")]
     reset_mail_validity: |minutes, until| {
         format!("The link works once and stays valid for {minutes} minutes, until {until}.")
     },
+    #[cfg(feature = "mail")]
     reset_mail_not_you: "If you did not ask for this, ignore this email: your password stays as it is. If such emails keep coming, tell your company's Admin or support.",
+    #[cfg(feature = "mail")]
     changed_mail_subject: "Your password was changed",
+    #[cfg(feature = "mail")]
     changed_mail_intro: |username| {
         format!("The password of your account (username {username}) was just changed.")
     },
+    #[cfg(feature = "mail")]
     changed_mail_not_you: "If you did not do this, contact your company's Admin or support right away: someone else may have access to your email.",
+    #[cfg(feature = "mail")]
     admin_reset_mail_intro: |username| {
         format!(
             "Your company's Admin asked for a new password to be set for your account. Your username is {username}."
         )
     },
+    #[cfg(feature = "mail")]
     admin_reset_mail_not_you: "Your current password keeps working until you set a new one. If you did not expect this, ask your company's Admin.",
+    #[cfg(feature = "mail")]
     link_validity_hours: |hours, until| {
         let unit = if hours == 1 { "hour" } else { "hours" };
         format!("The link works once and stays valid for {hours} {unit}, until {until}.")
     },
+    #[cfg(feature = "mail")]
     invitation_mail_subject: "You have been invited to sign in",
+    #[cfg(feature = "mail")]
     invitation_mail_intro: |company, username| {
         format!(
             "An Admin of {company} created an account for you. Your username is {username}. Choose your password to start."
         )
     },
+    #[cfg(feature = "mail")]
     invitation_mail_action: "Choose your password",
+    #[cfg(feature = "mail")]
     invitation_mail_not_you: "If you did not expect this invitation, ignore this email or tell the company's Admin.",
+    #[cfg(feature = "mail")]
     email_changed_mail_subject: "Your email address was changed",
+    #[cfg(feature = "mail")]
     email_changed_mail_intro: |username, new_address| {
         format!(
             "Your company's Admin changed the email address of your account (username {username}) to {new_address}. Emails for this account now go there."
         )
     },
+    #[cfg(feature = "mail")]
     email_change_confirm_mail_subject: "Confirm your new email address",
+    #[cfg(feature = "mail")]
     email_change_confirm_mail_intro: |username, new_address| {
         format!(
             "Your company's Admin asked for {new_address} to become the email address of your account (username {username}). Nothing changes until you confirm it."
         )
     },
+    #[cfg(feature = "mail")]
     email_change_confirm_mail_not_you: "If you did not expect this, ignore this email: the account keeps its address.",
+    #[cfg(feature = "mail")]
     email_change_requested_mail_subject: "A change of your email address was requested",
+    #[cfg(feature = "mail")]
     email_change_requested_mail_intro: |username, new_address| {
         format!(
             "Your company's Admin asked for the email address of your account (username {username}) to become {new_address}. It changes only once that address confirms it."
         )
     },
+    #[cfg(feature = "mail")]
     email_change_requested_mail_not_you: "If you did not expect this, tell your company's Admin or support right away.",
+    #[cfg(feature = "mail")]
     new_sign_in_mail_subject: "New sign-in to your account",
+    #[cfg(feature = "mail")]
     new_sign_in_mail_intro: |username, when| {
         format!(
             "Your account (username {username}) was signed in to on {when} from a browser it had not been used on before."
         )
     },
+    #[cfg(feature = "mail")]
     new_sign_in_mail_device: |device, address| {
         format!("Device: {device}, from the address {address}.")
     },
+    #[cfg(feature = "mail")]
     new_sign_in_mail_not_you: "If this was you, there is nothing to do. If it was not, change your password in Account Settings right away, sign out of all other devices there (under Your devices), and tell your company's Admin.",
+    #[cfg(feature = "mail")]
     sign_in_method_name: |method| match method {
         "totp" => "an authenticator app",
         "passkey" => "a passkey",
         "all" => "every two-step verification method",
         _ => "a sign-in method",
     },
+    #[cfg(feature = "mail")]
     method_added_mail_subject: "A sign-in method was added to your account",
+    #[cfg(feature = "mail")]
     method_added_mail_intro: |username, method| {
         format!(
             "Two-step verification with {method} was turned on for your account (username {username}). From now on, logging in asks for it after your password."
         )
     },
+    #[cfg(feature = "mail")]
     method_removed_mail_subject: "A sign-in method was removed from your account",
+    #[cfg(feature = "mail")]
     method_removed_mail_intro: |username, method, by_admin| {
         if by_admin {
             format!(
@@ -480,6 +515,7 @@ pub(crate) static MESSAGES: Messages = Messages {
             )
         }
     },
+    #[cfg(feature = "mail")]
     method_mail_not_you: "If this wasn't you, change your password in Account Settings right away, check Two-step verification there, and tell your company's Admin.",
     two_step_heading: "Two-step verification",
     two_step_intro: "After your password, Latch asks for a second proof that it is you (a code from an app on your phone, or a passkey), so a password someone else learned is not enough to get in.",

@@ -393,89 +393,124 @@ pub(crate) static MESSAGES: Messages = Messages {
     },
     email_link_unusable: "Tautan ini tidak dapat digunakan: sudah pernah dipakai, sudah kedaluwarsa, atau telah diganti dengan yang lebih baru. Minta Admin perusahaan Anda untuk mengubah alamatnya lagi.",
 
+    #[cfg(feature = "mail")]
     mail_greeting: |name| format!("Halo {name},"),
+    #[cfg(feature = "mail")]
     mail_signature: "Latch, layanan masuk untuk CRM perusahaan Anda",
+    #[cfg(feature = "mail")]
     mail_automatic: "Email ini dikirim secara otomatis; balasan tidak akan dibaca.",
+    #[cfg(feature = "mail")]
     reset_mail_subject: "Atur ulang kata sandi Anda",
+    #[cfg(feature = "mail")]
     reset_mail_intro: |username| {
         format!(
             "Kami menerima permintaan untuk mengatur ulang kata sandi akun Anda. Nama pengguna Anda adalah {username}."
         )
     },
+    #[cfg(feature = "mail")]
     reset_mail_action: "Buat kata sandi baru",
+    #[cfg(feature = "mail")]
     reset_mail_validity: |minutes, until| {
         format!(
             "Tautan ini hanya dapat digunakan satu kali dan berlaku selama {minutes} menit, sampai {until}."
         )
     },
+    #[cfg(feature = "mail")]
     reset_mail_not_you: "Jika Anda tidak memintanya, abaikan email ini: kata sandi Anda tidak berubah. Jika email seperti ini terus berdatangan, beri tahu Admin perusahaan Anda atau tim dukungan.",
+    #[cfg(feature = "mail")]
     changed_mail_subject: "Kata sandi Anda telah diubah",
+    #[cfg(feature = "mail")]
     changed_mail_intro: |username| {
         format!("Kata sandi akun Anda (nama pengguna {username}) baru saja diubah.")
     },
+    #[cfg(feature = "mail")]
     changed_mail_not_you: "Jika bukan Anda yang melakukannya, segera hubungi Admin perusahaan Anda atau tim dukungan: mungkin ada orang lain yang memiliki akses ke email Anda.",
+    #[cfg(feature = "mail")]
     admin_reset_mail_intro: |username| {
         format!(
             "Admin perusahaan Anda meminta agar kata sandi baru dibuat untuk akun Anda. Nama pengguna Anda adalah {username}."
         )
     },
+    #[cfg(feature = "mail")]
     admin_reset_mail_not_you: "Kata sandi Anda saat ini tetap berlaku sampai Anda membuat kata sandi baru. Jika Anda tidak mengharapkan email ini, tanyakan kepada Admin perusahaan Anda.",
+    #[cfg(feature = "mail")]
     link_validity_hours: |hours, until| {
         format!(
             "Tautan ini hanya dapat digunakan satu kali dan berlaku selama {hours} jam, sampai {until}."
         )
     },
+    #[cfg(feature = "mail")]
     invitation_mail_subject: "Anda telah diundang untuk masuk",
+    #[cfg(feature = "mail")]
     invitation_mail_intro: |company, username| {
         format!(
             "Admin {company} telah membuatkan akun untuk Anda. Nama pengguna Anda adalah {username}. Buat kata sandi Anda untuk memulai."
         )
     },
+    #[cfg(feature = "mail")]
     invitation_mail_action: "Buat kata sandi Anda",
+    #[cfg(feature = "mail")]
     invitation_mail_not_you: "Jika Anda tidak mengharapkan undangan ini, abaikan email ini atau beri tahu Admin perusahaan tersebut.",
+    #[cfg(feature = "mail")]
     email_changed_mail_subject: "Alamat email Anda telah diubah",
+    #[cfg(feature = "mail")]
     email_changed_mail_intro: |username, new_address| {
         format!(
             "Admin perusahaan Anda telah mengubah alamat email akun Anda (nama pengguna {username}) menjadi {new_address}. Email untuk akun ini kini dikirim ke alamat tersebut."
         )
     },
+    #[cfg(feature = "mail")]
     email_change_confirm_mail_subject: "Konfirmasi alamat email baru Anda",
+    #[cfg(feature = "mail")]
     email_change_confirm_mail_intro: |username, new_address| {
         format!(
             "Admin perusahaan Anda meminta agar {new_address} menjadi alamat email akun Anda (nama pengguna {username}). Tidak ada yang berubah sampai Anda mengonfirmasinya."
         )
     },
+    #[cfg(feature = "mail")]
     email_change_confirm_mail_not_you: "Jika Anda tidak mengharapkan ini, abaikan email ini: akun tetap memakai alamatnya.",
+    #[cfg(feature = "mail")]
     email_change_requested_mail_subject: "Ada permintaan untuk mengubah alamat email Anda",
+    #[cfg(feature = "mail")]
     email_change_requested_mail_intro: |username, new_address| {
         format!(
             "Admin perusahaan Anda meminta agar alamat email akun Anda (nama pengguna {username}) diubah menjadi {new_address}. Alamat baru berlaku hanya setelah dikonfirmasi dari alamat itu."
         )
     },
+    #[cfg(feature = "mail")]
     email_change_requested_mail_not_you: "Jika Anda tidak mengharapkan ini, segera beri tahu Admin perusahaan Anda atau tim dukungan.",
+    #[cfg(feature = "mail")]
     new_sign_in_mail_subject: "Ada yang masuk ke akun Anda dari perangkat baru",
+    #[cfg(feature = "mail")]
     new_sign_in_mail_intro: |username, when| {
         format!(
             "Akun Anda (nama pengguna {username}) dimasuki pada {when} dari peramban yang belum pernah dipakai untuk akun ini."
         )
     },
+    #[cfg(feature = "mail")]
     new_sign_in_mail_device: |device, address| {
         format!("Perangkat: {device}, dari alamat {address}.")
     },
+    #[cfg(feature = "mail")]
     new_sign_in_mail_not_you: "Jika itu Anda, tidak ada yang perlu dilakukan. Jika bukan, segera ubah kata sandi Anda di Pengaturan Akun, keluarkan semua perangkat lain di sana (di bagian Perangkat Anda), dan beri tahu Admin perusahaan Anda.",
+    #[cfg(feature = "mail")]
     sign_in_method_name: |method| match method {
         "totp" => "aplikasi autentikator",
         "passkey" => "kunci sandi",
         "all" => "semua metode verifikasi dua langkah",
         _ => "metode masuk",
     },
+    #[cfg(feature = "mail")]
     method_added_mail_subject: "Metode masuk baru ditambahkan ke akun Anda",
+    #[cfg(feature = "mail")]
     method_added_mail_intro: |username, method| {
         format!(
             "Verifikasi dua langkah dengan {method} telah diaktifkan untuk akun Anda (nama pengguna {username}). Mulai sekarang, saat masuk Anda akan dimintai metode ini setelah kata sandi."
         )
     },
+    #[cfg(feature = "mail")]
     method_removed_mail_subject: "Metode masuk dihapus dari akun Anda",
+    #[cfg(feature = "mail")]
     method_removed_mail_intro: |username, method, by_admin| {
         if by_admin {
             format!(
@@ -487,6 +522,7 @@ pub(crate) static MESSAGES: Messages = Messages {
             )
         }
     },
+    #[cfg(feature = "mail")]
     method_mail_not_you: "Jika ini bukan Anda, segera ubah kata sandi di Pengaturan Akun, periksa Verifikasi dua langkah di sana, dan beri tahu Admin perusahaan Anda.",
     two_step_heading: "Verifikasi dua langkah",
     two_step_intro: "Setelah kata sandi, Latch meminta bukti kedua bahwa itu Anda (kode dari aplikasi di ponsel Anda, atau passkey), sehingga kata sandi yang diketahui orang lain tidak cukup untuk masuk.",

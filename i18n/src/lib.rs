@@ -412,45 +412,81 @@ messages! {
     pub email_confirmed_body: fn(email: &str) -> String,
     pub email_link_unusable: &'static str,
 
-    // Emails
+    // Emails: the server's only (the `mail` feature), so the browser's bundle carries none.
+    #[cfg(feature = "mail")]
     pub mail_greeting: fn(name: &str) -> String,
+    #[cfg(feature = "mail")]
     pub mail_signature: &'static str,
+    #[cfg(feature = "mail")]
     pub mail_automatic: &'static str,
+    #[cfg(feature = "mail")]
     pub reset_mail_subject: &'static str,
+    #[cfg(feature = "mail")]
     pub reset_mail_intro: fn(username: &str) -> String,
+    #[cfg(feature = "mail")]
     pub reset_mail_action: &'static str,
     /// `until`: the link's expiry as a [`Messages::date_time`] in the recipient's time zone.
+    #[cfg(feature = "mail")]
     pub reset_mail_validity: fn(minutes: i64, until: &str) -> String,
+    #[cfg(feature = "mail")]
     pub reset_mail_not_you: &'static str,
+    #[cfg(feature = "mail")]
     pub changed_mail_subject: &'static str,
+    #[cfg(feature = "mail")]
     pub changed_mail_intro: fn(username: &str) -> String,
+    #[cfg(feature = "mail")]
     pub changed_mail_not_you: &'static str,
+    #[cfg(feature = "mail")]
     pub admin_reset_mail_intro: fn(username: &str) -> String,
+    #[cfg(feature = "mail")]
     pub admin_reset_mail_not_you: &'static str,
+    #[cfg(feature = "mail")]
     pub link_validity_hours: fn(hours: i64, until: &str) -> String,
+    #[cfg(feature = "mail")]
     pub invitation_mail_subject: &'static str,
+    #[cfg(feature = "mail")]
     pub invitation_mail_intro: fn(company: &str, username: &str) -> String,
+    #[cfg(feature = "mail")]
     pub invitation_mail_action: &'static str,
+    #[cfg(feature = "mail")]
     pub invitation_mail_not_you: &'static str,
+    #[cfg(feature = "mail")]
     pub email_changed_mail_subject: &'static str,
+    #[cfg(feature = "mail")]
     pub email_changed_mail_intro: fn(username: &str, new_address: &str) -> String,
+    #[cfg(feature = "mail")]
     pub email_change_confirm_mail_subject: &'static str,
+    #[cfg(feature = "mail")]
     pub email_change_confirm_mail_intro: fn(username: &str, new_address: &str) -> String,
+    #[cfg(feature = "mail")]
     pub email_change_confirm_mail_not_you: &'static str,
+    #[cfg(feature = "mail")]
     pub email_change_requested_mail_subject: &'static str,
+    #[cfg(feature = "mail")]
     pub email_change_requested_mail_intro: fn(username: &str, new_address: &str) -> String,
+    #[cfg(feature = "mail")]
     pub email_change_requested_mail_not_you: &'static str,
+    #[cfg(feature = "mail")]
     pub new_sign_in_mail_subject: &'static str,
     /// `when`: a [`Messages::date_time`] in the recipient's time zone.
+    #[cfg(feature = "mail")]
     pub new_sign_in_mail_intro: fn(username: &str, when: &str) -> String,
     /// `device`: a [`Messages::device_words`]; `address`: the client's IP address.
+    #[cfg(feature = "mail")]
     pub new_sign_in_mail_device: fn(device: &str, address: &str) -> String,
+    #[cfg(feature = "mail")]
     pub new_sign_in_mail_not_you: &'static str,
+    #[cfg(feature = "mail")]
     pub sign_in_method_name: fn(method: &str) -> &'static str,
+    #[cfg(feature = "mail")]
     pub method_added_mail_subject: &'static str,
+    #[cfg(feature = "mail")]
     pub method_added_mail_intro: fn(username: &str, method: &str) -> String,
+    #[cfg(feature = "mail")]
     pub method_removed_mail_subject: &'static str,
+    #[cfg(feature = "mail")]
     pub method_removed_mail_intro: fn(username: &str, method: &str, by_admin: bool) -> String,
+    #[cfg(feature = "mail")]
     pub method_mail_not_you: &'static str,
     pub two_step_heading: &'static str,
     pub two_step_intro: &'static str,

@@ -95,6 +95,10 @@ fn card(notice: Option<&str>) -> String {
 /// A passkey ceremony's first half, for the page's passkey script: the options to hand to
 /// `navigator.credentials` (JSON), or why not, in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    not(feature = "ssr"),
+    allow(dead_code, reason = "in the browser, public/passkeys.js calls these, not Rust")
+)]
 pub enum PasskeyCeremony {
     Options(String),
     Refused(String),
