@@ -97,7 +97,10 @@ fn card(notice: Option<&str>) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
     not(feature = "ssr"),
-    allow(dead_code, reason = "in the browser, public/passkeys.js calls these, not Rust")
+    allow(
+        dead_code,
+        reason = "in the browser, public/passkeys.js calls these, not Rust"
+    )
 )]
 pub enum PasskeyCeremony {
     Options(String),
