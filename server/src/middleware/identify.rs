@@ -25,15 +25,10 @@ fn needs_session(path: &str) -> bool {
 /// Static files and the operations endpoints need neither a session lookup nor a client
 /// address; `/auth/verify` reads the session itself (and nothing else).
 fn is_static(path: &str) -> bool {
-    path.starts_with("/pkg/")
+    super::is_site_file(path)
         || matches!(
             path,
-            "/favicon.svg"
-                | "/health"
-                | "/ready"
-                | "/metrics"
-                | "/auth/verify"
-                | "/.well-known/jwks.json"
+            "/health" | "/ready" | "/metrics" | "/auth/verify" | "/.well-known/jwks.json"
         )
 }
 

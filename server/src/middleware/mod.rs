@@ -19,3 +19,9 @@ pub use plain_form_posts::plain_form_posts;
 pub use reset_link::move_reset_token_out_of_url;
 pub use security_headers::security_headers;
 pub use time_limit::time_limit;
+
+/// A file of the site as cargo-leptos built it (`/pkg/…`) or as `public/` holds it: the same
+/// for everyone, so no session lookup and no `no-store`.
+fn is_site_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/passkeys.js")
+}

@@ -22,7 +22,7 @@ pub async fn security_headers(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    let static_file = path.starts_with("/pkg/") || path == "/favicon.svg";
+    let static_file = super::is_site_file(path);
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     if !static_file {
