@@ -12,9 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use argon2::password_hash::{
-    Output, ParamsString, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
-};
+use argon2::password_hash::{Output, ParamsString, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use latch_domain::{CandidatePassword, NewPassword};
 use tokio::sync::Semaphore;
@@ -304,6 +302,8 @@ impl Drop for Waiting<'_> {
 
 #[cfg(test)]
 mod tests {
+    use argon2::password_hash::{PasswordHasher, rand_core::OsRng};
+
     use super::*;
 
     fn candidate(text: &str) -> CandidatePassword {
