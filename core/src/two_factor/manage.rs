@@ -7,8 +7,8 @@ use anyhow::Context;
 use chrono::{DateTime, Utc};
 use latch_domain::{AuditKind, AuditOutcome};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -185,6 +185,21 @@ pub async fn finish_app_setup(
         .exec(&txn)
         .await
         .context("replacing the earlier app")?;
+    method_added(txn, services, user, totp::KIND, had_factor, client_ip, now).await
+}
+
+/// The rest of adding a method (`method`: `totp` or `passkey`) once its row is saved in
+/// `txn`: an account's first method comes with recovery codes; the addition is audited and
+/// mailed; then `txn` commits.
+pub(super) async fn method_added(
+    txn: DatabaseTransaction,
+    services: &Services,
+    user: &user::Model,
+    method: &str,
+    had_factor: bool,
+    client_ip: Option<IpAddr>,
+    now: DateTime<Utc>,
+) -> Result<AppAdded, TwoFactorError> {
     let recovery_codes = if had_factor {
         None
     } else {
@@ -192,15 +207,15 @@ pub async fn finish_app_setup(
     };
     let kind = AuditKind::SecondFactorAdded;
     let event = AuditEvent::own(user, kind, AuditOutcome::Succeeded, client_ip)
-        .with_details(serde_json::json!({ "method": totp::KIND }));
+        .with_details(serde_json::json!({ "method": method }));
     audit::record(&txn, event, now).await?;
     let template = MailTemplate::SignInMethodAdded {
         username: user.username.clone(),
-        method: totp::KIND.to_owned(),
+        method: method.to_owned(),
     };
     outbox::enqueue(&txn, NewMail::for_user(user, template), now).await?;
-    txn.commit().await.context("committing the app setup")?;
-    tracing::info!(user_id = %user.id, "authenticator app added");
+    txn.commit().await.context("committing the new method")?;
+    tracing::info!(user_id = %user.id, method, "sign-in method added");
     Ok(AppAdded { recovery_codes })
 }
 

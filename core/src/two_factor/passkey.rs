@@ -39,10 +39,9 @@ use webauthn_rp::{
     NonDiscoverableAuthenticationServerState, Registration, RegistrationServerState,
 };
 
-use super::{AppAdded, TwoFactorError, factors_of, recovery};
+use super::{AppAdded, TwoFactorError, factors_of};
 use crate::audit::{self, AuditEvent};
 use crate::entities::{passkey_ceremony, second_factor, user};
-use crate::outbox::{self, MailTemplate, NewMail};
 use crate::reauth;
 use crate::services::Services;
 use crate::sessions::SessionUser;
@@ -338,27 +337,7 @@ pub async fn finish_registration(
         drop(txn);
         return refused("credential registered already".to_owned()).await;
     }
-    let recovery_codes = if had_factor {
-        None
-    } else {
-        Some(recovery::renew(&txn, &services.server_key, user.id, now).await?)
-    };
-    let event = AuditEvent::own(
-        user,
-        AuditKind::SecondFactorAdded,
-        AuditOutcome::Succeeded,
-        client_ip,
-    )
-    .with_details(serde_json::json!({ "method": KIND }));
-    audit::record(&txn, event, now).await?;
-    let template = MailTemplate::SignInMethodAdded {
-        username: user.username.clone(),
-        method: KIND.to_owned(),
-    };
-    outbox::enqueue(&txn, NewMail::for_user(user, template), now).await?;
-    txn.commit().await.context("committing the passkey")?;
-    tracing::info!(user_id = %user.id, "passkey added");
-    Ok(AppAdded { recovery_codes })
+    super::manage::method_added(txn, services, user, KIND, had_factor, client_ip, now).await
 }
 
 /// The second login step's challenge for `user`'s passkeys, as JSON for
