@@ -92,9 +92,10 @@ pub enum AppError {
     NoFactorYet,
     #[error("no such sign-in method")]
     UnknownMethod,
-    /// A passkey name that is empty or longer than 64 characters (kept, to fix it in place).
+    /// A passkey name that is empty or longer than 64 characters (said to the page's script,
+    /// which keeps the field as typed).
     #[error("invalid passkey name")]
-    InvalidPasskeyName { name: String },
+    InvalidPasskeyName,
     /// The browser's passkey answer did not verify (expired or used challenge, another
     /// origin, an authenticator registered already, or a signature from an unknown key).
     #[error("passkey refused")]
@@ -130,9 +131,6 @@ impl AppError {
             }
             AppError::InvalidEmail { email } if name == "email" => Some(email.clone()),
             AppError::UsernameTaken { username } if name == "username" => Some(username.clone()),
-            AppError::InvalidPasskeyName { name: typed } if name == "passkey_name" => {
-                Some(typed.clone())
-            }
             _ => None,
         }
     }
@@ -198,7 +196,7 @@ impl AppError {
             AppError::RequiredByCompany => t.required_by_company.to_owned(),
             AppError::NoFactorYet => t.no_factor_yet.to_owned(),
             AppError::UnknownMethod => t.unknown_method.to_owned(),
-            AppError::InvalidPasskeyName { .. } => t.passkey_name_invalid.to_owned(),
+            AppError::InvalidPasskeyName => t.passkey_name_invalid.to_owned(),
             AppError::PasskeyRefused => t.passkey_refused.to_owned(),
             AppError::PasskeysUnavailable => t.passkeys_unavailable.to_owned(),
             AppError::StepExpired => t.step_expired.to_owned(),
@@ -248,7 +246,7 @@ impl AppError {
             | AppError::SameAsExisting
             | AppError::InvalidUsername
             | AppError::InvalidName
-            | AppError::InvalidPasskeyName { .. }
+            | AppError::InvalidPasskeyName
             | AppError::UnknownTimeZone { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Busy { .. } | AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Request(_) => StatusCode::BAD_REQUEST,

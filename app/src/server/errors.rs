@@ -164,10 +164,7 @@ impl From<TwoFactorError> for AppError {
             TwoFactorError::RequiredByCompany => AppError::RequiredByCompany,
             TwoFactorError::UnknownFactor => AppError::UnknownMethod,
             TwoFactorError::NoFactor => AppError::NoFactorYet,
-            // The name is put back by the caller, which has it.
-            TwoFactorError::InvalidPasskeyName => AppError::InvalidPasskeyName {
-                name: String::new(),
-            },
+            TwoFactorError::InvalidPasskeyName => AppError::InvalidPasskeyName,
             TwoFactorError::PasskeyRefused => AppError::PasskeyRefused,
             TwoFactorError::PasskeysUnavailable => AppError::PasskeysUnavailable,
             TwoFactorError::Unexpected(err) => unexpected(err),

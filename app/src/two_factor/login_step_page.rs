@@ -99,8 +99,7 @@ fn PasskeyForm(action: ServerAction<VerifyLoginStep>, every_refusal: bool) -> im
 fn VerifyForm(action: ServerAction<VerifyLoginStep>, passkey: bool, app: bool) -> impl IntoView {
     let t = use_messages();
     let query = use_query_map();
-    let with = move || query.read().get("with");
-    let recovery = move || with().as_deref() == Some("recovery-code");
+    let recovery = move || query.read().get("with").as_deref() == Some("recovery-code");
     // An account with a passkey and no app starts at its passkey; with both, at the app's
     // code, the passkey offered too.
     let code_form = move || recovery() || app || !passkey;

@@ -135,12 +135,7 @@ pub async fn start_passkey_setup(
             now,
         )
         .await
-        .map_err(|err| match AppError::from(err) {
-            AppError::InvalidPasskeyName { .. } => AppError::InvalidPasskeyName {
-                name: passkey_name.clone(),
-            },
-            err => err,
-        })
+        .map_err(AppError::from)
     };
     Ok(ceremony(&call, options.await))
 }
