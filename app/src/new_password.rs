@@ -1,14 +1,24 @@
 //! Choosing a new password (reset and Account Settings): the "New password" field with a live
-//! strength meter, and "Confirm new password". The meter runs the same policy code in the
-//! browser as the server runs on submit, so they cannot disagree.
+//! strength meter, and "Confirm new password". The meter asks the server, which runs the same
+//! policy check as on submit, so they cannot disagree; and the browser never downloads zxcvbn's
+//! word lists (1.4 MB, more than the rest of the app).
 
-use latch_domain::{PasswordPolicy, PasswordProblem, PersonalField, PersonalInfo, Weakness};
+use std::time::Duration;
+
+use latch_domain::{
+    PasswordCheck, PasswordPolicy, PasswordProblem, PersonalField, PersonalInfo, Weakness,
+};
 use latch_i18n::Messages;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::error::AppError;
 use crate::forms::Field;
 use crate::i18n::use_messages;
+
+/// How long typing must pause before the meter asks the server: one request per pause, not
+/// per keystroke, and still quick enough to feel live.
+const ASK_AFTER_TYPING_PAUSE: Duration = Duration::from_millis(200);
 
 /// What the browser needs to judge a new password exactly as the server will.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,10 +68,7 @@ pub fn NewPasswordFields(
     let t = use_messages();
     let typed = typed.unwrap_or_else(|| RwSignal::new(String::new()));
     let PasswordRules { policy, about } = rules;
-    // Nothing is judged before the user types: the meter appears only in the browser.
-    let check = Memo::new(move |_| {
-        typed.with(|password| (!password.is_empty()).then(|| policy.check(password, &about)))
-    });
+    let check = strength_verdicts(typed, about);
     let hint = (t.password_hint)(
         policy.min_length(),
         PasswordPolicy::RECOMMENDED_LENGTH.max(policy.min_length()),
@@ -91,8 +98,56 @@ pub fn NewPasswordFields(
     }
 }
 
+/// The server's verdict on what `typed` holds, asked once typing pauses. An answer to an older
+/// question than the latest is dropped, so the meter never shows the verdict on something no
+/// longer in the field. Nothing is judged before the user types (effects run only in the
+/// browser); if the server cannot answer, the meter stays empty and submitting still checks.
+fn strength_verdicts(
+    typed: RwSignal<String>,
+    about: PersonalInfo,
+) -> ReadSignal<Option<PasswordCheck>> {
+    let (verdict, set_verdict) = signal(None::<PasswordCheck>);
+    let about = StoredValue::new(about);
+    let latest_question = StoredValue::new(0u64);
+    let waiting = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let password = typed.get();
+        if let Some(timer) = waiting.get_value() {
+            timer.clear();
+        }
+        let question = latest_question.get_value() + 1;
+        latest_question.set_value(question);
+        if password.is_empty() {
+            set_verdict.set(None);
+            return;
+        }
+        let ask = move || {
+            leptos::task::spawn_local(async move {
+                let answer = judge_new_password(password, about.get_value()).await;
+                if latest_question.get_value() == question {
+                    set_verdict.set(answer.ok());
+                }
+            });
+        };
+        waiting.set_value(set_timeout_with_handle(ask, ASK_AFTER_TYPING_PAUSE).ok());
+    });
+    verdict
+}
+
+/// The strength meter's question: how the policy judges `password` for the person `about`
+/// describes (the page's [`PasswordRules`]). The server's policy decides, not the page's copy.
+#[server(name = JudgeNewPassword, prefix = "/api", endpoint = "password_strength")]
+pub async fn judge_new_password(
+    password: String,
+    about: PersonalInfo,
+) -> Result<PasswordCheck, AppError> {
+    let call = crate::server::Call::begin()?;
+    let check = latch_core::password_policy::judge(&call.services, &password, about).await;
+    call.reply(check)
+}
+
 #[component]
-fn StrengthMeter(check: latch_domain::PasswordCheck) -> impl IntoView {
+fn StrengthMeter(check: PasswordCheck) -> impl IntoView {
     let t = use_messages();
     let level = t.strength_levels[usize::from(check.score.min(4))];
     let acceptable = check.is_acceptable();

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use latch_domain::{NewPassword, PasswordProblem, PersonalInfo};
+use latch_domain::{NewPassword, PasswordCheck, PasswordProblem, PersonalInfo};
 use sea_orm::ConnectionTrait;
 use tokio::sync::Semaphore;
 
@@ -21,13 +21,21 @@ use crate::throttle::{self, ThrottleKey};
 pub struct PolicyChecks {
     permits: Arc<Semaphore>,
     max_wait: Duration,
+    /// The strength meter's own single slot: its questions are neither stored nor throttled,
+    /// so a flood of them must never take the turns of passwords being submitted.
+    meter: Arc<Semaphore>,
 }
+
+/// How long a strength-meter question waits for the meter's slot: the user is still typing,
+/// and the next pause asks again.
+const METER_MAX_WAIT: Duration = Duration::from_millis(250);
 
 impl PolicyChecks {
     pub fn new(concurrency: usize, max_wait: Duration) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             max_wait,
+            meter: Arc::new(Semaphore::new(1)),
         }
     }
 
@@ -65,6 +73,35 @@ pub async fn accept(
     .await
     .context("joining the password check")?;
     Ok(judged)
+}
+
+/// The strength meter's verdict on a password being typed: the same [`PasswordPolicy::check`]
+/// that [`accept`] applies, so what the meter says is what submitting will decide. Nothing is
+/// stored or counted on a throttle (the meter asks at every pause in typing, and a verdict grants
+/// nothing); the CPU it can cost is one thread, the meter's own slot, apart from submitted
+/// passwords' pool.
+///
+/// [`PasswordPolicy::check`]: latch_domain::PasswordPolicy::check
+pub async fn judge(
+    services: &Services,
+    password: &str,
+    about: PersonalInfo,
+) -> Result<PasswordCheck, HashError> {
+    let checks = &services.policy_checks;
+    let permit = tokio::time::timeout(METER_MAX_WAIT, checks.meter.clone().acquire_owned())
+        .await
+        .map_err(|_| HashError::Busy)?
+        .map_err(|_| HashError::Busy)?;
+    services.metrics.record_policy_check();
+    let (policy, password) = (services.password_policy, password.to_owned());
+    let check = tokio::task::spawn_blocking(move || {
+        let check = policy.check(&password, &about);
+        drop(permit);
+        check
+    })
+    .await
+    .context("joining the password check")?;
+    Ok(check)
 }
 
 /// Why a new password chosen with a link was not taken.
@@ -147,6 +184,23 @@ mod tests {
 
     fn about() -> PersonalInfo {
         PersonalInfo::default()
+    }
+
+    #[tokio::test]
+    async fn the_meter_never_takes_the_turns_of_submitted_passwords() {
+        let services = Services::for_tests(testing::fresh_db().await);
+        let held_by_meter = services.policy_checks.meter.clone().acquire_owned().await;
+
+        let busy = judge(&services, "correct horse battery staple", about()).await;
+        assert!(matches!(busy, Err(HashError::Busy)), "{busy:?}");
+        let submitted = accept(&services, "correct horse battery staple", about()).await;
+        assert!(matches!(submitted, Ok(Ok(_))), "{submitted:?}");
+
+        drop(held_by_meter);
+        let held = services.policy_checks.hold_all(1).await;
+        let check = judge(&services, "password", about()).await.unwrap();
+        assert_eq!(check.problems, vec![PasswordProblem::Common]);
+        drop(held);
     }
 
     #[tokio::test]

@@ -1,7 +1,6 @@
 use secrecy::{ExposeSecret, SecretString};
-use unicode_normalization::UnicodeNormalization;
 
-use crate::password_policy::{PasswordPolicy, PasswordProblem, PersonalInfo};
+use crate::password_policy::{PasswordPolicy, PasswordProblem};
 
 /// A password someone chose, accepted by the [`PasswordPolicy`] and NFKC-normalised, so the same
 /// passphrase typed on two keyboards hashes the same. Never printed: `Debug` is redacted by
@@ -29,16 +28,19 @@ impl CandidatePassword {
 impl NewPassword {
     /// Accepts `input` only if the policy does (see [`PasswordPolicy::check`]), reporting the
     /// most fundamental problem otherwise.
+    #[cfg(feature = "strength")]
     pub fn parse(
         input: &str,
         policy: &PasswordPolicy,
-        about: &PersonalInfo,
+        about: &crate::PersonalInfo,
     ) -> Result<Self, PasswordProblem> {
         let check = policy.check(input, about);
         if let Some(problem) = check.problems.first() {
             return Err(*problem);
         }
-        Ok(Self(SecretString::from(input.nfkc().collect::<String>())))
+        Ok(Self(SecretString::from(
+            unicode_normalization::UnicodeNormalization::nfkc(input).collect::<String>(),
+        )))
     }
 
     /// The normalised password, for the hasher only.
@@ -47,9 +49,10 @@ impl NewPassword {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "strength"))]
 mod tests {
     use super::*;
+    use crate::PersonalInfo;
     use proptest::prelude::*;
 
     fn parse(input: &str) -> Result<NewPassword, PasswordProblem> {

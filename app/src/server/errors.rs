@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use latch_core::admin::{AdminError, ConfirmError};
 use latch_core::auth::LoginError;
 use latch_core::password_change::ChangeError;
+use latch_core::password_hash::HashError;
 use latch_core::password_reset::ResetError;
 use latch_core::time_zone::UnknownTimeZone;
 use latch_core::two_factor::TwoFactorError;
@@ -38,6 +39,15 @@ fn seconds_until(retry_at: DateTime<Utc>) -> u64 {
 fn busy() -> AppError {
     AppError::Busy {
         retry_after_secs: BUSY_RETRY_AFTER_SECS,
+    }
+}
+
+impl From<HashError> for AppError {
+    fn from(err: HashError) -> Self {
+        match err {
+            HashError::Busy => busy(),
+            HashError::Unexpected(err) => unexpected(err),
+        }
     }
 }
 

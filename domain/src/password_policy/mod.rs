@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
-use zxcvbn::feedback::Warning;
-use zxcvbn::matching::patterns::MatchPattern;
+#[cfg(feature = "strength")]
+use zxcvbn::{feedback::Warning, matching::patterns::MatchPattern};
 
 /// The configurable part of the policy. The defaults refuse the two lowest zxcvbn scores:
 /// a password guessed in under a million tries falls to a patient online attacker even with
@@ -92,7 +92,9 @@ impl PasswordPolicy {
     }
 
     /// Judges `password` (as typed; it is normalised here) for the person described by
-    /// `about`. Every problem is listed, most fundamental first.
+    /// `about`. Every problem is listed, most fundamental first. Server only (the `strength`
+    /// feature): the browser's strength meter asks the server rather than download zxcvbn.
+    #[cfg(feature = "strength")]
     pub fn check(&self, password: &str, about: &PersonalInfo) -> PasswordCheck {
         let normalized = match Self::normalized_within_limit(password) {
             Ok(normalized) => normalized,
@@ -195,6 +197,7 @@ pub enum Weakness {
     SimilarToCommon,
 }
 
+#[cfg(feature = "strength")]
 impl Weakness {
     fn from_warning(warning: Warning) -> Option<Self> {
         Some(match warning {
@@ -228,11 +231,13 @@ pub struct PersonalInfo {
     pub company: String,
 }
 
+#[cfg(feature = "strength")]
 struct Term {
     text: String,
     field: PersonalField,
 }
 
+#[cfg(feature = "strength")]
 impl PersonalInfo {
     /// Whole values of 3+ characters, and the words of 4+ characters within names and the
     /// email's local part. Shorter pieces ("Li", "Co") would refuse too many good passwords.
@@ -265,6 +270,7 @@ fn normalize(input: &str) -> String {
     input.nfkc().collect()
 }
 
+#[cfg(feature = "strength")]
 /// The whole password is one entry of zxcvbn's list of 30,000 common passwords (possibly with
 /// case changes, reversed, or with l33t substitutions such as "p@ssw0rd").
 fn is_on_common_list(sequence: &[zxcvbn::Match], length: usize) -> bool {
@@ -284,5 +290,5 @@ fn is_on_common_list(sequence: &[zxcvbn::Match], length: usize) -> bool {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "strength"))]
 mod tests;

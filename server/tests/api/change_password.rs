@@ -451,3 +451,42 @@ async fn of_concurrent_changes_from_several_devices_exactly_one_wins() {
     );
     assert_eq!(app.log_in(&ana.username, &winners[0]).await.status(), 200);
 }
+
+/// The strength meter's question answers exactly as submitting would: the server's policy (not
+/// the page's copy of it) with the person's own details, and the browser never needs zxcvbn.
+#[tokio::test]
+async fn the_strength_meter_asks_the_server_which_judges_like_submitting() {
+    let app = spawn_app_with(&[("LATCH_PASSWORD_MIN_LENGTH", "20")]).await;
+    let judge = |password: &'static str| {
+        let app = &app;
+        async move {
+            let answer = app
+                .post_form(
+                    "/api/password_strength",
+                    &[
+                        ("password", password),
+                        ("about[username]", "ana"),
+                        ("about[email]", "ana.wijaya@example.co.id"),
+                        ("about[display_name]", "Ana Wijaya"),
+                        ("about[company]", "PT Maju"),
+                    ],
+                    &[],
+                )
+                .await;
+            assert_eq!(answer.status(), 200);
+            answer.text().await.unwrap()
+        }
+    };
+
+    let common = judge("password").await;
+    assert!(common.contains("Common"), "{common}");
+    assert!(
+        common.contains("TooShort"),
+        "the server's minimum of 20: {common}"
+    );
+    let personal = judge("wijaya-ana-wijaya-ana-2026").await;
+    assert!(personal.contains("ContainsPersonalInfo"), "{personal}");
+    let strong = judge("plum tractor whistle cobalt harbour").await;
+    assert!(strong.contains(r#""problems":[]"#), "{strong}");
+    assert!(strong.contains(r#""score":4"#), "{strong}");
+}
