@@ -234,6 +234,7 @@ fn router(state: AppState) -> Router {
             middleware::refuse_cross_origin,
         ))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(from_fn(middleware::site_file_validators))
         .layer(from_fn_with_state(state.clone(), middleware::time_limit))
         .layer(from_fn_with_state(
             state.clone(),

@@ -46,7 +46,8 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }
 
-/// `spawn_app` with some settings overridden (`LATCH_*` name, value).
+/// `spawn_app` with some settings overridden (`LATCH_*` name, value; and `LEPTOS_SITE_ROOT`,
+/// the folder the site's files are served from).
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let database = TestDatabase::create().await;
     let smtp = SmtpServer::start().await;
@@ -54,6 +55,9 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
 
     let mut leptos_options = site::leptos_options().expect("site options");
     leptos_options.site_addr = "127.0.0.1:0".parse().unwrap();
+    if let Some((_, root)) = overrides.iter().find(|(key, _)| *key == "LEPTOS_SITE_ROOT") {
+        leptos_options.site_root = (*root).into();
+    }
     let app = Application::build(settings.clone(), leptos_options)
         .await
         .expect("building the app");

@@ -2,7 +2,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::helpers::{session_cookie, spawn_app};
+use crate::helpers::{session_cookie, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn login_page_is_rendered_on_the_server_with_its_hydration_scripts() {
@@ -28,6 +28,58 @@ async fn login_page_is_rendered_on_the_server_with_its_hydration_scripts() {
             "page does not reference {asset}: {html}"
         );
     }
+}
+
+/// The bundle is kept by the browser and revalidated on each use: a repeat visit downloads
+/// nothing when it has not changed, and an upgrade is picked up at once. Each encoding has its
+/// own tag, so a browser never keeps a brotli body under a gzip one's name.
+#[tokio::test]
+async fn site_files_are_kept_and_revalidated_with_an_etag_per_encoding() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir(site.path().join("pkg")).unwrap();
+    std::fs::write(site.path().join("pkg/latch.css"), "body { color: black }").unwrap();
+    std::fs::write(site.path().join("pkg/latch.css.br"), "brotli bytes").unwrap();
+    let root = site.path().display().to_string();
+    let app = spawn_app_with(&[("LEPTOS_SITE_ROOT", &root)]).await;
+    let fetch = |encoding: &'static str, etag: Option<String>| {
+        let mut request = app
+            .client
+            .get(format!("{}/pkg/latch.css", app.address))
+            .header("accept-encoding", encoding);
+        if let Some(etag) = etag {
+            request = request.header("if-none-match", etag);
+        }
+        request.send()
+    };
+    let header = |response: &reqwest::Response, name: &str| {
+        response
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+
+    let plain = fetch("identity", None).await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert_eq!(
+        header(&plain, "cache-control").as_deref(),
+        Some("public, no-cache")
+    );
+    let plain_tag = header(&plain, "etag").expect("an ETag");
+    let brotli = fetch("br", None).await.unwrap();
+    assert_eq!(header(&brotli, "content-encoding").as_deref(), Some("br"));
+    let brotli_tag = header(&brotli, "etag").expect("an ETag");
+    assert_ne!(plain_tag, brotli_tag);
+
+    let unchanged = fetch("br", Some(brotli_tag.clone())).await.unwrap();
+    assert_eq!(unchanged.status(), 304);
+    assert_eq!(header(&unchanged, "etag"), Some(brotli_tag));
+    assert!(unchanged.bytes().await.unwrap().is_empty());
+    let other_encoding = fetch("identity", Some(header(&brotli, "etag").unwrap())).await;
+    assert_eq!(other_encoding.unwrap().status(), 200);
+
+    let page = app.get("/login").await;
+    assert_eq!(header(&page, "cache-control").as_deref(), Some("no-store"));
+    assert_eq!(header(&page, "etag"), None);
 }
 
 #[tokio::test]
