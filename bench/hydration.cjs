@@ -5,7 +5,11 @@
 // without JavaScript: the reference) and of hydration (WASM loaded and in charge), plus the
 // same-origin files the page loaded.
 //
-//   node bench/hydration.cjs URL [RUNS]
+//   node bench/hydration.cjs URL [RUNS] [local|cpu4|fast3g]
+//
+// cpu4: Chromium's CPU slowed 4× (a mid-range phone); fast3g: the network of a phone on "fast
+// 3G", 150 ms round trips and 1.6 Mbit/s down, 750 kbit/s up (both through the DevTools
+// protocol, as Lighthouse throttles).
 const path = require('node:path');
 const { createRequire } = require('node:module');
 
@@ -15,6 +19,23 @@ const { launchOptions } = require('../end2end/chromium.cjs');
 
 const url = process.argv[2];
 const runs = Number(process.argv[3] ?? 20);
+const conditions = process.argv[4] ?? 'local';
+if (!['local', 'cpu4', 'fast3g'].includes(conditions)) throw new Error(`unknown conditions ${conditions}`);
+
+async function throttle(context, page) {
+  if (conditions === 'local') return;
+  const cdp = await context.newCDPSession(page);
+  if (conditions === 'cpu4') await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  if (conditions === 'fast3g') {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 150,
+      downloadThroughput: (1.6 * 1000 * 1000) / 8,
+      uploadThroughput: (750 * 1000) / 8,
+    });
+  }
+}
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -29,6 +50,7 @@ async function main() {
     for (let run = 0; run < runs; run += 1) {
       const context = await browser.newContext();
       const page = await context.newPage();
+      await throttle(context, page);
       const errors = [];
       page.on('pageerror', (error) => errors.push(error.message));
       // Stamp the moment the app marks <body data-hydrated="true">, relative to navigation start.
@@ -40,8 +62,8 @@ async function main() {
           }
         }).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-hydrated'] });
       });
-      await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
-      await page.waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 30_000 });
+      await page.goto(url, { waitUntil: 'load', timeout: 60_000 });
+      await page.waitForFunction(() => window.__hydratedAt !== undefined, null, { timeout: 60_000 });
       const timing = await page.evaluate(() => ({
         hydrated: window.__hydratedAt,
         dcl: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
@@ -66,6 +88,7 @@ async function main() {
   console.log(
     [
       `runs=${runs}`,
+      `conditions=${conditions}`,
       `fcp_p50_ms=${ms(median(samples.fcp))}`,
       `dcl_p50_ms=${ms(median(samples.dcl))}`,
       `hydrated_p50_ms=${ms(median(samples.hydrated))}`,
