@@ -62,7 +62,7 @@ pub async fn time_zone_choices(
 ) -> anyhow::Result<TimeZoneChoices> {
     let company = preferences::of_company(db, user.company_id).await?;
     let saved = TimeZone::from_stored(user.time_zone.as_deref()).map(TimeZone::name);
-    let mut zones = TimeZone::choices();
+    let mut zones = TimeZone::choices().to_vec();
     // A zone saved under an old alias (by the command line) stays selectable.
     if let Some(saved) = saved.filter(|saved| !zones.contains(saved)) {
         zones.push(saved);

@@ -70,8 +70,14 @@ impl TimeZone {
 
     /// The zones a person picks from, sorted by name: `UTC` and every `Area/Place` zone of
     /// the inhabited regions. (Old aliases such as `US/Eastern` or `Etc/GMT+7` still parse,
-    /// but are not offered.)
-    pub fn choices() -> Vec<&'static str> {
+    /// but are not offered.) Worked out once per process: Account Settings shows the list on
+    /// every visit.
+    pub fn choices() -> &'static [&'static str] {
+        static CHOICES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+        CHOICES.get_or_init(Self::every_choice)
+    }
+
+    fn every_choice() -> Vec<&'static str> {
         const AREAS: [&str; 10] = [
             "Africa/",
             "America/",
