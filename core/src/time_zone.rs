@@ -274,7 +274,7 @@ mod tests {
         assert!(choices.windows(2).all(|pair| pair[0] < pair[1]));
         assert!(choices.len() > 300, "{}", choices.len());
         for name in choices {
-            assert_eq!(TimeZone::parse(name).unwrap().name(), name);
+            assert_eq!(TimeZone::parse(name).unwrap().name(), *name);
         }
     }
 
