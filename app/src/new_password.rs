@@ -102,6 +102,8 @@ pub fn NewPasswordFields(
 /// question than the latest is dropped, so the meter never shows the verdict on something no
 /// longer in the field. Nothing is judged before the user types (effects run only in the
 /// browser); if the server cannot answer, the meter stays empty and submitting still checks.
+/// The fields may be replaced while a question waits or travels (a refused submit renders the
+/// form again): the timer is cleared with them, and a late answer finds nobody to tell.
 fn strength_verdicts(
     typed: RwSignal<String>,
     about: PersonalInfo,
@@ -110,11 +112,15 @@ fn strength_verdicts(
     let about = StoredValue::new(about);
     let latest_question = StoredValue::new(0u64);
     let waiting = StoredValue::new(None::<TimeoutHandle>);
-    Effect::new(move |_| {
-        let password = typed.get();
-        if let Some(timer) = waiting.get_value() {
+    let stop_waiting = move || {
+        if let Some(timer) = waiting.try_get_value().flatten() {
             timer.clear();
         }
+    };
+    on_cleanup(stop_waiting);
+    Effect::new(move |_| {
+        let password = typed.get();
+        stop_waiting();
         let question = latest_question.get_value() + 1;
         latest_question.set_value(question);
         if password.is_empty() {
@@ -122,10 +128,13 @@ fn strength_verdicts(
             return;
         }
         let ask = move || {
+            let Some(about) = about.try_get_value() else {
+                return;
+            };
             leptos::task::spawn_local(async move {
-                let answer = judge_new_password(password, about.get_value()).await;
-                if latest_question.get_value() == question {
-                    set_verdict.set(answer.ok());
+                let answer = judge_new_password(password, about).await;
+                if latest_question.try_get_value() == Some(question) {
+                    set_verdict.try_set(answer.ok());
                 }
             });
         };
