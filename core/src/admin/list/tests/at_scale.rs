@@ -1,0 +1,122 @@
+//! The list's cost as the company grows, on SQLite and (given `TEST_DATABASE_URL`) PostgreSQL.
+
+use super::*;
+
+/// `cargo test --release -p latch-core user_list_at_scale -- --ignored --nocapture`:
+/// p50/p95 of the admin's list (page 1, a middle page, a search) at 1,000 and 100,000 users
+/// in one company, SQLite in memory and, when `TEST_DATABASE_URL` names a PostgreSQL server,
+/// again in a fresh database of its own there.
+#[tokio::test]
+#[ignore = "benchmark: run explicitly"]
+async fn user_list_at_scale() {
+    let postgres = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| url.starts_with("postgres"));
+    println!("| backend | users | view | p50 ms | p95 ms |");
+    println!("|---|---:|---|---:|---:|");
+    for size in [1_000usize, 100_000] {
+        let db = crate::db::connect("sqlite::memory:").await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        measure("SQLite", &db, size).await;
+    }
+    let Some(server_url) = postgres else {
+        return;
+    };
+    for size in [1_000usize, 100_000] {
+        let scratch = ScratchPostgres::create(&server_url).await;
+        let db = crate::db::connect(&scratch.url).await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        measure("PostgreSQL", &db, size).await;
+        db.close().await.unwrap();
+        scratch.drop_database().await;
+    }
+}
+
+/// Prints one row per view: `size` members in one company of `db`, 40 runs each.
+async fn measure(backend: &str, db: &DatabaseConnection, size: usize) {
+    let admin = company_in(db, size).await;
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        // Autovacuum analyses a table this size within a minute of the load; measure the
+        // steady state, not the planner's guesses in that first minute.
+        db.execute_unprepared("ANALYZE users").await.unwrap();
+    }
+    let middle = (size as u64 / 25) / 2;
+    let views = [
+        ("page 1, by name", UserQuery::default()),
+        (
+            "middle page, by name",
+            UserQuery {
+                page: middle,
+                ..UserQuery::default()
+            },
+        ),
+        (
+            "middle page, by last login desc",
+            UserQuery {
+                page: middle,
+                sort: UserSort::LastLogin,
+                descending: true,
+                ..UserQuery::default()
+            },
+        ),
+        (
+            "search \"user0004\"",
+            UserQuery {
+                search: "user0004".to_owned(),
+                ..UserQuery::default()
+            },
+        ),
+    ];
+    for (label, query) in views {
+        let mut times = Vec::new();
+        for _ in 0..40 {
+            let start = std::time::Instant::now();
+            let found = list_users(db, &admin, &query).await.unwrap();
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            assert!(found.rows.len() <= 25);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "| {backend} | {size} | {label} | {:.2} | {:.2} |",
+            times[times.len() / 2],
+            times[times.len() * 95 / 100]
+        );
+    }
+}
+
+/// A database of the benchmark's own on a PostgreSQL server. Dropped explicitly at the end:
+/// a benchmark that panics leaves a `latch_bench_...` database behind to look at.
+struct ScratchPostgres {
+    server_url: String,
+    name: String,
+    url: String,
+}
+
+impl ScratchPostgres {
+    async fn create(server_url: &str) -> Self {
+        let name = format!("latch_bench_{}", Uuid::new_v4().simple());
+        let server = sea_orm::Database::connect(server_url).await.unwrap();
+        server
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        let mut url = url::Url::parse(server_url).unwrap();
+        url.set_path(&name);
+        Self {
+            server_url: server_url.to_owned(),
+            name,
+            url: url.to_string(),
+        }
+    }
+
+    async fn drop_database(self) {
+        let server = sea_orm::Database::connect(&self.server_url).await.unwrap();
+        server
+            .execute_unprepared(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
+            .await
+            .unwrap();
+    }
+}
