@@ -67,7 +67,7 @@ async fn measure(backend: &str, db: &DatabaseConnection, size: usize) {
             },
         ),
         (
-            "search \"@example.co.id\" (everyone)",
+            "search \"@example.co.id\", which every user matches",
             UserQuery {
                 search: "@example.co.id".to_owned(),
                 ..UserQuery::default()
