@@ -9,7 +9,7 @@ elapsed=$(($(date +%s) - started))
 
 {
   echo "Machine: $cores cores ($cpu), $ram RAM, $(uname -sr). $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, $(rustc --version | cut -d' ' -f1-2)."
-  echo "Measured in $((elapsed / 60)) min $((elapsed % 60)) s (builds excluded). Release build, SQLite, loopback, default settings (LATCH_HASH_CONCURRENCY=$permits, LATCH_HASH_MAX_WAIT_MS=$wait_ms)."
+  echo "Measured in $((elapsed / 60)) min $((elapsed % 60)) s (builds excluded). Release build, SQLite${pg_version:+ (row 4 also PostgreSQL $pg_version)}, loopback, default settings (LATCH_HASH_CONCURRENCY=$permits, LATCH_HASH_MAX_WAIT_MS=$wait_ms)."
   echo
   echo "| # | Measured | Result | Reference (same run) | Ratio / goal |"
   echo "|---|---|---|---|---|"

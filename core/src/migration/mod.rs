@@ -14,6 +14,7 @@ mod m20261202_000008_webhook_events;
 mod m20261202_000009_session_devices;
 mod m20261202_000010_second_factor;
 mod m20261202_000011_passkeys;
+mod m20261203_000012_user_search_index;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_session_devices::Migration),
             Box::new(m20261202_000010_second_factor::Migration),
             Box::new(m20261202_000011_passkeys::Migration),
+            Box::new(m20261203_000012_user_search_index::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;
+mod admin_search;
 mod admin_takeover;
 mod binary;
 mod change_password;

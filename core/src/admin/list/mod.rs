@@ -4,7 +4,7 @@
 use anyhow::Context;
 use chrono::{DateTime, Utc};
 use latch_domain::{Page, Role, UserSort};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, LikeExpr, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -14,6 +14,8 @@ use uuid::Uuid;
 use super::Admin;
 use crate::entities::{outbox_message, user};
 use crate::outbox::Channel;
+
+mod search;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserQuery {
@@ -101,12 +103,23 @@ pub async fn list_users(
     query: &UserQuery,
 ) -> anyhow::Result<Page<UserRow>> {
     let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
-    let filter = matching(admin.company_id(), query);
-    let total = user::Entity::find()
-        .filter(filter.clone())
-        .count(db)
-        .await
-        .context("counting users")?;
+    let search = query.search.trim().to_lowercase();
+    // The count and the page both need the matches: a search that finds few finds them once.
+    let (filter, total) = match few_matches(db, admin.company_id(), &search).await? {
+        Some(ids) => {
+            let total = ids.len() as u64;
+            (Condition::all().add(user::Column::Id.is_in(ids)), total)
+        }
+        None => {
+            let filter = search::matching(admin.company_id(), &search);
+            let total = user::Entity::find()
+                .filter(filter.clone())
+                .count(db)
+                .await
+                .context("counting users")?;
+            (filter, total)
+        }
+    };
     let page = query.page.clamp(1, Page::<UserRow>::count(total, per_page));
     let users = page_select(filter, query, page, per_page)
         .all(db)
@@ -124,16 +137,27 @@ pub async fn list_users(
     Ok(Page::new(rows, total, page, per_page))
 }
 
-/// The company's users matching the search.
-fn matching(company_id: Uuid, query: &UserQuery) -> Condition {
-    let mut filter = Condition::all().add(user::Column::CompanyId.eq(company_id));
-    let search = query.search.trim().to_lowercase();
-    if !search.is_empty() {
-        let pattern = format!("%{}%", escape_like(&search));
-        let like = LikeExpr::new(pattern).escape('\\');
-        filter = filter.add(Expr::col(user::Column::SearchKey).like(like));
-    }
-    filter
+/// The ids of every user `search` finds, when SQLite's trigram table finds them and they are
+/// at most [`search::FEW`]. `None`: the plain filter counts and pages them (PostgreSQL, where
+/// it reaches the GIN index; a short or a common term).
+async fn few_matches(
+    db: &impl ConnectionTrait,
+    company_id: Uuid,
+    search: &str,
+) -> anyhow::Result<Option<Vec<Uuid>>> {
+    let Some(narrowed) = search::narrowed(db, company_id, search, search::FEW).await? else {
+        return Ok(None);
+    };
+    let ids: Vec<Uuid> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(narrowed)
+        .limit(search::FEW + 1)
+        .into_tuple()
+        .all(db)
+        .await
+        .context("searching users")?;
+    Ok((ids.len() as u64 <= search::FEW).then_some(ids))
 }
 
 /// One page of `filter`'s users in the requested order.
@@ -218,17 +242,6 @@ async fn latest_mail_per_user(
             ))
         })
         .collect())
-}
-
-/// Makes `%`, `_` and `\` in a search match themselves.
-fn escape_like(input: &str) -> String {
-    input
-        .chars()
-        .flat_map(|c| match c {
-            '%' | '_' | '\\' => vec!['\\', c],
-            c => vec![c],
-        })
-        .collect()
 }
 
 /// The list's row for one user (the confirmation and management pages).

@@ -3,10 +3,20 @@ use crate::sessions::SessionUser;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, Statement};
 
-/// A fresh database with one company holding an admin and `members` members.
+mod at_scale;
+mod searching;
+mod trigram_table;
+
+/// A fresh in-memory database with one company holding an admin and `members` members.
 async fn company_of(members: usize) -> (DatabaseConnection, Admin) {
     let db = crate::db::connect("sqlite::memory:").await.unwrap();
     crate::db::migrate(&db).await.unwrap();
+    let admin = company_in(&db, members).await;
+    (db, admin)
+}
+
+/// One company in `db` holding an admin and `members` members (user000001..), its admin.
+async fn company_in(db: &DatabaseConnection, members: usize) -> Admin {
     let company_id = Uuid::new_v4();
     crate::entities::company::ActiveModel {
         id: Set(company_id),
@@ -18,7 +28,7 @@ async fn company_of(members: usize) -> (DatabaseConnection, Admin) {
         require_2fa: Set("off".to_owned()),
         created_at: Set(Utc::now()),
     }
-    .insert(&db)
+    .insert(db)
     .await
     .unwrap();
     let row = |n: usize, role: Role| user::ActiveModel {
@@ -43,10 +53,10 @@ async fn company_of(members: usize) -> (DatabaseConnection, Admin) {
         created_at: Set(Utc::now()),
         updated_at: Set(Utc::now()),
     };
-    let admin = row(0, Role::Admin).insert(&db).await.unwrap();
+    let admin = row(0, Role::Admin).insert(db).await.unwrap();
     for chunk in (1..=members).collect::<Vec<_>>().chunks(500) {
         user::Entity::insert_many(chunk.iter().map(|n| row(*n, Role::Member)))
-            .exec(&db)
+            .exec(db)
             .await
             .unwrap();
     }
@@ -55,7 +65,7 @@ async fn company_of(members: usize) -> (DatabaseConnection, Admin) {
         session_key: String::new(),
         reauthenticated_at: None,
     };
-    (db, Admin::from_session(&session).unwrap())
+    Admin::from_session(&session).unwrap()
 }
 
 const SORTS: [UserSort; 5] = [
@@ -76,7 +86,7 @@ async fn every_sort_order_walks_an_index_instead_of_sorting_the_company() {
                 descending,
                 ..UserQuery::default()
             };
-            let select = page_select(matching(admin.company_id(), &query), &query, 40, 25);
+            let select = page_select(search::matching(admin.company_id(), ""), &query, 40, 25);
             let statement = sea_orm::QueryTrait::build(&select, db.get_database_backend());
             let plan = db
                 .query_all_raw(Statement::from_sql_and_values(
@@ -137,59 +147,4 @@ async fn pages_partition_the_company_and_search_escapes_wildcards() {
     assert_eq!(found.total, 10, "user000010..19");
     let found = list_users(&db, &admin, &search("_")).await.unwrap();
     assert_eq!(found.total, 0, "'_' matches itself, not any character");
-}
-
-/// `cargo test --release -p latch-core user_list_at_scale -- --ignored --nocapture`:
-/// p50/p95 of the admin's list (page 1, a middle page, a search) at 1,000 and 100,000 users
-/// in one company, SQLite in memory.
-#[tokio::test]
-#[ignore = "benchmark: run explicitly"]
-async fn user_list_at_scale() {
-    println!("| users | view | p50 ms | p95 ms |");
-    println!("|---:|---|---:|---:|");
-    for size in [1_000usize, 100_000] {
-        let (db, admin) = company_of(size).await;
-        let middle = (size as u64 / 25) / 2;
-        let views = [
-            ("page 1, by name", UserQuery::default()),
-            (
-                "middle page, by name",
-                UserQuery {
-                    page: middle,
-                    ..UserQuery::default()
-                },
-            ),
-            (
-                "middle page, by last login desc",
-                UserQuery {
-                    page: middle,
-                    sort: UserSort::LastLogin,
-                    descending: true,
-                    ..UserQuery::default()
-                },
-            ),
-            (
-                "search \"user0004\"",
-                UserQuery {
-                    search: "user0004".to_owned(),
-                    ..UserQuery::default()
-                },
-            ),
-        ];
-        for (label, query) in views {
-            let mut times = Vec::new();
-            for _ in 0..40 {
-                let start = std::time::Instant::now();
-                let found = list_users(&db, &admin, &query).await.unwrap();
-                times.push(start.elapsed().as_secs_f64() * 1000.0);
-                assert!(found.rows.len() <= 25);
-            }
-            times.sort_by(f64::total_cmp);
-            println!(
-                "| {size} | {label} | {:.2} | {:.2} |",
-                times[times.len() / 2],
-                times[times.len() * 95 / 100]
-            );
-        }
-    }
 }
