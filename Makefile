@@ -12,7 +12,7 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 run: setup-run ## set up what is missing, then run Latch on http://127.0.0.1:3000 (SQLite + dev mailbox, hot reload)
-	cargo leptos watch
+	cargo leptos watch --split
 
 test: setup-test lint-cheap audit test-sqlite test-postgres soak e2e-with-test-build ## set up what is missing, then run every check and test
 	@echo "All checks and tests passed."
@@ -72,7 +72,7 @@ postgres-up:
 	@scripts/postgres-up
 
 build-release: ## the release binary and site (target/release/latch + target/site)
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --split
 
 e2e: build-release ## Playwright in Debian's Chromium against the release build, maildev as SMTP server
 	@# The CRM stand-in of crm-behind-nginx.spec.ts (a debug build is plenty for it), and its
@@ -85,7 +85,7 @@ e2e: build-release ## Playwright in Debian's Chromium against the release build,
 # and precompressed) served by the `latch` binary that `cargo test` has just built, instead of
 # a second, optimised build of the whole server (about ten minutes on 2 cores).
 e2e-with-test-build:
-	cargo leptos build --release --precompress --frontend-only
+	cargo leptos build --release --precompress --frontend-only --split
 	cargo test -p latch-example-crm
 	cargo build -p latch-example-crm
 	cd end2end && E2E_LATCH_BIN=$(CURDIR)/target/debug/latch npx playwright test

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    ParamSegment, SsrMode, StaticSegment,
+    Lazy, ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -18,6 +18,7 @@ pub mod error;
 mod forms;
 mod i18n;
 mod layout;
+mod lazy_pages;
 pub mod new_password;
 mod pages;
 pub mod password_reset;
@@ -61,7 +62,7 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=(StaticSegment("login"), StaticSegment("verify"))
-                            view=two_factor::LoginStepPage
+                            view={Lazy::<lazy_pages::LoginStep>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -76,7 +77,7 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=StaticSegment("reset-password")
-                            view=password_reset::ResetPasswordPage
+                            view={Lazy::<lazy_pages::ResetPassword>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -86,7 +87,7 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=StaticSegment("confirm-email")
-                            view=email_change::ConfirmEmailPage
+                            view={Lazy::<lazy_pages::ConfirmEmail>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -96,32 +97,32 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=StaticSegment("settings")
-                            view=settings::ProfileSettingsPage
+                            view={Lazy::<lazy_pages::ProfileSettings>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("account"))
-                            view=settings::AccountSettingsPage
+                            view={Lazy::<lazy_pages::AccountSettings>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("activity"))
-                            view=admin::ActivityPage
+                            view={Lazy::<lazy_pages::Activity>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("security"))
-                            view=admin::SecurityPage
+                            view={Lazy::<lazy_pages::Security>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("users"), StaticSegment("new"))
-                            view=admin::InviteUserPage
+                            view={Lazy::<lazy_pages::InviteUser>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=(StaticSegment("settings"), StaticSegment("users"), ParamSegment("id"))
-                            view=admin::ManageUserPage
+                            view={Lazy::<lazy_pages::ManageUser>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -131,7 +132,7 @@ pub fn App() -> impl IntoView {
                                 ParamSegment("id"),
                                 StaticSegment("reset"),
                             )
-                            view=admin::ResetConfirmPage
+                            view={Lazy::<lazy_pages::ResetConfirm>::new()}
                             ssr=SsrMode::Async
                         />
                     </Routes>

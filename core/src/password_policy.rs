@@ -59,20 +59,16 @@ pub async fn accept(
     about: PersonalInfo,
 ) -> Result<Result<NewPassword, PasswordProblem>, HashError> {
     let checks = &services.policy_checks;
-    let permit = tokio::time::timeout(checks.max_wait, checks.permits.clone().acquire_owned())
-        .await
-        .map_err(|_| HashError::Busy)?
-        .map_err(|_| HashError::Busy)?;
-    services.metrics.record_policy_check();
-    let (policy, password) = (services.password_policy, password.to_owned());
-    let judged = tokio::task::spawn_blocking(move || {
-        let judged = NewPassword::parse(&password, &policy, &about);
-        drop(permit);
-        judged
-    })
+    let policy = services.password_policy;
+    in_turn(
+        services,
+        &checks.permits,
+        checks.max_wait,
+        password,
+        about,
+        move |password, about| NewPassword::parse(password, &policy, about),
+    )
     .await
-    .context("joining the password check")?;
-    Ok(judged)
 }
 
 /// The strength meter's verdict on a password being typed: the same [`PasswordPolicy::check`]
@@ -87,21 +83,42 @@ pub async fn judge(
     password: &str,
     about: PersonalInfo,
 ) -> Result<PasswordCheck, HashError> {
-    let checks = &services.policy_checks;
-    let permit = tokio::time::timeout(METER_MAX_WAIT, checks.meter.clone().acquire_owned())
+    let policy = services.password_policy;
+    let meter = &services.policy_checks.meter;
+    in_turn(
+        services,
+        meter,
+        METER_MAX_WAIT,
+        password,
+        about,
+        move |password, about| policy.check(password, about),
+    )
+    .await
+}
+
+/// Runs `judge` on a blocking thread once `slots` gives a turn within `max_wait`.
+async fn in_turn<T: Send + 'static>(
+    services: &Services,
+    slots: &Arc<Semaphore>,
+    max_wait: Duration,
+    password: &str,
+    about: PersonalInfo,
+    judge: impl FnOnce(&str, &PersonalInfo) -> T + Send + 'static,
+) -> Result<T, HashError> {
+    let permit = tokio::time::timeout(max_wait, slots.clone().acquire_owned())
         .await
         .map_err(|_| HashError::Busy)?
         .map_err(|_| HashError::Busy)?;
     services.metrics.record_policy_check();
-    let (policy, password) = (services.password_policy, password.to_owned());
-    let check = tokio::task::spawn_blocking(move || {
-        let check = policy.check(&password, &about);
+    let password = password.to_owned();
+    let judged = tokio::task::spawn_blocking(move || {
+        let judged = judge(&password, &about);
         drop(permit);
-        check
+        judged
     })
     .await
     .context("joining the password check")?;
-    Ok(check)
+    Ok(judged)
 }
 
 /// Why a new password chosen with a link was not taken.
