@@ -47,7 +47,6 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/latch.css" />
         <Title formatter=move |page: String| format!("{page} · {}", t.app_name) />
-        <HydrationMarker />
         <Router>
             <UserProvider>
                 <layout::Page>
@@ -149,15 +148,4 @@ fn UserProvider(children: Children) -> impl IntoView {
     auth::provide_user_resource();
     plain_forms::provide_form_failure();
     children()
-}
-
-/// Marks `<body data-hydrated="true">` once the WASM has taken over the page. Effects run only
-/// in the browser, so the attribute proves hydration; browser tests wait for it.
-#[component]
-fn HydrationMarker() -> impl IntoView {
-    Effect::new(|| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 }
