@@ -134,20 +134,13 @@ async fn print_plans(db: &DatabaseConnection, admin: &Admin, query: &UserQuery) 
         }
     };
     for (what, statement) in statements {
-        let rows = db
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
-                format!("{explain} {}", statement.sql),
-                statement.values.clone().map(|v| v.0).unwrap_or_default(),
-            ))
-            .await
-            .unwrap();
+        let plan = plan_of(db, explain, &statement, column).await;
         eprintln!(
             "{backend:?}, {what} of search {search:?}: {}",
             statement.sql
         );
-        for row in rows {
-            eprintln!("    {}", row.try_get::<String>("", column).unwrap());
+        for step in plan {
+            eprintln!("    {step}");
         }
     }
 }

@@ -68,6 +68,26 @@ async fn company_in(db: &DatabaseConnection, members: usize) -> Admin {
     Admin::from_session(&session).unwrap()
 }
 
+/// Each row's `column` of `statement` prefixed by `explain` (`EXPLAIN QUERY PLAN`, or
+/// PostgreSQL's `EXPLAIN (…)`): the plan the database would follow.
+async fn plan_of(
+    db: &DatabaseConnection,
+    explain: &str,
+    statement: &sea_orm::Statement,
+    column: &str,
+) -> Vec<String> {
+    db.query_all_raw(Statement::from_sql_and_values(
+        db.get_database_backend(),
+        format!("{explain} {}", statement.sql),
+        statement.values.clone().map(|v| v.0).unwrap_or_default(),
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|row| row.try_get::<String>("", column).unwrap())
+    .collect()
+}
+
 const SORTS: [UserSort; 5] = [
     UserSort::Name,
     UserSort::Username,
@@ -88,18 +108,7 @@ async fn every_sort_order_walks_an_index_instead_of_sorting_the_company() {
             };
             let select = page_select(search::matching(admin.company_id(), ""), &query, 40, 25);
             let statement = sea_orm::QueryTrait::build(&select, db.get_database_backend());
-            let plan = db
-                .query_all_raw(Statement::from_sql_and_values(
-                    db.get_database_backend(),
-                    format!("EXPLAIN QUERY PLAN {}", statement.sql),
-                    statement.values.clone().map(|v| v.0).unwrap_or_default(),
-                ))
-                .await
-                .unwrap();
-            let plan: Vec<String> = plan
-                .iter()
-                .map(|row| row.try_get::<String>("", "detail").unwrap())
-                .collect();
+            let plan = plan_of(&db, "EXPLAIN QUERY PLAN", &statement, "detail").await;
             assert!(
                 plan.iter().all(|step| !step.contains("TEMP B-TREE")),
                 "{sort:?} descending={descending} sorts in memory: {plan:?}"

@@ -215,18 +215,7 @@ async fn a_search_looks_up_the_trigram_candidates_instead_of_reading_the_company
             "SEARCH users USING INDEX sqlite_autoindex_users_1 (id=?)",
         ),
     ] {
-        let plan = db
-            .query_all_raw(Statement::from_sql_and_values(
-                backend,
-                format!("EXPLAIN QUERY PLAN {}", statement.sql),
-                statement.values.clone().map(|v| v.0).unwrap_or_default(),
-            ))
-            .await
-            .unwrap();
-        let plan: Vec<String> = plan
-            .iter()
-            .map(|row| row.try_get::<String>("", "detail").unwrap())
-            .collect();
+        let plan = plan_of(&db, "EXPLAIN QUERY PLAN", &statement, "detail").await;
         assert!(
             plan.iter().any(|step| step.contains(index)),
             "{what}: {plan:?}"
