@@ -146,6 +146,25 @@ mod tests {
         assert_eq!(pending_migrations(&db).await.unwrap(), 0);
     }
 
+    /// `.cargo/config.toml` builds the bundled SQLite with the query planner stability
+    /// guarantee; without it every statement with a bound `LIMIT ?` (each `.one()`) is
+    /// prepared again on every run instead of coming from the statement cache.
+    #[tokio::test]
+    async fn sqlite_plans_never_depend_on_bound_values() {
+        use sea_orm::Statement;
+        let db = connect("sqlite::memory:").await.unwrap();
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT sqlite_compileoption_used('ENABLE_QPSG') AS used",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let used: i32 = row.try_get("", "used").unwrap();
+        assert_eq!(used, 1, "SQLite was built without SQLITE_ENABLE_QPSG");
+    }
+
     /// Two processes on one SQLite file (the CLI beside `latch serve`): a transaction that
     /// reads, then writes after the other wrote, must wait for the lock, not fail.
     #[tokio::test]

@@ -3,17 +3,15 @@
 //! nothing is cached: a session ended anywhere (logout, deactivation, a reset) is refused on
 //! the very next request.
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use latch_domain::Role;
 use latch_i18n::Locale;
-use sea_orm::{ConnectionTrait, EntityTrait};
+use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
-use crate::entities::{company, session, user};
 use crate::preferences::{self, Preferences};
 use crate::secret_token::SecretToken;
-use crate::sessions::{self, SessionLifetime};
+use crate::sessions::{self, SessionLifetime, SessionUser};
 use crate::time_zone::TimeZone;
 
 /// The signed-in user, in the words the CRM is told.
@@ -36,28 +34,22 @@ pub struct Identity {
 }
 
 /// The identity behind a session token, if the session is live and its user active. Like a
-/// Latch page, it pushes the session's idle deadline forward. One query: the session by its
-/// primary key, joined to its user and their company.
+/// Latch page, it pushes the session's idle deadline forward (it is the same lookup).
 pub async fn verify(
     db: &impl ConnectionTrait,
     token: &SecretToken,
     lifetime: SessionLifetime,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<Identity>> {
-    let found = session::Entity::find_by_id(token.storage_key())
-        .find_also_related(user::Entity)
-        .and_also_related(company::Entity)
-        .one(db)
-        .await
-        .context("looking up the session, its user and company")?;
-    let Some((session, Some(user), Some(company))) = found else {
+    let Some(session) = sessions::authenticate(db, token, lifetime, now).await? else {
         return Ok(None);
     };
-    let Some(session) = sessions::admit(db, session, user, lifetime, now).await? else {
-        return Ok(None);
-    };
-    let session_key = session.session_key;
-    let user = session.user;
+    let SessionUser {
+        user,
+        company,
+        session_key,
+        ..
+    } = session;
     let (locale, time_zone) = preferences::saved(&user);
     let defaults = Preferences::of_company(&company);
     Ok(Some(Identity {

@@ -98,7 +98,7 @@ pub async fn change_password(
     // on the client's counter (the reservation above), like a wrong password, so the policy
     // cannot be made to judge passwords without limit; the account's is given back, as its
     // password was not guessed.
-    let about = password_policy::personal_info(db, user).await?;
+    let about = password_policy::personal_info_of(change.session);
     let new_password = match password_policy::accept(services, change.new, about).await {
         Ok(Ok(new_password)) => new_password,
         Ok(Err(problem)) => {
@@ -242,9 +242,8 @@ mod tests {
         .await
         .unwrap();
         let session = SessionUser {
-            user,
             session_key: token.storage_key(),
-            reauthenticated_at: None,
+            ..testing::session_of(&db, &user).await
         };
         (Services::for_tests(db), session)
     }
@@ -313,9 +312,8 @@ mod tests {
         .await
         .unwrap();
         let stale = SessionUser {
-            user: session.user.clone(),
             session_key: other.storage_key(),
-            reauthenticated_at: None,
+            ..session.clone()
         };
         let second = change_password(
             &services,

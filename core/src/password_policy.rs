@@ -12,6 +12,7 @@ use tokio::sync::Semaphore;
 use crate::entities::user;
 use crate::password_hash::HashError;
 use crate::services::Services;
+use crate::sessions::SessionUser;
 use crate::throttle::{self, ThrottleKey};
 
 /// How many new passwords are judged at once (zxcvbn, on blocking threads), and how long a
@@ -186,12 +187,21 @@ pub async fn personal_info(
     user: &user::Model,
 ) -> anyhow::Result<PersonalInfo> {
     let company = crate::profile::company_name(db, user).await?;
-    Ok(PersonalInfo {
+    Ok(about(user, company))
+}
+
+/// What a signed-in user's new password must not contain (the session read the company).
+pub fn personal_info_of(session: &SessionUser) -> PersonalInfo {
+    about(&session.user, session.company.name.clone())
+}
+
+fn about(user: &user::Model, company: String) -> PersonalInfo {
+    PersonalInfo {
         username: user.username.clone(),
         email: user.email.clone(),
         display_name: user.display_name.clone(),
         company,
-    })
+    }
 }
 
 #[cfg(test)]

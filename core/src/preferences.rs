@@ -25,6 +25,21 @@ impl Preferences {
         }
     }
 
+    /// What `user` of `company` reads: their saved language, else `browser` (the language
+    /// their browser asks for), else the company's; their saved time zone, else the company's.
+    pub fn of_reader(
+        user: &user::Model,
+        company: &company::Model,
+        browser: Option<Locale>,
+    ) -> Self {
+        let (locale, time_zone) = saved(user);
+        let defaults = Self::of_company(company);
+        Self {
+            locale: locale.or(browser).unwrap_or(defaults.locale),
+            time_zone: time_zone.unwrap_or(defaults.time_zone),
+        }
+    }
+
     /// `at` written out for this reader, e.g. "29 November 2026, 18:05 WIB".
     pub fn format(&self, at: chrono::DateTime<chrono::Utc>) -> String {
         self.time_zone.format(at, self.locale)

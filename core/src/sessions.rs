@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use crate::entities::{session, user};
+use crate::entities::{company, session, user};
 use crate::secret_token::SecretToken;
 
 /// How long a session lives.
@@ -38,6 +38,9 @@ const TOUCH_INTERVAL: Duration = Duration::minutes(1);
 #[derive(Debug, Clone)]
 pub struct SessionUser {
     pub user: user::Model,
+    /// The user's company, read with the session (one query): the top bar, the reader's
+    /// language and time zone, the password rules and the two-step requirement all need it.
+    pub company: company::Model,
     pub session_key: String,
     /// When this session last confirmed the user's password ("Confirm your password").
     pub reauthenticated_at: Option<DateTime<Utc>>,
@@ -107,24 +110,25 @@ pub async fn authenticate(
     lifetime: SessionLifetime,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<SessionUser>> {
-    let key = token.storage_key();
-    let Some((session, Some(user))) = session::Entity::find_by_id(key.clone())
+    let found = session::Entity::find_by_id(token.storage_key())
         .find_also_related(user::Entity)
+        .and_also_related(company::Entity)
         .one(db)
         .await
-        .context("looking up the session")?
-    else {
+        .context("looking up the session, its user and company")?;
+    let Some((session, Some(user), Some(company))) = found else {
         return Ok(None);
     };
-    admit(db, session, user, lifetime, now).await
+    admit(db, session, user, company, lifetime, now).await
 }
 
-/// A session row and its user as found by the caller's query: the active user if the
+/// A session row, its user and company as found by the lookup: the active user if the
 /// session is live (its idle deadline pushed forward), else `None` and the row deleted.
-pub(crate) async fn admit(
+async fn admit(
     db: &impl ConnectionTrait,
     session: session::Model,
     user: user::Model,
+    company: company::Model,
     lifetime: SessionLifetime,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Option<SessionUser>> {
@@ -143,6 +147,7 @@ pub(crate) async fn admit(
     }
     Ok(Some(SessionUser {
         user,
+        company,
         session_key: key,
         reauthenticated_at,
     }))

@@ -5,8 +5,9 @@ use latch_domain::{CompanyName, DisplayName, Email, NewPassword, PasswordPolicy,
 use sea_orm::{DatabaseConnection, EntityTrait, QueryOrder};
 
 use crate::accounts::{self, NewUser};
-use crate::entities::{outbox_message, user};
+use crate::entities::{company, outbox_message, user};
 use crate::secret_token::SecretToken;
+use crate::sessions::SessionUser;
 
 pub(crate) async fn fresh_db() -> DatabaseConnection {
     let db = crate::db::connect("sqlite::memory:").await.unwrap();
@@ -69,4 +70,20 @@ pub(crate) async fn mint_queued_link(db: &DatabaseConnection, now: DateTime<Utc>
         .expect("the link still works");
     let token = url.split("token=").nth(1).unwrap();
     SecretToken::from_presented(token).unwrap()
+}
+
+/// `user` signed in (a session as the lookup would build it, with the company read from `db`;
+/// no session row is written).
+pub(crate) async fn session_of(db: &DatabaseConnection, user: &user::Model) -> SessionUser {
+    let company = company::Entity::find_by_id(user.company_id)
+        .one(db)
+        .await
+        .unwrap()
+        .expect("the user's company");
+    SessionUser {
+        user: user.clone(),
+        company,
+        session_key: String::new(),
+        reauthenticated_at: None,
+    }
 }

@@ -68,35 +68,9 @@ impl TimeZone {
         self.0.name()
     }
 
-    /// The zones a person picks from, sorted by name: `UTC` and every `Area/Place` zone of
-    /// the inhabited regions. (Old aliases such as `US/Eastern` or `Etc/GMT+7` still parse,
-    /// but are not offered.) Worked out once per process: Account Settings shows the list on
-    /// every visit.
+    /// The zones a person picks from, sorted by name ([`latch_domain::TIME_ZONE_CHOICES`]).
     pub fn choices() -> &'static [&'static str] {
-        static CHOICES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-        CHOICES.get_or_init(Self::every_choice)
-    }
-
-    fn every_choice() -> Vec<&'static str> {
-        const AREAS: [&str; 10] = [
-            "Africa/",
-            "America/",
-            "Antarctica/",
-            "Arctic/",
-            "Asia/",
-            "Atlantic/",
-            "Australia/",
-            "Europe/",
-            "Indian/",
-            "Pacific/",
-        ];
-        let mut names: Vec<&'static str> = chrono_tz::TZ_VARIANTS
-            .iter()
-            .map(|zone| zone.name())
-            .filter(|name| *name == "UTC" || AREAS.iter().any(|area| name.starts_with(area)))
-            .collect();
-        names.sort_unstable();
-        names
+        latch_domain::TIME_ZONE_CHOICES
     }
 
     /// `at` as a wall clock in this zone shows it, with the zone's abbreviation at that moment
@@ -262,6 +236,35 @@ mod tests {
                 .unwrap()
                 .zone(),
             "NST"
+        );
+    }
+
+    /// `UTC` and every `Area/Place` zone of the inhabited regions: the browser's copy of the
+    /// list must name exactly these zones of the database the server parses with.
+    #[test]
+    fn the_choices_are_the_inhabited_areas_of_the_zone_database() {
+        const AREAS: [&str; 10] = [
+            "Africa/",
+            "America/",
+            "Antarctica/",
+            "Arctic/",
+            "Asia/",
+            "Atlantic/",
+            "Australia/",
+            "Europe/",
+            "Indian/",
+            "Pacific/",
+        ];
+        let mut in_database: Vec<&str> = chrono_tz::TZ_VARIANTS
+            .iter()
+            .map(|zone| zone.name())
+            .filter(|name| *name == "UTC" || AREAS.iter().any(|area| name.starts_with(area)))
+            .collect();
+        in_database.sort_unstable();
+        assert_eq!(
+            TimeZone::choices(),
+            in_database,
+            "latch_domain::TIME_ZONE_CHOICES no longer matches chrono-tz's zones"
         );
     }
 

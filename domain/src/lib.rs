@@ -10,6 +10,7 @@ mod password;
 mod password_policy;
 mod reset_link;
 mod role;
+mod time_zones;
 mod user_agent;
 mod username;
 
@@ -25,5 +26,6 @@ pub use password_policy::{
 };
 pub use reset_link::LinkState;
 pub use role::{Role, UnknownRole};
+pub use time_zones::{TIME_ZONE_CHOICES, time_zones_offered};
 pub use user_agent::DeviceKind;
 pub use username::{Username, UsernameError};

@@ -22,7 +22,7 @@ use tokio::sync::watch;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::settings::{Settings, WebhookSettings};
-use crate::state::AppState;
+use crate::state::{AppState, Shared};
 use crate::{database, forward_auth, middleware, operations};
 
 /// Largest request body accepted. Forms here carry a few short fields; a 1 MB "password" is
@@ -85,13 +85,13 @@ impl Application {
             .keys
             .load(&services.db, chrono::Utc::now())
             .await?;
-        let state = AppState {
+        let state = AppState::new(Shared {
             leptos_options,
-            services,
+            services: Arc::new(services),
             mailer,
             webhook_endpoint,
             settings: Arc::new(settings),
-        };
+        });
         Ok(Self {
             listener,
             router: router(state.clone()),

@@ -77,8 +77,7 @@ pub async fn current_user() -> Result<Option<UserSummary>, AppError> {
     let Ok(session) = call.user() else {
         return Ok(None);
     };
-    let profile = latch_core::profile::profile(&call.services.db, &session.user).await;
-    call.reply(profile.map(|profile| Some(profile.into())))
+    Ok(Some(latch_core::profile::profile(session).into()))
 }
 
 #[cfg(feature = "ssr")]

@@ -5,11 +5,13 @@
 //! everything the function may need at once, and every answer afterwards goes through what it
 //! captured.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use latch_core::Services;
 use latch_core::secret_token::SecretToken;
 use latch_core::sessions::SessionUser;
-use leptos::prelude::use_context;
+use leptos::prelude::{use_context, with_context};
 use leptos_axum::ResponseOptions;
 
 use super::cookies;
@@ -18,7 +20,7 @@ use super::request_info::RequestInfo;
 use crate::error::AppError;
 
 pub struct Call {
-    pub services: Services,
+    pub services: Arc<Services>,
     pub request: RequestInfo,
     /// The supported language this browser prefers (`Accept-Language`), if any.
     pub browser_locale: Option<latch_i18n::Locale>,
@@ -37,11 +39,19 @@ pub struct Call {
 impl Call {
     /// Everything this request offers a server function, read before anything awaits.
     pub fn begin() -> Result<Self, AppError> {
-        let parts = use_context::<http::request::Parts>();
-        let headers = parts.as_ref().map(|parts| &parts.headers);
-        let header = |name| headers.and_then(|h| h.get(name)?.to_str().ok());
-        let services = use_context::<Services>()
+        let services = use_context::<Arc<Services>>()
             .ok_or_else(|| unexpected(anyhow::anyhow!("no Services in context")))?;
+        // Read in place: a page calls several server functions, and a copy of the request's
+        // parts (every header, every extension) per call was most of their allocations.
+        Ok(
+            with_context(|parts: &http::request::Parts| Self::read(Some(parts), services.clone()))
+                .unwrap_or_else(|| Self::read(None, services)),
+        )
+    }
+
+    fn read(parts: Option<&http::request::Parts>, services: Arc<Services>) -> Self {
+        let headers = parts.map(|parts| &parts.headers);
+        let header = |name| headers.and_then(|h| h.get(name)?.to_str().ok());
         let reset_token = headers
             .and_then(|headers| cookies::reset_cookie_value(headers, services.is_https()))
             .and_then(|value| SecretToken::from_presented(&value));
@@ -51,26 +61,22 @@ impl Call {
         let device_cookie =
             headers.and_then(|headers| cookies::device_cookie_value(headers, services.is_https()));
         let accepts_html = header(http::header::ACCEPT).is_some_and(|a| a.contains("text/html"));
-        let server_fn_call = parts
-            .as_ref()
-            .is_some_and(|parts| parts.uri.path().starts_with("/api/"));
-        Ok(Self {
+        let server_fn_call = parts.is_some_and(|parts| parts.uri.path().starts_with("/api/"));
+        Self {
             device_cookie,
             user_agent: header(http::header::USER_AGENT).map(str::to_owned),
             browser_locale: header(http::header::ACCEPT_LANGUAGE)
                 .and_then(latch_i18n::from_accept_language),
             plain_form_post: accepts_html,
             in_page_render: accepts_html && !server_fn_call,
-            // From the same copy of the request as the headers above (one clone, not two).
             request: parts
-                .as_ref()
                 .and_then(|parts| parts.extensions.get::<RequestInfo>().cloned())
                 .unwrap_or_default(),
             response: use_context::<ResponseOptions>(),
             reset_token,
             login_step_token,
             services,
-        })
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -83,7 +89,7 @@ impl Call {
 
     /// The signed-in user, or the refusal for a signed-out visitor.
     pub fn user(&self) -> Result<&SessionUser, AppError> {
-        self.request.session.as_ref().ok_or(AppError::NotSignedIn)
+        self.request.session.as_deref().ok_or(AppError::NotSignedIn)
     }
 
     /// The reset token this browser's cookie holds (put there when the emailed link opened).

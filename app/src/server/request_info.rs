@@ -1,13 +1,15 @@
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use latch_core::sessions::SessionUser;
-use leptos::prelude::use_context;
+use leptos::prelude::with_context;
 
 /// What the server's middleware learned about this request before the app saw it.
 #[derive(Clone, Debug, Default)]
 pub struct RequestInfo {
     pub client_ip: Option<IpAddr>,
-    pub session: Option<SessionUser>,
+    /// Shared: every server function a page calls holds a copy of this.
+    pub session: Option<Arc<SessionUser>>,
     /// The language this request is answered in.
     pub locale: latch_i18n::Locale,
     /// The time zone times are shown in: the user's choice, else their company's default,
@@ -25,7 +27,7 @@ impl RequestInfo {
 
 /// This request's [`RequestInfo`] (the default outside a request, e.g. in unit tests).
 pub fn request_info() -> RequestInfo {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<RequestInfo>().cloned())
+    with_context(|parts: &http::request::Parts| parts.extensions.get::<RequestInfo>().cloned())
+        .flatten()
         .unwrap_or_default()
 }

@@ -15,10 +15,10 @@ use {
 #[server(name = MyPasswordRules, prefix = "/api", endpoint = "password_rules")]
 pub async fn my_password_rules() -> Result<PasswordRules, AppError> {
     let call = Call::begin()?;
-    let user = &call.reply(call.user())?.user;
-    let about = latch_core::password_policy::personal_info(&call.services.db, user).await;
+    let session = call.reply(call.user())?;
+    let about = latch_core::password_policy::personal_info_of(session);
     let policy = call.services.password_policy;
-    call.reply(about.map(|about| PasswordRules { policy, about }))
+    Ok(PasswordRules { policy, about })
 }
 
 /// "Update" in Account Settings. `sign_out_others` is the checkbox: present when ticked.
@@ -60,29 +60,27 @@ pub async fn set_language(locale: String) -> Result<(), AppError> {
     call.finish(saved.map(|()| next))
 }
 
-/// What the "Time zone" section of Account Settings offers. The list comes from the server:
-/// the browser build carries no time zone database.
+/// What the "Time zone" section of Account Settings needs from the server. The list of zones
+/// is not sent: both sides have it ([`latch_domain::time_zones_offered`]), so it is not
+/// repeated in every page's hydration data.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TimeZoneChoices {
     /// The user's own choice (an IANA name); `None`: the company's default.
     pub saved: Option<String>,
     /// The company's default zone, the first choice of the list.
     pub company_default: String,
-    /// Every zone offered, sorted by name.
-    pub zones: Vec<String>,
 }
 
-/// The zones to choose from, the company's default and the signed-in user's choice.
+/// The company's default zone and the signed-in user's choice.
 #[server(name = TimeZoneOptions, prefix = "/api", endpoint = "time_zones")]
 pub async fn time_zone_options() -> Result<TimeZoneChoices, AppError> {
     let call = Call::begin()?;
-    let user = &call.reply(call.user())?.user;
-    let choices = latch_core::profile::time_zone_choices(&call.services.db, user).await;
-    call.reply(choices.map(|choices| TimeZoneChoices {
+    let session = call.reply(call.user())?;
+    let choices = latch_core::profile::time_zone_choices(session);
+    Ok(TimeZoneChoices {
         saved: choices.saved.map(str::to_owned),
         company_default: choices.company_default.to_owned(),
-        zones: choices.zones.into_iter().map(str::to_owned).collect(),
-    }))
+    })
 }
 
 /// "Save time zone" in Account Settings. `time_zone` is an IANA name, or empty for the

@@ -1,5 +1,5 @@
 //! The "Time zone" section of Account Settings: the zone of every date and time on the pages
-//! and in the emails. The list comes from the server (the browser carries no zone database).
+//! and in the emails. The browser has the zones' names, not the zone database.
 
 use crate::plain_forms::{PostForm, form_action};
 use leptos::prelude::*;
@@ -59,9 +59,9 @@ fn TimeZoneSelect(choices: TimeZoneChoices) -> impl IntoView {
     let TimeZoneChoices {
         saved,
         company_default,
-        zones,
     } = choices;
     let is_default = saved.is_none();
+    let zones = latch_domain::time_zones_offered(saved.as_deref());
 
     view! {
         {move || saved_message().map(|message| view! { <p class="alert success" role="status">{message}</p> })}
@@ -80,12 +80,9 @@ fn TimeZoneSelect(choices: TimeZoneChoices) -> impl IntoView {
                     {zones
                         .into_iter()
                         .map(|zone| {
-                            let selected = saved.as_deref() == Some(zone.as_str());
-                            view! {
-                                <option value=zone.clone() selected=selected>
-                                    {zone.clone()}
-                                </option>
-                            }
+                            let selected = saved.as_deref() == Some(&*zone);
+                            let label = zone.clone();
+                            view! { <option value=zone selected=selected>{label}</option> }
                         })
                         .collect_view()}
                 </select>

@@ -11,11 +11,14 @@ use crate::testing;
 use crate::webhooks::Webhooks;
 
 /// An admin of PT Maju whose session confirmed the password at `confirmed_at`.
-fn admin_confirmed_at(user: &user::Model, confirmed_at: Option<DateTime<Utc>>) -> Admin {
+async fn admin_confirmed_at(
+    db: &DatabaseConnection,
+    user: &user::Model,
+    confirmed_at: Option<DateTime<Utc>>,
+) -> Admin {
     let session = SessionUser {
-        user: user.clone(),
-        session_key: "unused".to_owned(),
         reauthenticated_at: confirmed_at,
+        ..testing::session_of(db, user).await
     };
     Admin::from_session(&session).unwrap()
 }
@@ -43,29 +46,12 @@ async fn last_link_token(db: &DatabaseConnection, at: DateTime<Utc>) -> SecretTo
     SecretToken::from_presented(token).unwrap()
 }
 
-#[test]
-fn a_password_confirmation_lasts_five_minutes_by_the_clock_it_is_given() {
-    let t0 = Utc::now();
+#[tokio::test]
+async fn a_password_confirmation_lasts_five_minutes_by_the_clock_it_is_given() {
+    let (db, t0) = (testing::fresh_db().await, Utc::now());
     let policy = AdminPolicy::default();
-    let user = user::Model {
-        id: uuid::Uuid::new_v4(),
-        company_id: uuid::Uuid::new_v4(),
-        username: "ana".into(),
-        username_key: "ana".into(),
-        email: "ana@example.com".into(),
-        email_key: "ana@example.com".into(),
-        display_name: "Ana".into(),
-        search_key: String::new(),
-        role: Role::Admin,
-        password_hash: None,
-        active: true,
-        locale: None,
-        time_zone: None,
-        last_login_at: None,
-        created_at: t0,
-        updated_at: t0,
-    };
-    let confirmed = admin_confirmed_at(&user, Some(t0));
+    let user = testing::user_in(&db, "PT Maju", "ana", Role::Admin, None, t0).await;
+    let confirmed = admin_confirmed_at(&db, &user, Some(t0)).await;
     assert!(confirmed.recently_reauthenticated(&policy, t0));
     assert!(confirmed.recently_reauthenticated(&policy, t0 + Duration::seconds(299)));
     assert!(!confirmed.recently_reauthenticated(&policy, t0 + Duration::minutes(5)));
@@ -73,7 +59,8 @@ fn a_password_confirmation_lasts_five_minutes_by_the_clock_it_is_given() {
         !confirmed.recently_reauthenticated(&policy, t0 - Duration::seconds(1)),
         "a confirmation from the future is none"
     );
-    assert!(!admin_confirmed_at(&user, None).recently_reauthenticated(&policy, t0));
+    let unconfirmed = admin_confirmed_at(&db, &user, None).await;
+    assert!(!unconfirmed.recently_reauthenticated(&policy, t0));
 }
 
 #[tokio::test]
@@ -82,7 +69,7 @@ async fn an_email_change_link_works_once_within_a_day_and_is_no_reset_link() {
     let policy = AdminPolicy::default();
     let ana = testing::user_in(&db, "PT Maju", "ana", Role::Admin, None, t0).await;
     let budi = testing::user_in(&db, "PT Maju", "budi", Role::Member, None, t0).await;
-    let ana = admin_confirmed_at(&ana, Some(t0));
+    let ana = admin_confirmed_at(&db, &ana, Some(t0)).await;
     let target = ana.find_user(&db, &budi.id.to_string()).await.unwrap();
     let request = |address: &'static str, at| {
         let new_email = Email::parse(address).unwrap();

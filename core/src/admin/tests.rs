@@ -10,13 +10,8 @@ async fn user_of(db: &DatabaseConnection, company: &str, name: &str, role: Role)
     testing::user_in(db, company, name, role, None, Utc::now()).await
 }
 
-fn admin(user: &user::Model) -> Admin {
-    let session = SessionUser {
-        user: user.clone(),
-        session_key: "unused".to_owned(),
-        reauthenticated_at: None,
-    };
-    Admin::from_session(&session).unwrap()
+async fn admin(db: &DatabaseConnection, user: &user::Model) -> Admin {
+    Admin::from_session(&testing::session_of(db, user).await).unwrap()
 }
 
 #[tokio::test]
@@ -25,7 +20,7 @@ async fn an_admin_finds_their_own_users_by_the_id_in_a_page_address() {
     let ana = user_of(&db, "PT Maju", "ana", Role::Admin).await;
     let budi = user_of(&db, "PT Maju", "budi", Role::Member).await;
     let other = user_of(&db, "CV Lain", "citra", Role::Member).await;
-    let ana = admin(&ana);
+    let ana = admin(&db, &ana).await;
 
     let found = ana.find_user(&db, &format!(" {} ", budi.id)).await.unwrap();
     assert_eq!(found.user().id, budi.id);
@@ -46,11 +41,7 @@ async fn a_member_or_an_inactive_admin_is_no_admin() {
     let mut retired = user_of(&db, "PT Maju", "ana", Role::Admin).await;
     retired.active = false;
     for user in [member, retired] {
-        let session = SessionUser {
-            user,
-            session_key: "unused".to_owned(),
-            reauthenticated_at: None,
-        };
+        let session = testing::session_of(&db, &user).await;
         assert!(matches!(
             Admin::from_session(&session),
             Err(AdminError::NotAdmin)

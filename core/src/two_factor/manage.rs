@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::{TwoFactorError, factors_of, recovery, requirement_for, totp};
+use super::{Requirement, TwoFactorError, factors_of, recovery, totp};
 use crate::admin::{Actor, AdminError, Target};
 use crate::audit::{self, AuditEvent};
 use crate::entities::{second_factor, user};
@@ -73,7 +73,7 @@ pub async fn status(
             &services.admin_policy,
             now,
         ),
-        required: requirement_for(db, user).await?.covers(user),
+        required: Requirement::of(&session.company).covers(user),
     })
 }
 
@@ -236,7 +236,7 @@ pub async fn remove_factor(
         .ok()
         .and_then(|id| factors.iter().find(|f| f.id == id))
         .ok_or(TwoFactorError::UnknownFactor)?;
-    if factors.len() == 1 && requirement_for(db, user).await?.covers(user) {
+    if factors.len() == 1 && Requirement::of(&session.company).covers(user) {
         return Err(TwoFactorError::RequiredByCompany);
     }
     ensure_confirmed(services, session, password, client_ip, now).await?;

@@ -135,11 +135,7 @@ async fn the_operator_sets_the_policy_without_a_password_and_an_admin_needs_one(
         .await
         .unwrap();
 
-    let session = crate::sessions::SessionUser {
-        user: admin_user.clone(),
-        session_key: "k".into(),
-        reauthenticated_at: None,
-    };
+    let session = crate::testing::session_of(&db, &admin_user).await;
     let admin = crate::admin::Admin::from_session(&session).unwrap();
     let by = Actor::Admin(&admin);
     let refused = set_security_policy(&db, &policy, by, company_id, before, None, t0()).await;

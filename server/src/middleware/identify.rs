@@ -2,12 +2,14 @@
 //! answer in, resolved once per request; and sending signed-out visitors of private pages to
 //! the login page.
 
+use std::sync::Arc;
+
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use latch_app::server::{RequestInfo, session_cookie_value};
-use latch_core::preferences::{self, Preferences};
+use latch_core::preferences::Preferences;
 use latch_core::secret_token::SecretToken;
 use latch_core::sessions::{self, SessionUser};
 use latch_core::time_zone::TimeZone;
@@ -93,16 +95,10 @@ pub async fn identify(State(state): State<AppState>, mut request: Request, next:
         }
     }
 
-    let reader = match choose_reader(&state, request.headers(), session.as_ref()).await {
-        Ok(reader) => reader,
-        Err(err) => {
-            tracing::warn!("cannot read the company's language and time zone: {err:#}");
-            return database_unavailable(request.headers());
-        }
-    };
+    let reader = choose_reader(request.headers(), session.as_ref());
     request.extensions_mut().insert(RequestInfo {
         client_ip,
-        session,
+        session: session.map(Arc::new),
         locale: reader.locale,
         time_zone: reader.time_zone,
     });
@@ -118,19 +114,15 @@ fn next_in(uri: &axum::http::Uri) -> Option<String> {
 
 /// The language: the user's saved one, else the browser's preference (`Accept-Language`),
 /// else the company's default (signed in), else English. The time zone: the user's saved one,
-/// else the company's default (signed in), else UTC. The company is read only when needed.
-async fn choose_reader(
-    state: &AppState,
-    headers: &header::HeaderMap,
-    session: Option<&SessionUser>,
-) -> anyhow::Result<Preferences> {
+/// else the company's default (signed in), else UTC. (The session lookup read the company.)
+fn choose_reader(headers: &header::HeaderMap, session: Option<&SessionUser>) -> Preferences {
     let browser = browser_locale(headers);
     match session {
-        Some(session) => preferences::of_user(&state.services.db, &session.user, browser).await,
-        None => Ok(Preferences {
+        Some(session) => Preferences::of_reader(&session.user, &session.company, browser),
+        None => Preferences {
             locale: browser.unwrap_or_default(),
             time_zone: TimeZone::UTC,
-        }),
+        },
     }
 }
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::sessions::SessionUser;
+use crate::testing;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set, Statement};
 
@@ -60,12 +60,7 @@ async fn company_in(db: &DatabaseConnection, members: usize) -> Admin {
             .await
             .unwrap();
     }
-    let session = SessionUser {
-        user: admin,
-        session_key: String::new(),
-        reauthenticated_at: None,
-    };
-    Admin::from_session(&session).unwrap()
+    Admin::from_session(&testing::session_of(db, &admin).await).unwrap()
 }
 
 /// Each row's `column` of `statement` prefixed by `explain` (`EXPLAIN QUERY PLAN`, or
