@@ -118,6 +118,8 @@ async fn check_and_start_session(
     let Some(identifier) = plausible_identifier(attempt.identifier) else {
         return Err(LoginError::InvalidCredentials);
     };
+    // Under a flood, what the hasher could not finish in time is refused before any query.
+    let _admitted = hasher.admit()?;
     let client_ip = attempt.client_ip.map(|ip| ip.to_string());
     let found = user::Entity::find()
         .filter(

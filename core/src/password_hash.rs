@@ -7,7 +7,7 @@
 //! keeps those areas in per-thread arenas it never gives back (after a login flood: 602 MB
 //! taken from the system, 2.8 MB in use), and a fresh area costs ~4,800 page faults per login.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -157,6 +157,22 @@ pub struct Hasher {
     concurrency: usize,
     /// The slots' working areas, made on first use and kept: at most `concurrency` exist.
     workspaces: Arc<Mutex<Vec<Workspace>>>,
+    /// Logins in progress, from their first query to the end of their hash (see
+    /// [`Hasher::admit`]).
+    admitted: Arc<AtomicUsize>,
+    /// How long one hash takes on this machine, in microseconds: a moving average of the
+    /// hashes made, starting from the dummy hash made at start.
+    hash_micros: Arc<AtomicU64>,
+}
+
+/// One login let in by [`Hasher::admit`]; it counts until dropped.
+#[derive(Debug)]
+pub struct Admission(Arc<AtomicUsize>);
+
+impl Drop for Admission {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// How busy the hasher is at one instant.
@@ -191,7 +207,9 @@ impl Hasher {
     pub fn new(concurrency: usize, max_wait: Duration) -> anyhow::Result<Self> {
         let mut random = [0u8; 32];
         getrandom::fill(&mut random).context("seeding the dummy password")?;
+        let started = std::time::Instant::now();
         let dummy = hash(&format!("{random:?}"))?;
+        let hash_micros = micros(started.elapsed());
         Ok(Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             max_wait,
@@ -199,7 +217,28 @@ impl Hasher {
             waiting: Arc::default(),
             concurrency: concurrency.max(1),
             workspaces: Arc::default(),
+            admitted: Arc::default(),
+            hash_micros: Arc::new(AtomicU64::new(hash_micros)),
         })
+    }
+
+    /// Lets one login in before it touches the database, or turns it away at once (`Busy`)
+    /// when more are in progress than the hasher can finish within its wait bound (its slots,
+    /// each finishing wait bound ÷ time per hash). Such a login would only wait out the bound
+    /// for a slot and be refused then, having held database connections and written its
+    /// throttle counters meanwhile, while signed-in pages waited for those connections. One
+    /// atomic count: a burst cannot slip past it.
+    pub fn admit(&self) -> Result<Admission, HashError> {
+        let per_hash = self.hash_micros.load(Ordering::Relaxed).max(1);
+        let within_wait = micros(self.max_wait) / per_hash;
+        let capacity = self
+            .concurrency
+            .saturating_mul(1 + usize::try_from(within_wait).unwrap_or(usize::MAX));
+        let admission = Admission(self.admitted.clone());
+        if self.admitted.fetch_add(1, Ordering::SeqCst) >= capacity {
+            return Err(HashError::Busy);
+        }
+        Ok(admission)
     }
 
     pub fn load(&self) -> HasherLoad {
@@ -262,6 +301,7 @@ impl Hasher {
             .map_err(|_| HashError::Busy)?
             .map_err(|_| HashError::Busy)?;
         let workspaces = self.workspaces.clone();
+        let hash_micros = self.hash_micros.clone();
         let result = tokio::task::spawn_blocking(move || {
             // A slot's area: one is free for every permit (a poisoned lock still holds them).
             let taken = workspaces
@@ -269,7 +309,13 @@ impl Hasher {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .pop();
             let mut workspace = taken.unwrap_or_default();
+            let started = std::time::Instant::now();
             let result = work(&mut workspace);
+            let took = micros(started.elapsed());
+            // An eighth of the newest hash: a slow outlier moves the estimate only a little.
+            let _ = hash_micros.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |average| {
+                Some((average * 7 + took) / 8)
+            });
             workspaces
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -281,6 +327,10 @@ impl Hasher {
         .context("joining a hashing thread")?;
         Ok(result?)
     }
+}
+
+fn micros(duration: Duration) -> u64 {
+    u64::try_from(duration.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// Counts one waiting caller for as long as it lives, also when the caller gives up (its
@@ -445,6 +495,31 @@ mod tests {
                 .as_phc()
                 .starts_with("$argon2id$v=19$m=19456,t=2,p=1$")
         );
+    }
+
+    /// A flood of logins is turned away at the door, not after a wait: with one slot and no
+    /// time to wait, one login is in progress at a time.
+    #[test]
+    fn logins_beyond_what_the_hasher_finishes_within_its_wait_bound_are_turned_away_at_once() {
+        let hasher = Hasher::new(1, Duration::ZERO).unwrap();
+        let first = hasher.admit().expect("room for one");
+        assert!(matches!(hasher.admit(), Err(HashError::Busy)));
+        assert!(
+            matches!(hasher.admit(), Err(HashError::Busy)),
+            "a refusal frees nothing"
+        );
+        drop(first);
+        let again = hasher.admit().expect("room again once the first is done");
+
+        // A wait bound of ten hashes' time lets ten more wait behind the slot.
+        hasher.hash_micros.store(1_000, Ordering::Relaxed);
+        let patient = Hasher {
+            max_wait: Duration::from_millis(10),
+            ..hasher.clone()
+        };
+        let admitted: Vec<_> = (0..10).map(|_| patient.admit().expect("room")).collect();
+        assert!(matches!(patient.admit(), Err(HashError::Busy)));
+        drop((again, admitted));
     }
 
     #[tokio::test]

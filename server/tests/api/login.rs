@@ -511,6 +511,14 @@ async fn a_flood_of_logins_beyond_the_hashing_capacity_gets_busy_try_again() {
             .all(|(status, ..)| *status == 200 || *status == 503),
         "{outcomes:?}"
     );
+    // Turned away before any query: nothing was counted against (or given back to) the busy
+    // ones' accounts, while each login let in cleared its own counter by succeeding.
+    let counted = rate_limit::Entity::find()
+        .filter(rate_limit::Column::Key.starts_with("login:account:"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(counted.is_empty(), "{counted:?}");
 }
 
 #[tokio::test]
