@@ -186,6 +186,7 @@ fn summarise(report: &mut Report, plan: &Plan, results: &Results) {
 pub async fn logins(
     plan: &Plan,
     identifier: &str,
+    accounts: usize,
     password: &str,
     probe: Option<Probe>,
 ) -> anyhow::Result<()> {
@@ -223,6 +224,10 @@ pub async fn logins(
         let (client, base, id, pw) = (client.clone(), base.clone(), id.clone(), pw.clone());
         async move {
             let address = client_address(worker);
+            let id = match accounts {
+                0 => id,
+                n => format!("{id}{}", worker % n + 1),
+            };
             match log_in(&client, &base, &id, &pw, &address).await {
                 Ok((outcome, _)) => outcome,
                 Err(_) => Outcome::Other,

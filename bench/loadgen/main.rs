@@ -60,6 +60,12 @@ struct LoginArgs {
     identifier: String,
     #[arg(long)]
     password: String,
+    /// Sign in as ACCOUNTS accounts, IDENTIFIER1 to IDENTIFIERn, worker w as account
+    /// w mod n + 1 (the probe stays IDENTIFIER): one account's logins in flight at once meet
+    /// its own throttle past its allowance, as a real account's would. 0: every worker is
+    /// IDENTIFIER.
+    #[arg(long, default_value_t = 0)]
+    accounts: usize,
     /// Also GET this page every --probe-every-ms as a signed-in user (e.g. /settings/account).
     #[arg(long)]
     probe_path: Option<String>,
@@ -99,7 +105,7 @@ async fn main() -> anyhow::Result<()> {
                 path,
                 every: Duration::from_millis(args.probe_every_ms.max(1)),
             });
-            load::logins(&args.target.plan(), &args.identifier, &args.password, probe).await
+            load::logins(&args.target.plan(), &args.identifier, args.accounts, &args.password, probe).await
         }
         Command::Get(args) => {
             let user = args.identifier.zip(args.password);
