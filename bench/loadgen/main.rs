@@ -105,7 +105,14 @@ async fn main() -> anyhow::Result<()> {
                 path,
                 every: Duration::from_millis(args.probe_every_ms.max(1)),
             });
-            load::logins(&args.target.plan(), &args.identifier, args.accounts, &args.password, probe).await
+            load::logins(
+                &args.target.plan(),
+                &args.identifier,
+                args.accounts,
+                &args.password,
+                probe,
+            )
+            .await
         }
         Command::Get(args) => {
             let user = args.identifier.zip(args.password);

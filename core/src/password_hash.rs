@@ -155,8 +155,10 @@ pub struct Hasher {
     /// Callers waiting for a slot right now (for `/metrics`).
     waiting: Arc<AtomicUsize>,
     concurrency: usize,
-    /// The slots' working areas, made on first use and kept: at most `concurrency` exist.
-    workspaces: Arc<Mutex<Vec<Workspace>>>,
+    /// The slots' working areas, made on first use and kept while in use: at most
+    /// `concurrency` exist, and an area no hash used for a while is given back
+    /// ([`Hasher::release_idle`]).
+    workspaces: Arc<Mutex<Vec<KeptWorkspace>>>,
     /// Logins in progress, from their first query to the end of their hash (see
     /// [`Hasher::admit`]).
     admitted: Arc<AtomicUsize>,
@@ -164,6 +166,15 @@ pub struct Hasher {
     /// hashes made, starting from the dummy hash made at start.
     hash_micros: Arc<AtomicU64>,
 }
+
+/// A free slot's working area and when a hash last used it.
+struct KeptWorkspace {
+    workspace: Workspace,
+    last_used: std::time::Instant,
+}
+
+/// After this long without a hash, a slot's working area is given back to the system.
+pub const WORKSPACE_IDLE: Duration = Duration::from_secs(30);
 
 /// One login let in by [`Hasher::admit`]; it counts until dropped.
 #[derive(Debug)]
@@ -289,6 +300,37 @@ impl Hasher {
             .await
     }
 
+    /// Gives back (frees) every free working area no hash used for `idle`, so a server quiet
+    /// after a burst of logins does not keep 19 MiB per slot. The next hash makes one again,
+    /// for a few milliseconds of page faults. Returns how many were given back.
+    pub fn release_idle(&self, idle: Duration) -> usize {
+        let mut kept = self
+            .workspaces
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let before = kept.len();
+        kept.retain(|area| area.last_used.elapsed() < idle);
+        before - kept.len()
+    }
+
+    /// Every [`WORKSPACE_IDLE`] ÷ 2, gives back the areas idle for [`WORKSPACE_IDLE`], until
+    /// `stopped` turns true.
+    pub async fn release_idle_until_stopped(self, mut stopped: tokio::sync::watch::Receiver<bool>) {
+        let mut tick = tokio::time::interval(WORKSPACE_IDLE / 2);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {
+                    self.release_idle(WORKSPACE_IDLE);
+                }
+                changed = stopped.changed() => {
+                    if changed.is_err() || *stopped.borrow() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Workspace) -> anyhow::Result<T> + Send + 'static,
@@ -308,7 +350,7 @@ impl Hasher {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .pop();
-            let mut workspace = taken.unwrap_or_default();
+            let mut workspace = taken.map(|kept| kept.workspace).unwrap_or_default();
             let started = std::time::Instant::now();
             let result = work(&mut workspace);
             let took = micros(started.elapsed());
@@ -319,7 +361,10 @@ impl Hasher {
             workspaces
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(workspace);
+                .push(KeptWorkspace {
+                    workspace,
+                    last_used: std::time::Instant::now(),
+                });
             drop(permit);
             result
         })
@@ -431,6 +476,29 @@ mod tests {
         }
         let kept = hasher.workspaces.lock().unwrap().len();
         assert!((1..=2).contains(&kept), "{kept} workspaces for 2 slots");
+
+        assert_eq!(
+            hasher.release_idle(Duration::from_secs(3600)),
+            0,
+            "just used"
+        );
+        assert_eq!(
+            hasher.release_idle(Duration::ZERO),
+            kept,
+            "all idle for no time"
+        );
+        assert!(hasher.workspaces.lock().unwrap().is_empty());
+        let again = hasher
+            .verify(
+                &candidate("correct horse battery staple"),
+                Some(stored.as_phc()),
+            )
+            .await
+            .unwrap();
+        assert!(
+            again.matched,
+            "a slot makes a new area after one was given back"
+        );
     }
 
     #[test]

@@ -80,9 +80,10 @@ fn TimeZoneSelect(choices: TimeZoneChoices) -> impl IntoView {
                     {zones
                         .into_iter()
                         .map(|zone| {
+                            // An option's value is its text: no `value` to repeat the name
+                            // (490 of them are most of the page).
                             let selected = saved.as_deref() == Some(&*zone);
-                            let label = zone.clone();
-                            view! { <option value=zone selected=selected>{label}</option> }
+                            view! { <option selected=selected>{zone}</option> }
                         })
                         .collect_view()}
                 </select>

@@ -104,7 +104,7 @@ async fn a_saved_time_zone_changes_the_times_on_the_activity_page_and_the_user_l
         "{settings}"
     );
     assert!(
-        settings.contains(r#"<option value="Asia/Jakarta" selected"#),
+        settings.contains(r#"<option selected>Asia/Jakarta</option>"#),
         "{settings}"
     );
     assert!(settings.contains("Company default (UTC)"), "{settings}");
