@@ -119,7 +119,7 @@ async fn check_and_start_session(
         return Err(LoginError::InvalidCredentials);
     };
     // Under a flood, what the hasher could not finish in time is refused before any query.
-    let _admitted = hasher.admit()?;
+    let _admitted = hasher.admit().await?;
     let client_ip = attempt.client_ip.map(|ip| ip.to_string());
     let found = user::Entity::find()
         .filter(

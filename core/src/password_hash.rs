@@ -239,7 +239,20 @@ impl Hasher {
     /// for a slot and be refused then, having held database connections and written its
     /// throttle counters meanwhile, while signed-in pages waited for those connections. One
     /// atomic count: a burst cannot slip past it.
-    pub fn admit(&self) -> Result<Admission, HashError> {
+    ///
+    /// The refusal itself is answered only after the wait bound, when a waiting login would
+    /// have been: the pause costs a timer, not CPU, and a client that asks again at once (a
+    /// script ignoring `Retry-After`) cannot turn instant refusals into a loop that takes the
+    /// CPU from every other page.
+    pub async fn admit(&self) -> Result<Admission, HashError> {
+        let admitted = self.try_admit();
+        if admitted.is_err() {
+            tokio::time::sleep(self.max_wait).await;
+        }
+        admitted
+    }
+
+    fn try_admit(&self) -> Result<Admission, HashError> {
         let per_hash = self.hash_micros.load(Ordering::Relaxed).max(1);
         let within_wait = micros(self.max_wait) / per_hash;
         let capacity = self
@@ -565,19 +578,22 @@ mod tests {
         );
     }
 
-    /// A flood of logins is turned away at the door, not after a wait: with one slot and no
-    /// time to wait, one login is in progress at a time.
-    #[test]
-    fn logins_beyond_what_the_hasher_finishes_within_its_wait_bound_are_turned_away_at_once() {
+    /// A flood of logins is turned away at the door: with one slot and no time to wait, one
+    /// login is in progress at a time.
+    #[tokio::test]
+    async fn logins_beyond_what_the_hasher_finishes_within_its_wait_bound_are_turned_away() {
         let hasher = Hasher::new(1, Duration::ZERO).unwrap();
-        let first = hasher.admit().expect("room for one");
-        assert!(matches!(hasher.admit(), Err(HashError::Busy)));
+        let first = hasher.admit().await.expect("room for one");
+        assert!(matches!(hasher.admit().await, Err(HashError::Busy)));
         assert!(
-            matches!(hasher.admit(), Err(HashError::Busy)),
+            matches!(hasher.admit().await, Err(HashError::Busy)),
             "a refusal frees nothing"
         );
         drop(first);
-        let again = hasher.admit().expect("room again once the first is done");
+        let again = hasher
+            .admit()
+            .await
+            .expect("room again once the first is done");
 
         // A wait bound of ten hashes' time lets ten more wait behind the slot.
         hasher.hash_micros.store(1_000, Ordering::Relaxed);
@@ -585,8 +601,13 @@ mod tests {
             max_wait: Duration::from_millis(10),
             ..hasher.clone()
         };
-        let admitted: Vec<_> = (0..10).map(|_| patient.admit().expect("room")).collect();
-        assert!(matches!(patient.admit(), Err(HashError::Busy)));
+        let admitted: Vec<_> = (0..10)
+            .map(|_| patient.try_admit().expect("room"))
+            .collect();
+        // Refused after the wait bound, like a login that waited for a slot in vain.
+        let asked = std::time::Instant::now();
+        assert!(matches!(patient.admit().await, Err(HashError::Busy)));
+        assert!(asked.elapsed() >= Duration::from_millis(10));
         drop((again, admitted));
     }
 
