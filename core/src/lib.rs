@@ -9,6 +9,7 @@ pub mod db;
 pub mod devices;
 pub mod entities;
 pub mod forward_auth;
+mod hashing_threads;
 pub mod identity_token;
 pub mod known_device;
 pub mod mail;

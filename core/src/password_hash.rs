@@ -2,6 +2,8 @@
 //! blocking threads behind a semaphore so a flood of logins queues briefly and is then turned
 //! away, instead of exhausting memory (each hash holds 19 MiB).
 //!
+//! Hashes run on threads of their own below the pages' priority ([`crate::hashing_threads`]).
+//!
 //! Each hashing slot keeps its own 19 MiB working area ([`Workspace`]) and reuses it. argon2's
 //! own `hash_password`/`verify_password` allocate a fresh area per call; once freed, glibc
 //! keeps those areas in per-thread arenas it never gives back (after a login flood: 602 MB
@@ -16,6 +18,8 @@ use argon2::password_hash::{Output, ParamsString, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use latch_domain::{CandidatePassword, NewPassword};
 use tokio::sync::Semaphore;
+
+use crate::hashing_threads::HashingThreads;
 
 /// A PHC-format argon2id hash. Not `Serialize` and redacted in `Debug`: it never leaves the
 /// server, and never appears in a log.
@@ -155,26 +159,17 @@ pub struct Hasher {
     /// Callers waiting for a slot right now (for `/metrics`).
     waiting: Arc<AtomicUsize>,
     concurrency: usize,
-    /// The slots' working areas, made on first use and kept while in use: at most
-    /// `concurrency` exist, and an area no hash used for a while is given back
-    /// ([`Hasher::release_idle`]).
-    workspaces: Arc<Mutex<Vec<KeptWorkspace>>>,
+    /// The slots' working areas, made on first use and kept: at most `concurrency` exist.
+    workspaces: Arc<Mutex<Vec<Workspace>>>,
     /// Logins in progress, from their first query to the end of their hash (see
     /// [`Hasher::admit`]).
     admitted: Arc<AtomicUsize>,
     /// How long one hash takes on this machine, in microseconds: a moving average of the
     /// hashes made, starting from the dummy hash made at start.
     hash_micros: Arc<AtomicU64>,
+    /// Where hashes run: one thread per slot, below the pages' priority.
+    threads: HashingThreads,
 }
-
-/// A free slot's working area and when a hash last used it.
-struct KeptWorkspace {
-    workspace: Workspace,
-    last_used: std::time::Instant,
-}
-
-/// After this long without a hash, a slot's working area is given back to the system.
-pub const WORKSPACE_IDLE: Duration = Duration::from_secs(30);
 
 /// One login let in by [`Hasher::admit`]; it counts until dropped.
 #[derive(Debug)]
@@ -230,6 +225,7 @@ impl Hasher {
             workspaces: Arc::default(),
             admitted: Arc::default(),
             hash_micros: Arc::new(AtomicU64::new(hash_micros)),
+            threads: HashingThreads::start(concurrency)?,
         })
     }
 
@@ -313,37 +309,6 @@ impl Hasher {
             .await
     }
 
-    /// Gives back (frees) every free working area no hash used for `idle`, so a server quiet
-    /// after a burst of logins does not keep 19 MiB per slot. The next hash makes one again,
-    /// for a few milliseconds of page faults. Returns how many were given back.
-    pub fn release_idle(&self, idle: Duration) -> usize {
-        let mut kept = self
-            .workspaces
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let before = kept.len();
-        kept.retain(|area| area.last_used.elapsed() < idle);
-        before - kept.len()
-    }
-
-    /// Every [`WORKSPACE_IDLE`] ÷ 2, gives back the areas idle for [`WORKSPACE_IDLE`], until
-    /// `stopped` turns true.
-    pub async fn release_idle_until_stopped(self, mut stopped: tokio::sync::watch::Receiver<bool>) {
-        let mut tick = tokio::time::interval(WORKSPACE_IDLE / 2);
-        loop {
-            tokio::select! {
-                _ = tick.tick() => {
-                    self.release_idle(WORKSPACE_IDLE);
-                }
-                changed = stopped.changed() => {
-                    if changed.is_err() || *stopped.borrow() {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Workspace) -> anyhow::Result<T> + Send + 'static,
@@ -357,13 +322,14 @@ impl Hasher {
             .map_err(|_| HashError::Busy)?;
         let workspaces = self.workspaces.clone();
         let hash_micros = self.hash_micros.clone();
-        let result = tokio::task::spawn_blocking(move || {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        self.threads.run(move || {
             // A slot's area: one is free for every permit (a poisoned lock still holds them).
             let taken = workspaces
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .pop();
-            let mut workspace = taken.map(|kept| kept.workspace).unwrap_or_default();
+            let mut workspace = taken.unwrap_or_default();
             let started = std::time::Instant::now();
             let result = work(&mut workspace);
             let took = micros(started.elapsed());
@@ -374,15 +340,13 @@ impl Hasher {
             workspaces
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(KeptWorkspace {
-                    workspace,
-                    last_used: std::time::Instant::now(),
-                });
+                .push(workspace);
             drop(permit);
-            result
-        })
-        .await
-        .context("joining a hashing thread")?;
+            let _ = answer.send(result);
+        })?;
+        let result = answered
+            .await
+            .context("a hashing thread ended without an answer")?;
         Ok(result?)
     }
 }
@@ -489,29 +453,6 @@ mod tests {
         }
         let kept = hasher.workspaces.lock().unwrap().len();
         assert!((1..=2).contains(&kept), "{kept} workspaces for 2 slots");
-
-        assert_eq!(
-            hasher.release_idle(Duration::from_secs(3600)),
-            0,
-            "just used"
-        );
-        assert_eq!(
-            hasher.release_idle(Duration::ZERO),
-            kept,
-            "all idle for no time"
-        );
-        assert!(hasher.workspaces.lock().unwrap().is_empty());
-        let again = hasher
-            .verify(
-                &candidate("correct horse battery staple"),
-                Some(stored.as_phc()),
-            )
-            .await
-            .unwrap();
-        assert!(
-            again.matched,
-            "a slot makes a new area after one was given back"
-        );
     }
 
     #[test]

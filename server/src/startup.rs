@@ -121,16 +121,8 @@ impl Application {
             self.state.services.db.clone(),
             self.state.settings.retention,
             PRUNE_EVERY,
-            stopped.clone(),
+            stopped,
         ));
-        // After a burst of logins, the hashing slots' 19 MiB areas go back to the system.
-        tokio::spawn(
-            self.state
-                .services
-                .hasher
-                .clone()
-                .release_idle_until_stopped(stopped),
-        );
         let signal = async move {
             shutdown_signal().await;
             tracing::info!("shutting down: finishing requests and mail in flight");
