@@ -9,7 +9,7 @@ use latch_i18n::Locale;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
 
-use crate::preferences::{self, Preferences};
+use crate::preferences::Preferences;
 use crate::secret_token::SecretToken;
 use crate::sessions::{self, SessionLifetime, SessionUser};
 use crate::time_zone::TimeZone;
@@ -50,8 +50,7 @@ pub async fn verify(
         session_key,
         ..
     } = session;
-    let (locale, time_zone) = preferences::saved(&user);
-    let defaults = Preferences::of_company(&company);
+    let reader = Preferences::of_reader(&user, &company, None);
     Ok(Some(Identity {
         user_id: user.id,
         username: user.username,
@@ -59,8 +58,8 @@ pub async fn verify(
         name: user.display_name,
         company_id: company.id,
         role: user.role,
-        locale: locale.unwrap_or(defaults.locale),
-        time_zone: time_zone.unwrap_or(defaults.time_zone),
+        locale: reader.locale,
+        time_zone: reader.time_zone,
         company: company.name,
         session_key,
     }))

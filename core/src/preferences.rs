@@ -91,18 +91,3 @@ pub async fn fill_in(
         time_zone: time_zone.unwrap_or(defaults.time_zone),
     })
 }
-
-/// The defaults of the company `company_id` (English and UTC if it is gone).
-pub async fn of_company(
-    db: &impl ConnectionTrait,
-    company_id: Uuid,
-) -> anyhow::Result<Preferences> {
-    let company = company::Entity::find_by_id(company_id)
-        .one(db)
-        .await
-        .context("reading the company's defaults")?;
-    Ok(company
-        .as_ref()
-        .map(Preferences::of_company)
-        .unwrap_or_default())
-}

@@ -68,11 +68,6 @@ impl TimeZone {
         self.0.name()
     }
 
-    /// The zones a person picks from, sorted by name ([`latch_domain::TIME_ZONE_CHOICES`]).
-    pub fn choices() -> &'static [&'static str] {
-        latch_domain::TIME_ZONE_CHOICES
-    }
-
     /// `at` as a wall clock in this zone shows it, with the zone's abbreviation at that moment
     /// (`WIB`, `CEST`), or its offset from UTC (`UTC+3`) where the zone has no letters.
     pub fn wall_clock(self, at: DateTime<Utc>) -> Option<LocalDateTime> {
@@ -262,7 +257,7 @@ mod tests {
             .collect();
         in_database.sort_unstable();
         assert_eq!(
-            TimeZone::choices(),
+            latch_domain::TIME_ZONE_CHOICES,
             in_database,
             "latch_domain::TIME_ZONE_CHOICES no longer matches chrono-tz's zones"
         );
@@ -270,7 +265,7 @@ mod tests {
 
     #[test]
     fn the_choices_are_sorted_real_zones_with_utc_and_jakarta() {
-        let choices = TimeZone::choices();
+        let choices = latch_domain::TIME_ZONE_CHOICES;
         assert!(choices.contains(&"UTC"));
         assert!(choices.contains(&"Asia/Jakarta"));
         assert!(!choices.contains(&"US/Eastern"), "aliases are not offered");

@@ -1,4 +1,4 @@
-//! The time zones a person picks from (Account Settings, `latch company add`): `UTC` and every
+//! The time zones a person picks from in Account Settings: `UTC` and every
 //! `Area/Place` zone of the inhabited regions of the IANA database, sorted by name. (Old
 //! aliases such as `US/Eastern` or `Etc/GMT+7` still parse on the server, but are not
 //! offered.)
