@@ -1,5 +1,6 @@
-//! The threads password hashes run on: as many as the hasher has slots, each at a lower CPU
-//! priority than the threads that serve pages.
+//! The threads password hashes run on, and their working areas: as many threads as the
+//! hasher has slots, each at a lower CPU priority than the threads that serve pages, each
+//! keeping its 19 MiB area while logins keep coming and giving it back once they stop.
 //!
 //! A hash takes ~19 ms of CPU, and a signed-in page hands its statements to SQLite's worker
 //! threads a dozen times. On tokio's blocking pool the hashes ran at the pages' priority, so
@@ -7,53 +8,99 @@
 //! slice behind a hash: 8 concurrent logins took a signed-in page from a few ms to a p50 of
 //! 55 ms on 2 cores. Here a page's thread wakes ahead of a hash (Linux: nice 10, about a tenth
 //! of the weight), while with no pages to serve the hashes still get every core.
+//!
+//! A thread's area is made by its first hash and reused by the next ones (a fresh area costs
+//! ~4,800 page faults). After [`RELEASE_AFTER`] without a hash the thread drops it, and the
+//! memory goes back to the system at once (see [`Workspace`]): a quiet server holds no hashing
+//! memory, and the first login after a quiet spell pays the page faults once.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
-type Job = Box<dyn FnOnce() + Send>;
+use flume::{Receiver, RecvTimeoutError, Sender};
+
+use crate::password_hash::Workspace;
+
+type Job = Box<dyn FnOnce(&mut Workspace) + Send>;
+
+/// How long a hashing thread keeps its area without a hash. Long enough that a stream of
+/// logins (even one every few hundred ms per slot) reuses the areas; short enough that a
+/// server that has gone quiet holds no hashing memory a second later.
+pub(crate) const RELEASE_AFTER: Duration = Duration::from_millis(500);
 
 /// Runs jobs on `count` threads of their own; they end when the last clone is dropped.
 #[derive(Clone)]
 pub(crate) struct HashingThreads {
     jobs: Sender<Job>,
+    /// Working areas held by the threads right now.
+    areas: Arc<AtomicUsize>,
 }
 
 /// The niceness of a hashing thread (0 is the default; 19 the lowest priority).
 const NICENESS: i32 = 10;
 
 impl HashingThreads {
-    pub(crate) fn start(count: usize) -> anyhow::Result<Self> {
-        let (jobs, queue) = channel::<Job>();
-        let queue = Arc::new(Mutex::new(queue));
+    pub(crate) fn start(count: usize, release_after: Duration) -> anyhow::Result<Self> {
+        let (jobs, queue) = flume::unbounded::<Job>();
+        let areas = Arc::new(AtomicUsize::new(0));
         for n in 0..count.max(1) {
-            let queue = queue.clone();
+            let (queue, areas) = (queue.clone(), areas.clone());
             std::thread::Builder::new()
                 .name(format!("latch-hash-{n}"))
-                .spawn(move || serve(&queue))?;
+                .spawn(move || serve(&queue, &areas, release_after))?;
         }
-        Ok(Self { jobs })
+        Ok(Self { jobs, areas })
     }
 
-    /// Hands `job` to the next free thread. Err: the threads are gone (not expected).
-    pub(crate) fn run(&self, job: impl FnOnce() + Send + 'static) -> anyhow::Result<()> {
+    /// Hands `job` to the next free thread, with that thread's working area. Err: the threads
+    /// are gone (not expected).
+    pub(crate) fn run(
+        &self,
+        job: impl FnOnce(&mut Workspace) + Send + 'static,
+    ) -> anyhow::Result<()> {
         self.jobs
             .send(Box::new(job))
             .map_err(|_| anyhow::anyhow!("the hashing threads stopped"))
     }
+
+    /// How many working areas the threads hold now (at most one each).
+    pub(crate) fn areas_held(&self) -> usize {
+        self.areas.load(Ordering::Relaxed)
+    }
 }
 
-fn serve(queue: &Mutex<Receiver<Job>>) {
+fn serve(queue: &Receiver<Job>, areas: &AtomicUsize, release_after: Duration) {
     lower_own_priority();
+    let mut area: Option<Workspace> = None;
     loop {
-        // The lock is held only while taking a job, not while running it.
-        let next = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
-        let Ok(job) = next else {
-            return; // every sender is gone: the hasher was dropped
+        let next = if area.is_some() {
+            queue.recv_timeout(release_after)
+        } else {
+            queue.recv().map_err(|_| RecvTimeoutError::Disconnected)
         };
-        // A panicking job loses its answer (the caller sees an error), not the thread.
-        let _ = catch_unwind(AssertUnwindSafe(job));
+        match next {
+            Ok(job) => {
+                let workspace = area.get_or_insert_with(|| {
+                    areas.fetch_add(1, Ordering::Relaxed);
+                    Workspace::new()
+                });
+                // A panicking job loses its answer (the caller sees an error), not the thread.
+                let _ = catch_unwind(AssertUnwindSafe(|| job(workspace)));
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                area = None;
+                areas.fetch_sub(1, Ordering::Relaxed);
+            }
+            // Every sender is gone: the hasher was dropped.
+            Err(RecvTimeoutError::Disconnected) => {
+                if area.take().is_some() {
+                    areas.fetch_sub(1, Ordering::Relaxed);
+                }
+                return;
+            }
+        }
     }
 }
 
@@ -71,20 +118,23 @@ fn lower_own_priority() {
 fn lower_own_priority() {}
 
 #[cfg(test)]
-#[cfg(target_os = "linux")]
 mod tests {
+    use std::sync::mpsc::channel;
+
     use super::*;
 
-    fn own_niceness() -> i32 {
-        rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap()
-    }
+    const AN_HOUR: Duration = Duration::from_secs(3600);
 
     #[test]
+    #[cfg(target_os = "linux")]
     fn jobs_run_on_threads_of_lower_priority() {
-        let threads = HashingThreads::start(1).unwrap();
+        fn own_niceness() -> i32 {
+            rustix::process::getpriority_process(Some(rustix::thread::gettid())).unwrap()
+        }
+        let threads = HashingThreads::start(1, AN_HOUR).unwrap();
         let (answer, niceness) = channel();
         threads
-            .run(move || answer.send(own_niceness()).unwrap())
+            .run(move |_| answer.send(own_niceness()).unwrap())
             .unwrap();
         assert_eq!(niceness.recv().unwrap(), NICENESS);
         assert_eq!(own_niceness(), 0, "the caller's priority is untouched");
@@ -92,10 +142,44 @@ mod tests {
 
     #[test]
     fn a_panicking_job_does_not_take_its_thread() {
-        let threads = HashingThreads::start(1).unwrap();
-        threads.run(|| panic!("a broken hash")).unwrap();
+        let threads = HashingThreads::start(1, AN_HOUR).unwrap();
+        threads.run(|_| panic!("a broken hash")).unwrap();
         let (answer, answered) = channel();
-        threads.run(move || answer.send(()).unwrap()).unwrap();
+        threads.run(move |_| answer.send(()).unwrap()).unwrap();
         answered.recv().unwrap();
+    }
+
+    /// The address of the area a job was given, to tell areas apart.
+    fn area_of(threads: &HashingThreads) -> usize {
+        let (answer, address) = channel();
+        threads
+            .run(move |area: &mut Workspace| answer.send(area.address()).unwrap())
+            .unwrap();
+        address.recv().unwrap()
+    }
+
+    #[test]
+    fn a_thread_reuses_its_area_while_hashes_keep_coming() {
+        let threads = HashingThreads::start(1, AN_HOUR).unwrap();
+        let first = area_of(&threads);
+        assert_eq!(area_of(&threads), first, "the same area, not a fresh one");
+        assert_eq!(threads.areas_held(), 1);
+    }
+
+    #[test]
+    fn a_thread_gives_its_area_back_once_hashes_stop() {
+        let threads = HashingThreads::start(2, Duration::from_millis(50)).unwrap();
+        area_of(&threads);
+        assert_eq!(threads.areas_held(), 1, "made by the first hash");
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while threads.areas_held() > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "still held 5 s after the last hash"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        area_of(&threads);
+        assert_eq!(threads.areas_held(), 1, "a new one for the next hash");
     }
 }

@@ -103,6 +103,7 @@ struct Inner {
     login_delays: Counter,
     hashes_waiting: Gauge,
     hashes_running: Gauge,
+    hash_areas: Gauge,
     outbox_messages: Family<StatusLabels, Gauge>,
     webhook_events: Family<StatusLabels, Gauge>,
     deliveries: Family<DeliveryLabels, Counter>,
@@ -153,6 +154,12 @@ impl Default for Metrics {
             "Password hashes being computed now",
             hashes_running.clone(),
         );
+        let hash_areas = Gauge::default();
+        registry.register(
+            "password_hash_areas",
+            "Hashing working areas held in memory now (19 MiB each; given back once logins stop)",
+            hash_areas.clone(),
+        );
         let outbox_messages = Family::<StatusLabels, Gauge>::default();
         registry.register(
             "outbox_messages",
@@ -194,6 +201,7 @@ impl Default for Metrics {
             login_delays,
             hashes_waiting,
             hashes_running,
+            hash_areas,
             outbox_messages,
             webhook_events,
             deliveries,
@@ -276,6 +284,7 @@ impl Metrics {
     ) -> String {
         self.0.hashes_waiting.set(hasher.waiting as i64);
         self.0.hashes_running.set(hasher.running as i64);
+        self.0.hash_areas.set(hasher.areas_held as i64);
         for (family, counts) in [
             (&self.0.outbox_messages, mail),
             (&self.0.webhook_events, webhook_events),
@@ -311,6 +320,7 @@ mod tests {
             HasherLoad {
                 waiting: 3,
                 running: 2,
+                areas_held: 1,
             },
             &[("queued", 5), ("failed", 1)],
             &[("retrying", 2)],
@@ -324,6 +334,7 @@ mod tests {
             r#"latch_logins_total{outcome="ok"} 0"#,
             "latch_password_hash_queue_depth 3",
             "latch_password_hashes_running 2",
+            "latch_password_hash_areas 1",
             r#"latch_outbox_messages{status="queued"} 5"#,
             r#"latch_webhook_events{status="retrying"} 2"#,
             r#"latch_outbox_deliveries_total{outcome="sent"} 2"#,

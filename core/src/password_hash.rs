@@ -4,13 +4,14 @@
 //!
 //! Hashes run on threads of their own below the pages' priority ([`crate::hashing_threads`]).
 //!
-//! Each hashing slot keeps its own 19 MiB working area ([`Workspace`]) and reuses it. argon2's
-//! own `hash_password`/`verify_password` allocate a fresh area per call; once freed, glibc
-//! keeps those areas in per-thread arenas it never gives back (after a login flood: 602 MB
-//! taken from the system, 2.8 MB in use), and a fresh area costs ~4,800 page faults per login.
+//! Each hashing thread keeps its own 19 MiB working area ([`Workspace`]) and reuses it while
+//! logins keep coming. argon2's own `hash_password`/`verify_password` allocate a fresh area per
+//! call; once freed, glibc kept those areas in per-thread arenas it never gave back (after a
+//! login flood: 602 MB taken from the system, 2.8 MB in use), and a fresh area costs ~4,800
+//! page faults per login.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -19,7 +20,7 @@ use argon2::{Algorithm, Argon2, Block, Params, Version};
 use latch_domain::{CandidatePassword, NewPassword};
 use tokio::sync::Semaphore;
 
-use crate::hashing_threads::HashingThreads;
+use crate::hashing_threads::{HashingThreads, RELEASE_AFTER};
 
 /// A PHC-format argon2id hash. Not `Serialize` and redacted in `Debug`: it never leaves the
 /// server, and never appears in a log.
@@ -55,12 +56,32 @@ pub fn hash(password: &str) -> anyhow::Result<PasswordHash> {
 }
 
 /// argon2id's working memory for today's parameters, reused from one hash to the next.
+///
+/// Its 19 MiB lie in a reservation of [`RESERVED_BLOCKS`], above 32 MiB: glibc always serves
+/// an allocation that large as a mapping of its own and unmaps it when it is freed, so a
+/// dropped area goes back to the system at once. A 19 MiB allocation would be mapped only the
+/// first time: freeing it raises glibc's threshold for a mapping of its own to its size (up to
+/// 32 MiB), the next ones come from glibc's heaps, and the heaps never shrink by them. Only
+/// the 19 MiB that argon2 writes become resident; the rest of the reservation is address
+/// space, not memory.
 pub struct Workspace(Vec<Block>);
+
+/// A little above glibc's largest threshold for a mapping of its own (32 MiB on 64-bit),
+/// in 1 KiB blocks.
+const RESERVED_BLOCKS: usize = 33 * 1024;
 
 impl Workspace {
     /// 19 MiB, written once here (so its pages are in memory before the first hash).
     pub fn new() -> Self {
-        Self(vec![Block::default(); MEMORY_KIB as usize])
+        let mut blocks = Vec::with_capacity(RESERVED_BLOCKS);
+        blocks.resize(MEMORY_KIB as usize, Block::default());
+        Self(blocks)
+    }
+
+    /// Where the area starts, to tell areas apart in tests.
+    #[cfg(test)]
+    pub(crate) fn address(&self) -> usize {
+        self.0.as_ptr().addr()
     }
 }
 
@@ -159,15 +180,13 @@ pub struct Hasher {
     /// Callers waiting for a slot right now (for `/metrics`).
     waiting: Arc<AtomicUsize>,
     concurrency: usize,
-    /// The slots' working areas, made on first use and kept: at most `concurrency` exist.
-    workspaces: Arc<Mutex<Vec<Workspace>>>,
     /// Logins in progress, from their first query to the end of their hash (see
     /// [`Hasher::admit`]).
     admitted: Arc<AtomicUsize>,
     /// How long one hash takes on this machine, in microseconds: a moving average of the
     /// hashes made, starting from the dummy hash made at start.
     hash_micros: Arc<AtomicU64>,
-    /// Where hashes run: one thread per slot, below the pages' priority.
+    /// Where hashes run: one thread per slot, below the pages' priority, each with its area.
     threads: HashingThreads,
 }
 
@@ -188,6 +207,8 @@ pub struct HasherLoad {
     pub waiting: usize,
     /// Holding a slot (hashing).
     pub running: usize,
+    /// Working areas held by the hashing threads (see [`crate::hashing_threads`]).
+    pub areas_held: usize,
 }
 
 /// The hasher was saturated for longer than its wait bound: answer 503 and ask to retry.
@@ -222,10 +243,9 @@ impl Hasher {
             dummy_hash: dummy.0.into(),
             waiting: Arc::default(),
             concurrency: concurrency.max(1),
-            workspaces: Arc::default(),
             admitted: Arc::default(),
             hash_micros: Arc::new(AtomicU64::new(hash_micros)),
-            threads: HashingThreads::start(concurrency)?,
+            threads: HashingThreads::start(concurrency, RELEASE_AFTER)?,
         })
     }
 
@@ -265,6 +285,7 @@ impl Hasher {
         HasherLoad {
             waiting: self.waiting.load(Ordering::Relaxed),
             running: self.concurrency - self.permits.available_permits(),
+            areas_held: self.threads.areas_held(),
         }
     }
 
@@ -320,27 +341,16 @@ impl Hasher {
         let permit = permit
             .map_err(|_| HashError::Busy)?
             .map_err(|_| HashError::Busy)?;
-        let workspaces = self.workspaces.clone();
         let hash_micros = self.hash_micros.clone();
         let (answer, answered) = tokio::sync::oneshot::channel();
-        self.threads.run(move || {
-            // A slot's area: one is free for every permit (a poisoned lock still holds them).
-            let taken = workspaces
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .pop();
-            let mut workspace = taken.unwrap_or_default();
+        self.threads.run(move |workspace| {
             let started = std::time::Instant::now();
-            let result = work(&mut workspace);
+            let result = work(workspace);
             let took = micros(started.elapsed());
             // An eighth of the newest hash: a slow outlier moves the estimate only a little.
             let _ = hash_micros.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |average| {
                 Some((average * 7 + took) / 8)
             });
-            workspaces
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .push(workspace);
             drop(permit);
             let _ = answer.send(result);
         })?;
@@ -451,7 +461,7 @@ mod tests {
         for check in checks {
             assert!(check.await.unwrap().unwrap().matched);
         }
-        let kept = hasher.workspaces.lock().unwrap().len();
+        let kept = hasher.threads.areas_held();
         assert!((1..=2).contains(&kept), "{kept} workspaces for 2 slots");
     }
 
