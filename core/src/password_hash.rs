@@ -1,6 +1,6 @@
-//! argon2id password hashing with OWASP's parameters (19 MiB, 2 passes, 1 lane), run on
-//! blocking threads behind a semaphore so a flood of logins queues briefly and is then turned
-//! away, instead of exhausting memory (each hash holds 19 MiB).
+//! argon2id password hashing with OWASP's parameters (19 MiB, 2 passes, 1 lane), run behind a
+//! semaphore so a flood of logins queues briefly and is then turned away, instead of
+//! exhausting memory (each hash holds 19 MiB).
 //!
 //! Hashes run on threads of their own below the pages' priority ([`crate::hashing_threads`]).
 //!
