@@ -70,6 +70,10 @@ stop_server() {
 # rss_mib PID FIELD: VmRSS or VmHWM of a process, in MiB.
 rss_mib() { awk -v f="$2:" '$1 == f { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
+# rss_parts PID: what its RSS is made of: memory of the process's own, and pages of the binary
+# and libraries mapped from the page cache (clean: the kernel can drop them and read them again).
+rss_parts() { echo "anonymous $(rss_mib "$1" RssAnon), file-backed $(rss_mib "$1" RssFile)"; }
+
 # Resets a process's VmHWM (peak RSS) so the next reading covers only what follows.
 reset_peak() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
 

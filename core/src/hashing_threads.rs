@@ -11,8 +11,9 @@
 //!
 //! A thread's area is made by its first hash and reused by the next ones (a fresh area costs
 //! ~4,800 page faults). After [`RELEASE_AFTER`] without a hash the thread drops it, and the
-//! memory goes back to the system at once (see [`Workspace`]): a quiet server holds no hashing
-//! memory, and the first login after a quiet spell pays the page faults once.
+//! memory goes back to the system (at once under glibc, see [`Workspace`]; within jemalloc's
+//! decay time, a second, in the `latch` binary): a quiet server holds no hashing memory, and
+//! the first login after a quiet spell pays the page faults once.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -71,9 +72,9 @@ impl HashingThreads {
     }
 }
 
-fn serve(queue: &Receiver<Job>, areas: &AtomicUsize, release_after: Duration) {
+fn serve(queue: &Receiver<Job>, areas: &Arc<AtomicUsize>, release_after: Duration) {
     lower_own_priority();
-    let mut area: Option<Workspace> = None;
+    let mut area: Option<HeldArea> = None;
     loop {
         let next = if area.is_some() {
             queue.recv_timeout(release_after)
@@ -82,25 +83,36 @@ fn serve(queue: &Receiver<Job>, areas: &AtomicUsize, release_after: Duration) {
         };
         match next {
             Ok(job) => {
-                let workspace = area.get_or_insert_with(|| {
-                    areas.fetch_add(1, Ordering::Relaxed);
-                    Workspace::new()
-                });
+                let held = area.get_or_insert_with(|| HeldArea::new(areas));
                 // A panicking job loses its answer (the caller sees an error), not the thread.
-                let _ = catch_unwind(AssertUnwindSafe(|| job(workspace)));
+                let _ = catch_unwind(AssertUnwindSafe(|| job(&mut held.workspace)));
             }
-            Err(RecvTimeoutError::Timeout) => {
-                area = None;
-                areas.fetch_sub(1, Ordering::Relaxed);
-            }
+            Err(RecvTimeoutError::Timeout) => area = None,
             // Every sender is gone: the hasher was dropped.
-            Err(RecvTimeoutError::Disconnected) => {
-                if area.take().is_some() {
-                    areas.fetch_sub(1, Ordering::Relaxed);
-                }
-                return;
-            }
+            Err(RecvTimeoutError::Disconnected) => return,
         }
+    }
+}
+
+/// A thread's working area, counted in [`HashingThreads::areas_held`] for as long as it lives.
+struct HeldArea {
+    workspace: Workspace,
+    count: Arc<AtomicUsize>,
+}
+
+impl HeldArea {
+    fn new(count: &Arc<AtomicUsize>) -> Self {
+        count.fetch_add(1, Ordering::Relaxed);
+        Self {
+            workspace: Workspace::new(),
+            count: count.clone(),
+        }
+    }
+}
+
+impl Drop for HeldArea {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::Relaxed);
     }
 }
 

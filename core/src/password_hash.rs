@@ -63,7 +63,9 @@ pub fn hash(password: &str) -> anyhow::Result<PasswordHash> {
 /// first time: freeing it raises glibc's threshold for a mapping of its own to its size (up to
 /// 32 MiB), the next ones come from glibc's heaps, and the heaps never shrink by them. Only
 /// the 19 MiB that argon2 writes become resident; the rest of the reservation is address
-/// space, not memory.
+/// space, not memory. The `latch` binary allocates with jemalloc (server/src/main.rs), which
+/// gives a freed area back either way; the reservation keeps the promise for whatever links
+/// this crate with glibc's allocator (its own tests and the integration tests).
 pub struct Workspace(Vec<Block>);
 
 /// A little above glibc's largest threshold for a mapping of its own (32 MiB on 64-bit),
