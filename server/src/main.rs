@@ -13,9 +13,9 @@ use latch_server::settings::Settings;
 use latch_server::startup::Application;
 use latch_server::{site, telemetry};
 
-/// jemalloc instead of glibc's allocator: after a login flood glibc kept every freed byte in
-/// its per-thread heaps (60 MiB of anonymous memory 30 s after the flood, with almost nothing in
-/// use); jemalloc's background thread returns pages unused for a second (see `.cargo/config.toml`).
+/// jemalloc instead of glibc's allocator: after a login flood glibc kept the freed memory in
+/// its per-thread heaps (60 MiB of anonymous memory 30 s after the flood; jemalloc: 15 MiB);
+/// jemalloc's background thread returns pages unused for a second (see `.cargo/config.toml`).
 #[cfg(unix)]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
