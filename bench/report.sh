@@ -22,6 +22,15 @@ elapsed=$(($(date +%s) - started))
   echo "Written by \`bench/run\`; the README's \"Benchmarks\" section explains each row."
   echo
   cat "$work/results.md"
+  # The plans behind row 4's rare search, so a slow run can be told from a slow plan.
+  if grep -q ' users, .* of search ' "$work/list.err" 2>/dev/null; then
+    echo
+    echo "Row 4's search \"user0004\": the statements and their plans in this run."
+    echo
+    echo '```'
+    grep -E '^(Sqlite|Postgres) at [0-9]+ users, |^    ' "$work/list.err"
+    echo '```'
+  fi
 } >"$results"
 echo
 cat "$work/results.md"

@@ -105,7 +105,8 @@ pub async fn list_users(
     let per_page = query.per_page.clamp(1, MAX_PER_PAGE);
     let search = query.search.trim().to_lowercase();
     // The count and the page both need the matches: a search that finds few finds them once.
-    let (filter, total) = match few_matches(db, admin.company_id(), &search).await? {
+    let few = search::few_matches(db, admin.company_id(), &search, search::FEW).await?;
+    let (filter, total) = match few {
         Some(ids) => {
             let total = ids.len() as u64;
             (Condition::all().add(user::Column::Id.is_in(ids)), total)
@@ -135,29 +136,6 @@ pub async fn list_users(
         })
         .collect();
     Ok(Page::new(rows, total, page, per_page))
-}
-
-/// The ids of every user `search` finds, when SQLite's trigram table finds them and they are
-/// at most [`search::FEW`]. `None`: the plain filter counts and pages them (PostgreSQL, where
-/// it reaches the GIN index; a short or a common term).
-async fn few_matches(
-    db: &impl ConnectionTrait,
-    company_id: Uuid,
-    search: &str,
-) -> anyhow::Result<Option<Vec<Uuid>>> {
-    let Some(narrowed) = search::narrowed(db, company_id, search, search::FEW).await? else {
-        return Ok(None);
-    };
-    let ids: Vec<Uuid> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(narrowed)
-        .limit(search::FEW + 1)
-        .into_tuple()
-        .all(db)
-        .await
-        .context("searching users")?;
-    Ok((ids.len() as u64 <= search::FEW).then_some(ids))
 }
 
 /// One page of `filter`'s users in the requested order.

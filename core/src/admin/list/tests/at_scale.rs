@@ -74,7 +74,7 @@ async fn measure(backend: &str, db: &DatabaseConnection, size: usize) {
             },
         ),
     ];
-    print_plans(db, &admin, &views[3].1).await;
+    print_plans(db, &admin, &views[3].1, size).await;
     for (label, query) in views {
         let mut times = Vec::new();
         for _ in 0..40 {
@@ -92,39 +92,45 @@ async fn measure(backend: &str, db: &DatabaseConnection, size: usize) {
     }
 }
 
-/// The plans of `query`'s statements on stderr (the table on stdout stays a table).
-async fn print_plans(db: &DatabaseConnection, admin: &Admin, query: &UserQuery) {
+/// The plans of `query`'s statements at `size` users on stderr (the table on stdout stays a
+/// table; `bench/run` adds them to its results).
+async fn print_plans(db: &DatabaseConnection, admin: &Admin, query: &UserQuery, size: usize) {
     let backend = db.get_database_backend();
     let search = query.search.to_lowercase();
     let (explain, column) = match backend {
         sea_orm::DbBackend::Postgres => ("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF)", "QUERY PLAN"),
         _ => ("EXPLAIN QUERY PLAN", "detail"),
     };
-    let narrowed = search::narrowed(db, admin.company_id(), &search, search::FEW)
+    let company_id = admin.company_id();
+    let found = search::few_matches(db, company_id, &search, search::FEW)
         .await
         .unwrap();
-    let statements = match narrowed {
-        Some(narrowed) => {
+    let statements = match found {
+        Some(found) => {
+            let mut statements = Vec::new();
+            let filter = if backend == sea_orm::DbBackend::Sqlite {
+                let candidates = search::candidates(&search, search::FEW + 1);
+                statements.push(("candidates", backend.build(&candidates)));
+                search::narrowed(db, company_id, &search, search::FEW)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            } else {
+                search::matching(company_id, &search)
+            };
             let ids = user::Entity::find()
                 .select_only()
                 .column(user::Column::Id)
-                .filter(narrowed);
-            let found: Vec<Uuid> = ids.clone().into_tuple().all(db).await.unwrap();
+                .filter(filter)
+                .limit(search::FEW + 1);
+            statements.push(("ids", sea_orm::QueryTrait::build(&ids, backend)));
             let found = Condition::all().add(user::Column::Id.is_in(found));
-            vec![
-                (
-                    "candidates",
-                    backend.build(&search::candidates(&search, search::FEW + 1)),
-                ),
-                ("ids", sea_orm::QueryTrait::build(&ids, backend)),
-                (
-                    "page",
-                    sea_orm::QueryTrait::build(&page_select(found, query, 1, 25), backend),
-                ),
-            ]
+            let page = page_select(found, query, 1, 25);
+            statements.push(("page", sea_orm::QueryTrait::build(&page, backend)));
+            statements
         }
         None => {
-            let filter = search::matching(admin.company_id(), &search);
+            let filter = search::matching(company_id, &search);
             let count = user::Entity::find().filter(filter.clone());
             let page = page_select(filter, query, 1, 25);
             vec![
@@ -136,7 +142,7 @@ async fn print_plans(db: &DatabaseConnection, admin: &Admin, query: &UserQuery) 
     for (what, statement) in statements {
         let plan = plan_of(db, explain, &statement, column).await;
         eprintln!(
-            "{backend:?}, {what} of search {search:?}: {}",
+            "{backend:?} at {size} users, {what} of search {search:?}: {}",
             statement.sql
         );
         for step in plan {
