@@ -28,7 +28,7 @@ elapsed=$(($(date +%s) - started))
     echo "Row 4's search \"user0004\": the statements and their plans in this run."
     echo
     echo '```'
-    grep -E '^(Sqlite|Postgres) at [0-9]+ users, |^    ' "$work/list.err"
+    grep -E '^(Sqlite|Postgres) at [0-9]+ users, |^    ' "$work/list.err" | cut -c1-200
     echo '```'
   fi
 } >"$results"
