@@ -41,15 +41,25 @@ impl Call {
     pub fn begin() -> Result<Self, AppError> {
         let services = use_context::<Arc<Services>>()
             .ok_or_else(|| unexpected(anyhow::anyhow!("no Services in context")))?;
+        // Read before `with_context`, never inside it: `with_context` holds a read lock on the
+        // owner's contexts while its closure runs, and a second read of them there waits behind
+        // any writer queued in between (a render cleaning up on the other worker thread), which
+        // waits for the first read: both workers stuck, the server silent.
+        let response = use_context::<ResponseOptions>();
         // Read in place: a page calls several server functions, and a copy of the request's
         // parts (every header, every extension) per call was most of their allocations.
-        Ok(
-            with_context(|parts: &http::request::Parts| Self::read(Some(parts), services.clone()))
-                .unwrap_or_else(|| Self::read(None, services)),
-        )
+        Ok(with_context(|parts: &http::request::Parts| {
+            Self::read(Some(parts), services.clone(), response.clone())
+        })
+        .unwrap_or_else(|| Self::read(None, services, response)))
     }
 
-    fn read(parts: Option<&http::request::Parts>, services: Arc<Services>) -> Self {
+    /// Runs inside `with_context`'s lock (see [`Call::begin`]): it must not read the context.
+    fn read(
+        parts: Option<&http::request::Parts>,
+        services: Arc<Services>,
+        response: Option<ResponseOptions>,
+    ) -> Self {
         let headers = parts.map(|parts| &parts.headers);
         let header = |name| headers.and_then(|h| h.get(name)?.to_str().ok());
         let reset_token = headers
@@ -72,7 +82,7 @@ impl Call {
             request: parts
                 .and_then(|parts| parts.extensions.get::<RequestInfo>().cloned())
                 .unwrap_or_default(),
-            response: use_context::<ResponseOptions>(),
+            response,
             reset_token,
             login_step_token,
             services,
