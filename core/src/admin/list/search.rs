@@ -62,16 +62,22 @@ pub(super) async fn few_matches(
         },
         _ => matching(company_id, search),
     };
-    let ids: Vec<Uuid> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(filter)
-        .limit(few + 1)
+    let ids: Vec<Uuid> = ids_among(filter, few)
         .into_tuple()
         .all(db)
         .await
         .context("searching users")?;
     Ok((ids.len() as u64 <= few).then_some(ids))
+}
+
+/// The statement [`few_matches`] asks: the ids of up to `few + 1` of `filter`'s users, in no
+/// order (one more than `few` tells that there are more).
+pub(super) fn ids_among(filter: Condition, few: u64) -> sea_orm::Select<user::Entity> {
+    user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(filter)
+        .limit(few + 1)
 }
 
 /// The same users as [`matching`], among at most `few` candidates from SQLite's trigram

@@ -118,11 +118,7 @@ async fn print_plans(db: &DatabaseConnection, admin: &Admin, query: &UserQuery, 
             } else {
                 search::matching(company_id, &search)
             };
-            let ids = user::Entity::find()
-                .select_only()
-                .column(user::Column::Id)
-                .filter(filter)
-                .limit(search::FEW + 1);
+            let ids = search::ids_among(filter, search::FEW);
             statements.push(("ids", sea_orm::QueryTrait::build(&ids, backend)));
             let found = Condition::all().add(user::Column::Id.is_in(found));
             let page = page_select(found, query, 1, 25);
